@@ -1,0 +1,128 @@
+/**
+ * The whole order-processing system as one Terraform stack: providers, variables, the
+ * five microservices, the workflow, its trigger, and the outputs ops teams use.
+ */
+import { ArchiveProvider } from "@cdktf/provider-archive/lib/provider";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
+import { Construct } from "constructs";
+import { lambdaLogGroup, MicroserviceFunction } from "./microservice-function";
+import { LambdaExecutionRole } from "./lambda-execution-role";
+import { PackagingMode } from "./packaging";
+import { PerService, SERVICES } from "./services";
+import { Trigger } from "./trigger";
+import { WorkflowVariables } from "./variables";
+import { Workflow } from "./workflow";
+
+export const STACK_NAME = "microservices-stepfn";
+
+/** The README's sample order (total 118.77), also used by the start-execution output. */
+export const SAMPLE_ORDER = {
+  userId: "test123",
+  orderData: {
+    items: [
+      { productId: "PROD001", quantity: 2, price: 29.99 },
+      { productId: "PROD002", quantity: 1, price: 49.99 },
+    ],
+  },
+};
+
+export interface OrderWorkflowStackProps {
+  packaging: PackagingMode;
+}
+
+export class OrderWorkflowStack extends TerraformStack {
+  readonly variables: WorkflowVariables;
+  readonly functions: PerService<MicroserviceFunction>;
+  readonly workflow: Workflow;
+  readonly trigger: Trigger;
+
+  constructor(scope: Construct, id: string, props: OrderWorkflowStackProps) {
+    super(scope, id);
+
+    // Relative to the stack directory: an absolute path of the build machine must not end up in cdk.tf.json.
+    new LocalBackend(this, { path: "terraform.tfstate" });
+
+    const vars = (this.variables = new WorkflowVariables(this));
+    const namePrefix = vars.projectName.stringValue;
+
+    new AwsProvider(this, "aws", {
+      region: vars.awsRegion.stringValue,
+      defaultTags: [
+        { tags: { Project: namePrefix, Environment: vars.environment.stringValue, ManagedBy: "cdktf" } },
+      ],
+    });
+    new ArchiveProvider(this, "archive");
+
+    const logGroups = Object.fromEntries(
+      SERVICES.map((service) => [
+        service,
+        lambdaLogGroup(this, { namePrefix, service, retentionInDays: vars.logRetentionDays.numberValue }),
+      ]),
+    ) as PerService<ReturnType<typeof lambdaLogGroup>>;
+
+    const executionRole = new LambdaExecutionRole(this, "lambda-execution-role", {
+      namePrefix,
+      logGroupArns: SERVICES.map((service) => logGroups[service].arn),
+    });
+
+    this.functions = Object.fromEntries(
+      SERVICES.map((service) => [
+        service,
+        new MicroserviceFunction(this, service, {
+          namePrefix,
+          service,
+          roleArn: executionRole.role.arn,
+          logGroup: logGroups[service],
+          timeout: vars.lambdaTimeout.numberValue,
+          memorySize: vars.lambdaMemorySize.numberValue,
+          packaging: props.packaging,
+          dependsOn: [executionRole.policy],
+        }),
+      ]),
+    ) as PerService<MicroserviceFunction>;
+
+    this.workflow = new Workflow(this, "workflow", {
+      namePrefix,
+      functionArns: mapServices((service) => this.functions[service].function.arn),
+      retentionInDays: vars.logRetentionDays.numberValue,
+    });
+
+    this.trigger = new Trigger(this, "trigger", {
+      namePrefix,
+      stateMachineArn: this.workflow.stateMachine.arn,
+    });
+
+    this.addOutputs(logGroups);
+  }
+
+  private addOutputs(logGroups: PerService<ReturnType<typeof lambdaLogGroup>>): void {
+    const stateMachine = this.workflow.stateMachine;
+    new TerraformOutput(this, "state_machine_arn", { value: stateMachine.arn, description: "ARN of the order workflow" });
+    new TerraformOutput(this, "state_machine_name", { value: stateMachine.name, description: "Name of the order workflow" });
+    for (const service of SERVICES) {
+      const fn = this.functions[service].function;
+      const key = service.replace(/-/g, "_");
+      new TerraformOutput(this, `${key}_function_name`, { value: fn.functionName, description: `Name of ${service}` });
+      new TerraformOutput(this, `${key}_function_arn`, { value: fn.arn, description: `ARN of ${service}` });
+    }
+    new TerraformOutput(this, "event_rule_name", { value: this.trigger.rule.name, description: "EventBridge rule that starts the workflow" });
+    new TerraformOutput(this, "event_rule_arn", { value: this.trigger.rule.arn, description: "ARN of the EventBridge rule" });
+    new TerraformOutput(this, "lambda_log_group_names", {
+      value: mapServices((service) => logGroups[service].name),
+      description: "CloudWatch log group of each function",
+    });
+    new TerraformOutput(this, "state_machine_log_group_name", {
+      value: this.workflow.logGroup.name,
+      description: "CloudWatch log group of the workflow's execution logs",
+    });
+    new TerraformOutput(this, "start_execution_command", {
+      value: `aws stepfunctions start-execution --state-machine-arn ${stateMachine.arn} --input '${JSON.stringify(SAMPLE_ORDER)}'`,
+      description: "Starts the workflow with the sample order (total 118.77)",
+    });
+  }
+}
+
+function mapServices<T>(value: (service: (typeof SERVICES)[number]) => T): PerService<T> {
+  return Object.fromEntries(SERVICES.map((service) => [service, value(service)])) as PerService<T>;
+}

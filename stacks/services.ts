@@ -1,0 +1,13 @@
+/** The five microservices: each has its folder under functions/ and a Lambda function `<project>-<service>`. */
+export const SERVICES = [
+  "user-service",
+  "order-service",
+  "payment-service",
+  "inventory-service",
+  "notification-service",
+] as const;
+
+export type ServiceName = (typeof SERVICES)[number];
+
+/** A value per service, for example the functions' ARNs that the workflow definition is built from. */
+export type PerService<T> = Record<ServiceName, T>;

@@ -1,0 +1,390 @@
+/**
+ * The order workflow in Amazon States Language, built by a pure function of the
+ * functions' ARNs. The deployed state machine (with Terraform references as ARNs) and
+ * the local runner (with placeholder ARNs) both use this one definition.
+ *
+ * Happy path, 7 states entered:
+ *   GetUser -> CreateOrder -> ProcessPaymentAndInventory (AuthorizePayment || ReserveInventory)
+ *   -> CheckFulfilment -> SendConfirmation
+ *
+ * Failures are normalized to `$.failure = { error, detail: { errorMessage }, orderId }`,
+ * compensated (RefundPayment, ReleaseInventory), reported to the customer (NotifyFailure)
+ * and end in OrderFailed with Error = the root cause's name and Cause = its message.
+ */
+import { BUSINESS_ERROR_NAMES, SERVICE_UNAVAILABLE } from "../functions/shared/errors";
+import { PerService, ServiceName } from "./services";
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type State = { [key: string]: Json };
+export interface WorkflowDefinition {
+  Comment: string;
+  StartAt: string;
+  TimeoutSeconds: number;
+  States: Record<string, State>;
+}
+
+export interface WorkflowOptions {
+  /** Limit for one Lambda call, above the function's own timeout so the function's error wins. */
+  taskTimeoutSeconds: number;
+  /** Limit for the whole execution, above the worst case of all tasks and their retries. */
+  executionTimeoutSeconds: number;
+}
+
+export const DEFAULT_WORKFLOW_OPTIONS: WorkflowOptions = { taskTimeoutSeconds: 35, executionTimeoutSeconds: 3600 };
+
+/** Faults worth retrying: Lambda's own service errors, throttling, timeouts, and a service's own transient fault. */
+export const TRANSIENT_ERRORS = [
+  "Lambda.ServiceException",
+  "Lambda.AWSLambdaException",
+  "Lambda.SdkClientException",
+  "Lambda.TooManyRequestsException",
+  "States.Timeout",
+  SERVICE_UNAVAILABLE,
+];
+
+export const RETRY_POLICY = { IntervalSeconds: 1, BackoffRate: 2, MaxAttempts: 3, MaxDelaySeconds: 8, JitterStrategy: "FULL" };
+/** Compensation must not give up easily: an unreleased reservation or unrefunded payment needs a human. */
+export const COMPENSATION_RETRY_POLICY = { ...RETRY_POLICY, MaxAttempts: 6, MaxDelaySeconds: 30 };
+
+const IDEMPOTENCY_KEY = "$$.Execution.Name";
+
+/** Every state the workflow has; the tests and the runner refer to them by these names. */
+export const STATE = {
+  getUser: "GetUser",
+  createOrder: "CreateOrder",
+  processPaymentAndInventory: "ProcessPaymentAndInventory",
+  authorizePayment: "AuthorizePayment",
+  reserveInventory: "ReserveInventory",
+  checkFulfilment: "CheckFulfilment",
+  sendConfirmation: "SendConfirmation",
+  confirmationNotDelivered: "ConfirmationNotDelivered",
+  recordPaymentFailure: "RecordPaymentFailure",
+  recordInventoryFailure: "RecordInventoryFailure",
+  recordPaymentAndInventoryFailure: "RecordPaymentAndInventoryFailure",
+  refundPayment: "RefundPayment",
+  releaseInventory: "ReleaseInventory",
+  notifyFailure: "NotifyFailure",
+  orderFailed: "OrderFailed",
+} as const;
+
+/** A Task using the optimized Lambda integration; `payload` is a template, or a path when it is a string. */
+function invoke(
+  functionArn: string,
+  payload: State | string,
+  options: WorkflowOptions,
+  fields: State & { Retry?: Json; Catch?: Json },
+): State {
+  return {
+    Type: "Task",
+    Resource: "arn:aws:states:::lambda:invoke",
+    Parameters:
+      typeof payload === "string"
+        ? { FunctionName: functionArn, "Payload.$": payload }
+        : { FunctionName: functionArn, Payload: payload },
+    TimeoutSeconds: options.taskTimeoutSeconds,
+    Retry: [{ ErrorEquals: TRANSIENT_ERRORS, ...RETRY_POLICY }],
+    ...fields,
+  };
+}
+
+/**
+ * The two Pass states that turn a caught error into `{ error, detail: { errorMessage }, orderId }`:
+ * a business error's Cause is the Lambda runtime's JSON (`{"errorType","errorMessage","trace"}`);
+ * anything else that survived the retries becomes ServiceUnavailable.
+ */
+function explainFailures(
+  task: string,
+  service: ServiceName,
+  orderIdPath: string | null,
+  continuation: { Next: string } | { End: true },
+  resultPath: string,
+): Record<string, State> {
+  const orderId: State = orderIdPath === null ? { orderId: null } : { "orderId.$": orderIdPath };
+  return {
+    [`${task}Rejected`]: {
+      Type: "Pass",
+      Parameters: { "error.$": "$.failure.Error", "detail.$": "States.StringToJson($.failure.Cause)", ...orderId },
+      ResultPath: resultPath,
+      ...continuation,
+    },
+    [`${task}Unavailable`]: {
+      Type: "Pass",
+      Parameters: {
+        error: SERVICE_UNAVAILABLE,
+        detail: { "errorMessage.$": `States.Format('${service} did not answer after retries (last error: {})', $.failure.Error)` },
+        ...orderId,
+      },
+      ResultPath: resultPath,
+      ...continuation,
+    },
+  };
+}
+
+function catchFailures(task: string): Json {
+  return [
+    { ErrorEquals: [...BUSINESS_ERROR_NAMES], ResultPath: "$.failure", Next: `${task}Rejected` },
+    { ErrorEquals: ["States.ALL"], ResultPath: "$.failure", Next: `${task}Unavailable` },
+  ];
+}
+
+/** One branch of the Parallel state: success gives the service's result, failure gives the explained error. */
+function branch(task: string, service: ServiceName, state: State): { StartAt: string; States: Record<string, State> } {
+  return {
+    StartAt: task,
+    States: {
+      [task]: { ...state, Catch: catchFailures(task) },
+      ...explainFailures(task, service, "$.order.orderId", { End: true }, "$"),
+    },
+  };
+}
+
+function recordFailure(sourcePath: string, next: string): State {
+  return {
+    Type: "Pass",
+    Parameters: { "error.$": `${sourcePath}.error`, "detail.$": `${sourcePath}.detail`, "orderId.$": `${sourcePath}.orderId` },
+    ResultPath: "$.failure",
+    Next: next,
+  };
+}
+
+export function buildWorkflowDefinition(
+  functionArns: PerService<string>,
+  options: WorkflowOptions = DEFAULT_WORKFLOW_OPTIONS,
+): WorkflowDefinition {
+  const arn = functionArns;
+  const payment = "$.fulfilment.payment";
+  const inventory = "$.fulfilment.inventory";
+
+  return {
+    Comment: "Order workflow: user, order, payment || inventory, notification; compensates and explains every failure",
+    StartAt: STATE.getUser,
+    TimeoutSeconds: options.executionTimeoutSeconds,
+    States: {
+      // The whole request goes to user-service: `$` is the only path sure to exist, so a
+      // malformed request is refused there with InvalidInput instead of a States.Runtime error.
+      [STATE.getUser]: invoke(arn["user-service"], "$", options, {
+        ResultSelector: {
+          "userId.$": "$.Payload.userId",
+          "email.$": "$.Payload.email",
+          "creditScore.$": "$.Payload.creditScore",
+        },
+        ResultPath: "$.userData",
+        Catch: catchFailures(STATE.getUser),
+        Next: STATE.createOrder,
+      }),
+      ...explainFailures(STATE.getUser, "user-service", null, { Next: STATE.orderFailed }, "$.failure"),
+
+      // JsonMerge adds the idempotency key to the request, so that a missing orderData reaches
+      // order-service's validation instead of failing a `$.orderData` path lookup.
+      [STATE.createOrder]: invoke(
+        arn["order-service"],
+        `States.JsonMerge($, States.StringToJson(States.Format('\\{"idempotencyKey":"{}"\\}', ${IDEMPOTENCY_KEY})), false)`,
+        options,
+        {
+          ResultSelector: {
+            "orderId.$": "$.Payload.orderId",
+            "userId.$": "$.Payload.userId",
+            "items.$": "$.Payload.items",
+            "subtotal.$": "$.Payload.subtotal",
+            "tax.$": "$.Payload.tax",
+            "total.$": "$.Payload.total",
+            "totalCents.$": "$.Payload.totalCents",
+          },
+          ResultPath: "$.order",
+          Catch: catchFailures(STATE.createOrder),
+          Next: STATE.processPaymentAndInventory,
+        },
+      ),
+      ...explainFailures(STATE.createOrder, "order-service", null, { Next: STATE.notifyFailure }, "$.failure"),
+
+      [STATE.processPaymentAndInventory]: {
+        Type: "Parallel",
+        Branches: [
+          branch(
+            STATE.authorizePayment,
+            "payment-service",
+            invoke(
+              arn["payment-service"],
+              {
+                action: "authorize",
+                "orderId.$": "$.order.orderId",
+                "userId.$": "$.userData.userId",
+                "creditScore.$": "$.userData.creditScore",
+                "amountCents.$": "$.order.totalCents",
+                "idempotencyKey.$": IDEMPOTENCY_KEY,
+              },
+              options,
+              {
+                ResultSelector: { "transactionId.$": "$.Payload.transactionId", "amountCents.$": "$.Payload.amountCents" },
+                End: true,
+              },
+            ),
+          ),
+          branch(
+            STATE.reserveInventory,
+            "inventory-service",
+            invoke(
+              arn["inventory-service"],
+              { action: "reserve", "orderId.$": "$.order.orderId", "items.$": "$.order.items", "idempotencyKey.$": IDEMPOTENCY_KEY },
+              options,
+              { ResultSelector: { "reservations.$": "$.Payload.reservations" }, End: true },
+            ),
+          ),
+        ],
+        ResultSelector: { "payment.$": "$[0]", "inventory.$": "$[1]" },
+        ResultPath: "$.fulfilment",
+        Next: STATE.checkFulfilment,
+      },
+
+      // Each branch catches its own failure, so both outcomes are known here and only
+      // what actually happened is compensated.
+      [STATE.checkFulfilment]: {
+        Type: "Choice",
+        Choices: [
+          {
+            And: [
+              { Variable: `${payment}.error`, IsPresent: true },
+              { Variable: `${inventory}.error`, IsPresent: true },
+            ],
+            Next: STATE.recordPaymentAndInventoryFailure,
+          },
+          { Variable: `${payment}.error`, IsPresent: true, Next: STATE.recordPaymentFailure },
+          { Variable: `${inventory}.error`, IsPresent: true, Next: STATE.recordInventoryFailure },
+        ],
+        Default: STATE.sendConfirmation,
+      },
+
+      [STATE.sendConfirmation]: invoke(
+        arn["notification-service"],
+        {
+          action: "confirmation",
+          "recipient.$": "$.userData",
+          order: {
+            "orderId.$": "$.order.orderId",
+            "userId.$": "$.order.userId",
+            "items.$": "$.order.items",
+            "subtotal.$": "$.order.subtotal",
+            "tax.$": "$.order.tax",
+            "total.$": "$.order.total",
+            "transactionId.$": `${payment}.transactionId`,
+            "reservations.$": `${inventory}.reservations`,
+          },
+          "idempotencyKey.$": IDEMPOTENCY_KEY,
+        },
+        options,
+        {
+          // The execution's output: the order summary the customer was sent, and the notification.
+          ResultSelector: {
+            status: "COMPLETED",
+            "orderId.$": "$.Payload.order.orderId",
+            "userId.$": "$.Payload.order.userId",
+            "items.$": "$.Payload.order.items",
+            "subtotal.$": "$.Payload.order.subtotal",
+            "tax.$": "$.Payload.order.tax",
+            "total.$": "$.Payload.order.total",
+            "transactionId.$": "$.Payload.order.transactionId",
+            "reservations.$": "$.Payload.order.reservations",
+            "notification.$": "$.Payload.notification",
+          },
+          ResultPath: "$",
+          // A paid and reserved order stays completed when only the e-mail fails.
+          Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.notificationFailure", Next: STATE.confirmationNotDelivered }],
+          End: true,
+        },
+      ),
+      [STATE.confirmationNotDelivered]: {
+        Type: "Pass",
+        Parameters: {
+          status: "COMPLETED",
+          "orderId.$": "$.order.orderId",
+          "userId.$": "$.order.userId",
+          "items.$": "$.order.items",
+          "subtotal.$": "$.order.subtotal",
+          "tax.$": "$.order.tax",
+          "total.$": "$.order.total",
+          "transactionId.$": `${payment}.transactionId`,
+          "reservations.$": `${inventory}.reservations`,
+          notification: { type: "ORDER_CONFIRMATION", delivered: false, "error.$": "$.notificationFailure.Error" },
+        },
+        End: true,
+      },
+
+      [STATE.recordPaymentAndInventoryFailure]: {
+        Type: "Pass",
+        Parameters: {
+          "error.$": `${payment}.error`,
+          detail: {
+            "errorMessage.$": `States.Format('{} Also: {}', ${payment}.detail.errorMessage, ${inventory}.detail.errorMessage)`,
+          },
+          "orderId.$": "$.order.orderId",
+        },
+        ResultPath: "$.failure",
+        Next: STATE.notifyFailure,
+      },
+      [STATE.recordPaymentFailure]: recordFailure(payment, STATE.releaseInventory),
+      [STATE.recordInventoryFailure]: recordFailure(inventory, STATE.refundPayment),
+
+      [STATE.refundPayment]: invoke(
+        arn["payment-service"],
+        {
+          action: "refund",
+          "transactionId.$": `${payment}.transactionId`,
+          "amountCents.$": `${payment}.amountCents`,
+          "idempotencyKey.$": IDEMPOTENCY_KEY,
+        },
+        options,
+        {
+          Retry: [{ ErrorEquals: TRANSIENT_ERRORS, ...COMPENSATION_RETRY_POLICY }],
+          ResultSelector: { "refundId.$": "$.Payload.refundId", "status.$": "$.Payload.status" },
+          ResultPath: "$.compensation.refund",
+          // Still notify and fail with the root cause; the failed refund stays in the history and logs.
+          Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.compensation.refundFailure", Next: STATE.notifyFailure }],
+          Next: STATE.notifyFailure,
+        },
+      ),
+      [STATE.releaseInventory]: invoke(
+        arn["inventory-service"],
+        {
+          action: "release",
+          "orderId.$": "$.order.orderId",
+          "reservations.$": `${inventory}.reservations`,
+          "idempotencyKey.$": IDEMPOTENCY_KEY,
+        },
+        options,
+        {
+          Retry: [{ ErrorEquals: TRANSIENT_ERRORS, ...COMPENSATION_RETRY_POLICY }],
+          ResultSelector: { "status.$": "$.Payload.status" },
+          ResultPath: "$.compensation.release",
+          Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.compensation.releaseFailure", Next: STATE.notifyFailure }],
+          Next: STATE.notifyFailure,
+        },
+      ),
+
+      [STATE.notifyFailure]: invoke(
+        arn["notification-service"],
+        {
+          action: "failure",
+          "recipient.$": "$.userData",
+          "orderId.$": "$.failure.orderId",
+          "error.$": "$.failure.error",
+          "reason.$": "$.failure.detail.errorMessage",
+          "idempotencyKey.$": IDEMPOTENCY_KEY,
+        },
+        options,
+        {
+          ResultSelector: { "notificationId.$": "$.Payload.notificationId", "delivered.$": "$.Payload.delivered" },
+          ResultPath: "$.failureNotification",
+          Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.failureNotificationError", Next: STATE.orderFailed }],
+          Next: STATE.orderFailed,
+        },
+      ),
+
+      [STATE.orderFailed]: {
+        Type: "Fail",
+        Comment: "Error is the root cause's name (DESIGN.md section 3); Cause is its message.",
+        ErrorPath: "$.failure.error",
+        CausePath: "$.failure.detail.errorMessage",
+      },
+    },
+  };
+}
