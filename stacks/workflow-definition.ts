@@ -87,43 +87,54 @@ function invoke(
   };
 }
 
+/** Where a catcher leaves the error and where the explained failure goes. */
+interface FailureHandling {
+  /** The catcher's ResultPath; undefined replaces the state (needed when the input may not be an object). */
+  caughtAt?: string;
+  /** The explanation's ResultPath; undefined makes the explanation the state's whole output. */
+  explainedAt?: string;
+  /** Adds `orderId: null`, for failures before an order exists. */
+  noOrderYet?: boolean;
+  continuation: { Next: string } | { End: true };
+}
+
 /**
- * The two Pass states that turn a caught error into `{ error, detail: { errorMessage }, orderId }`:
+ * The two Pass states that turn a caught error into `{ error, detail: { errorMessage } }`:
  * a business error's Cause is the Lambda runtime's JSON (`{"errorType","errorMessage","trace"}`);
  * anything else that survived the retries becomes ServiceUnavailable.
+ *
+ * ResultPath "$" is never written out (it is the default): aws-local-stepfunctions 3.0.0
+ * reads it as a field named "$".
  */
-function explainFailures(
-  task: string,
-  service: ServiceName,
-  orderIdPath: string | null,
-  continuation: { Next: string } | { End: true },
-  resultPath: string,
-): Record<string, State> {
-  const orderId: State = orderIdPath === null ? { orderId: null } : { "orderId.$": orderIdPath };
+function explainFailures(task: string, service: ServiceName, handling: FailureHandling): Record<string, State> {
+  const caught = handling.caughtAt ?? "$";
+  const orderId: State = handling.noOrderYet ? { orderId: null } : {};
+  const placement: State = handling.explainedAt ? { ResultPath: handling.explainedAt } : {};
   return {
     [`${task}Rejected`]: {
       Type: "Pass",
-      Parameters: { "error.$": "$.failure.Error", "detail.$": "States.StringToJson($.failure.Cause)", ...orderId },
-      ResultPath: resultPath,
-      ...continuation,
+      Parameters: { "error.$": `${caught}.Error`, "detail.$": `States.StringToJson(${caught}.Cause)`, ...orderId },
+      ...placement,
+      ...handling.continuation,
     },
     [`${task}Unavailable`]: {
       Type: "Pass",
       Parameters: {
         error: SERVICE_UNAVAILABLE,
-        detail: { "errorMessage.$": `States.Format('${service} did not answer after retries (last error: {})', $.failure.Error)` },
+        detail: { "errorMessage.$": `States.Format('${service} did not answer after retries (last error: {})', ${caught}.Error)` },
         ...orderId,
       },
-      ResultPath: resultPath,
-      ...continuation,
+      ...placement,
+      ...handling.continuation,
     },
   };
 }
 
-function catchFailures(task: string): Json {
+function catchFailures(task: string, caughtAt?: string): Json {
+  const placement: State = caughtAt ? { ResultPath: caughtAt } : {};
   return [
-    { ErrorEquals: [...BUSINESS_ERROR_NAMES], ResultPath: "$.failure", Next: `${task}Rejected` },
-    { ErrorEquals: ["States.ALL"], ResultPath: "$.failure", Next: `${task}Unavailable` },
+    { ErrorEquals: [...BUSINESS_ERROR_NAMES], ...placement, Next: `${task}Rejected` },
+    { ErrorEquals: ["States.ALL"], ...placement, Next: `${task}Unavailable` },
   ];
 }
 
@@ -133,7 +144,7 @@ function branch(task: string, service: ServiceName, state: State): { StartAt: st
     StartAt: task,
     States: {
       [task]: { ...state, Catch: catchFailures(task) },
-      ...explainFailures(task, service, "$.order.orderId", { End: true }, "$"),
+      ...explainFailures(task, service, { continuation: { End: true } }),
     },
   };
 }
@@ -141,7 +152,7 @@ function branch(task: string, service: ServiceName, state: State): { StartAt: st
 function recordFailure(sourcePath: string, next: string): State {
   return {
     Type: "Pass",
-    Parameters: { "error.$": `${sourcePath}.error`, "detail.$": `${sourcePath}.detail`, "orderId.$": `${sourcePath}.orderId` },
+    Parameters: { "error.$": `${sourcePath}.error`, "detail.$": `${sourcePath}.detail`, "orderId.$": "$.order.orderId" },
     ResultPath: "$.failure",
     Next: next,
   };
@@ -169,10 +180,15 @@ export function buildWorkflowDefinition(
           "creditScore.$": "$.Payload.creditScore",
         },
         ResultPath: "$.userData",
+        // The error replaces the state: the input may be no object at all, so no field can be added to it.
         Catch: catchFailures(STATE.getUser),
         Next: STATE.createOrder,
       }),
-      ...explainFailures(STATE.getUser, "user-service", null, { Next: STATE.orderFailed }, "$.failure"),
+      ...explainFailures(STATE.getUser, "user-service", {
+        explainedAt: "$.failure",
+        noOrderYet: true,
+        continuation: { Next: STATE.orderFailed },
+      }),
 
       // JsonMerge adds the idempotency key to the request, so that a missing orderData reaches
       // order-service's validation instead of failing a `$.orderData` path lookup.
@@ -191,11 +207,16 @@ export function buildWorkflowDefinition(
             "totalCents.$": "$.Payload.totalCents",
           },
           ResultPath: "$.order",
-          Catch: catchFailures(STATE.createOrder),
+          Catch: catchFailures(STATE.createOrder, "$.failure"),
           Next: STATE.processPaymentAndInventory,
         },
       ),
-      ...explainFailures(STATE.createOrder, "order-service", null, { Next: STATE.notifyFailure }, "$.failure"),
+      ...explainFailures(STATE.createOrder, "order-service", {
+        caughtAt: "$.failure",
+        explainedAt: "$.failure",
+        noOrderYet: true,
+        continuation: { Next: STATE.notifyFailure },
+      }),
 
       [STATE.processPaymentAndInventory]: {
         Type: "Parallel",
@@ -286,7 +307,6 @@ export function buildWorkflowDefinition(
             "reservations.$": "$.Payload.order.reservations",
             "notification.$": "$.Payload.notification",
           },
-          ResultPath: "$",
           // A paid and reserved order stays completed when only the e-mail fails.
           Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.notificationFailure", Next: STATE.confirmationNotDelivered }],
           End: true,

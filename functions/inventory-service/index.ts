@@ -70,7 +70,7 @@ function reserve(request: JsonObject) {
       );
     }
   }
-  const outcome = ledger.run("reserve", idempotencyKey, () => ({
+  const outcome = ledger.run("reserve", idempotencyKey, { orderId, requested: [...requested] }, () => ({
     orderId,
     reservations: [...requested].map(
       ([productId, quantity]): Reservation => ({
@@ -100,7 +100,7 @@ function release(request: JsonObject) {
     },
   );
   const idempotencyKey = requireIdentifier(request.idempotencyKey, "idempotencyKey");
-  const outcome = ledger.run("release", idempotencyKey, () => ({
+  const outcome = ledger.run("release", idempotencyKey, { orderId, reservations }, () => ({
     orderId,
     released: reservations,
     status: "RELEASED" as const,

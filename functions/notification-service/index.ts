@@ -68,7 +68,7 @@ function confirm(request: JsonObject, log: Logger) {
   const recipient = requireRecipient(request.recipient);
   const order = requireOrderSummary(request.order);
   const idempotencyKey = requireIdentifier(request.idempotencyKey, "idempotencyKey");
-  const outcome = ledger.run("confirmation", idempotencyKey, () => ({
+  const outcome = ledger.run("confirmation", idempotencyKey, { recipient, order }, () => ({
     notification: deliver(
       log,
       "ORDER_CONFIRMATION",
@@ -88,7 +88,7 @@ function notifyFailure(request: JsonObject, log: Logger) {
   const error = requireOneOf(request.error, "error", CONTRACT_ERROR_NAMES);
   const reason = requireString(request.reason, "reason", { maxLength: 4096 });
   const idempotencyKey = requireIdentifier(request.idempotencyKey, "idempotencyKey");
-  const outcome = ledger.run("failure", idempotencyKey, () => ({
+  const outcome = ledger.run("failure", idempotencyKey, { recipient, orderId, error, reason }, () => ({
     ...deliver(log, "ORDER_FAILED", recipient, `Your order could not be completed (${error})`, idempotencyKey),
     orderId,
     error,

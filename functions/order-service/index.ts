@@ -71,7 +71,7 @@ export function createOrder(event: unknown) {
       ? deriveId("content", userId, JSON.stringify(items))
       : requireIdentifier(request.idempotencyKey, "idempotencyKey");
 
-  const outcome = ledger.run("create", idempotencyKey, (): Order => {
+  const outcome = ledger.run("create", idempotencyKey, { userId, items }, (): Order => {
     const subtotalCents = items.reduce((sum, item) => sum + item.priceCents * item.quantity, 0);
     const totalCents = subtotalCents + taxCents(subtotalCents);
     return {

@@ -45,7 +45,7 @@ function authorize(request: JsonObject) {
   const idempotencyKey = requireIdentifier(request.idempotencyKey, "idempotencyKey");
   const reason = declineReason(amountCents, creditScore);
   if (reason) throw new PaymentDeclined(`Payment for order ${orderId} declined: ${reason}`);
-  const outcome = ledger.run("authorize", idempotencyKey, () => ({
+  const outcome = ledger.run("authorize", idempotencyKey, { orderId, amountCents }, () => ({
     transactionId: deriveId("txn", idempotencyKey),
     orderId,
     amountCents,
@@ -60,7 +60,7 @@ function refund(request: JsonObject) {
   const transactionId = requireIdentifier(request.transactionId, "transactionId");
   const amountCents = requireWholeNumber(request.amountCents, "amountCents", 1, MAX_AMOUNT_CENTS);
   const idempotencyKey = requireIdentifier(request.idempotencyKey, "idempotencyKey");
-  const outcome = ledger.run("refund", idempotencyKey, () => ({
+  const outcome = ledger.run("refund", idempotencyKey, { transactionId, amountCents }, () => ({
     refundId: deriveId("rfd", idempotencyKey, transactionId),
     transactionId,
     amountCents,

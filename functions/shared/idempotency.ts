@@ -7,6 +7,7 @@
  * makes a warm instance answer a repeated call from memory instead of acting again.
  */
 import { createHash } from "node:crypto";
+import { InvalidInput } from "./errors";
 
 /** FNV-1a 32-bit hash of the UTF-8 bytes of a string (DESIGN.md: credit score). */
 export function fnv1a32(text: string): number {
@@ -28,25 +29,32 @@ export interface Replayed<T> {
   replayed: boolean;
 }
 
-/** Remembers the result of each (action, key) so that a repeated call does not act twice. */
+/**
+ * Remembers the result of each (action, key) so that a repeated call does not act twice.
+ * A key reused for a different request is refused rather than answered with another
+ * request's result.
+ */
 export class IdempotencyLedger {
-  private readonly results = new Map<string, unknown>();
+  private readonly entries = new Map<string, { request: string; result: unknown }>();
 
   constructor(private readonly capacity = 10000) {}
 
-  run<T>(action: string, key: string, act: () => T): Replayed<T> {
-    const entry = `${action}:${key}`;
-    if (this.results.has(entry)) return { result: this.results.get(entry) as T, replayed: true };
-    const result = act();
-    if (this.results.size >= this.capacity) {
-      // Oldest first: Map iterates in insertion order.
-      this.results.delete(this.results.keys().next().value as string);
+  run<T>(action: string, key: string, request: unknown, act: () => T): Replayed<T> {
+    const entryKey = `${action}:${key}`;
+    const fingerprint = JSON.stringify(request);
+    const entry = this.entries.get(entryKey);
+    if (entry) {
+      if (entry.request !== fingerprint) {
+        throw new InvalidInput(`idempotencyKey ${key} was already used for a different ${action} request`);
+      }
+      return { result: entry.result as T, replayed: true };
     }
-    this.results.set(entry, result);
+    const result = act();
+    if (this.entries.size >= this.capacity) {
+      // Oldest first: a Map iterates in insertion order.
+      this.entries.delete(this.entries.keys().next().value as string);
+    }
+    this.entries.set(entryKey, { request: fingerprint, result });
     return { result, replayed: false };
-  }
-
-  clear(): void {
-    this.results.clear();
   }
 }

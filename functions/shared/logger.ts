@@ -11,6 +11,15 @@ function threshold(): number {
   return LEVELS[configured] ?? LEVELS.INFO;
 }
 
+/** Where log lines go: stdout in Lambda; the local CLIs send them to stderr to keep stdout for results. */
+let sink = (line: string) => {
+  process.stdout.write(line);
+};
+
+export function setLogSink(write: (line: string) => void): void {
+  sink = write;
+}
+
 export interface LogFields {
   action?: string;
   idempotencyKey?: string;
@@ -22,7 +31,7 @@ export function createLogger(service: string) {
   const write = (level: Level, message: string, fields: LogFields) => {
     if (LEVELS[level] < threshold()) return;
     const line = { timestamp: new Date().toISOString(), level, service, message, ...fields };
-    process.stdout.write(`${JSON.stringify(line)}\n`);
+    sink(`${JSON.stringify(line)}\n`);
   };
   return {
     debug: (message: string, fields: LogFields = {}) => write("DEBUG", message, fields),

@@ -30,6 +30,7 @@ export function describe(value: unknown): string {
 }
 
 export function requireObject(value: unknown, field: string): JsonObject {
+  if (value === undefined) throw new InvalidInput(`${field} is required`);
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     throw new InvalidInput(`${field} must be a JSON object, got ${describe(value)}`);
   }

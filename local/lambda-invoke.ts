@@ -1,0 +1,49 @@
+/**
+ * A faithful stand-in for Step Functions' optimized `arn:aws:states:::lambda:invoke`
+ * integration: the handler gets the Payload (serialized as JSON, as Lambda would), the
+ * state gets `{ ExecutedVersion, Payload, StatusCode }`, and a thrown error reaches the
+ * state machine under the name Step Functions would report, with a Cause shaped like the
+ * Lambda runtime's (`{"errorType","errorMessage","trace"}`).
+ */
+import { Handler } from "./handlers";
+
+export class StepFunctionsError extends Error {
+  constructor(name: string, cause: string) {
+    super(cause);
+    this.name = name;
+  }
+}
+
+/** Builds the error a Lambda function error becomes in the state machine. */
+export function functionError(error: unknown): StepFunctionsError {
+  const { name, message } =
+    error instanceof Error ? error : { name: "Error", message: typeof error === "string" ? error : JSON.stringify(error) };
+  return new StepFunctionsError(name, JSON.stringify({ errorType: name, errorMessage: message, trace: [] }));
+}
+
+/**
+ * Builds an error injected before the handler runs: Lambda service errors and States.*
+ * errors carry a plain-text Cause, a service's own errors (ServiceUnavailable, business
+ * errors) the runtime's JSON Cause.
+ */
+export function injectedError(service: string, errorName: string): StepFunctionsError {
+  const message = `${errorName} injected into ${service} by --inject`;
+  if (errorName.startsWith("Lambda.") || errorName.startsWith("States.")) {
+    return new StepFunctionsError(errorName, message);
+  }
+  const injected = new Error(message);
+  injected.name = errorName;
+  return functionError(injected);
+}
+
+export async function invokeLikeStepFunctions(handler: Handler, payload: unknown) {
+  // Lambda receives JSON, never shared objects; `undefined` becomes null as it would on the wire.
+  const event = JSON.parse(JSON.stringify(payload ?? null));
+  let result: unknown;
+  try {
+    result = await handler(event);
+  } catch (error) {
+    throw functionError(error);
+  }
+  return { ExecutedVersion: "$LATEST", Payload: result === undefined ? null : JSON.parse(JSON.stringify(result)), StatusCode: 200 };
+}

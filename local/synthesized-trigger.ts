@@ -1,0 +1,36 @@
+/**
+ * Reads the EventBridge rule's pattern and the target's input mapping from the
+ * synthesized stack, so the local runner applies exactly what would be deployed.
+ */
+import { Testing } from "cdktf";
+import { OrderWorkflowStack, STACK_NAME } from "../stacks/order-workflow-stack";
+
+export interface SynthesizedTrigger {
+  eventPattern: Record<string, unknown>;
+  inputPath?: string;
+}
+
+type Resources = Record<string, Record<string, Record<string, unknown>>>;
+
+export function only<T>(resources: Record<string, T> | undefined, type: string): T {
+  const found = Object.values(resources ?? {});
+  if (found.length !== 1) throw new Error(`expected exactly one ${type} in the stack, found ${found.length}`);
+  return found[0];
+}
+
+export function triggerOf(synthesized: { resource: Resources }): SynthesizedTrigger {
+  const rule = only(synthesized.resource.aws_cloudwatch_event_rule, "aws_cloudwatch_event_rule");
+  const target = only(synthesized.resource.aws_cloudwatch_event_target, "aws_cloudwatch_event_target");
+  if (target.input_transformer !== undefined || target.input !== undefined) {
+    throw new Error("the target uses input or input_transformer, which the local runner does not apply");
+  }
+  return {
+    eventPattern: JSON.parse(rule.event_pattern as string),
+    inputPath: target.input_path as string | undefined,
+  };
+}
+
+export function synthesizeTrigger(): SynthesizedTrigger {
+  const stack = new OrderWorkflowStack(Testing.app(), STACK_NAME, { packaging: "synth" });
+  return triggerOf(JSON.parse(Testing.synth(stack)));
+}
