@@ -5,7 +5,7 @@
  * bytes on every machine and every run.
  */
 import { buildSync } from "esbuild";
-import { mkdirSync, utimesSync } from "node:fs";
+import { chmodSync, mkdirSync, utimesSync } from "node:fs";
 import * as path from "node:path";
 import { ServiceName } from "./services";
 
@@ -39,6 +39,8 @@ export function bundleService(service: ServiceName): string {
     sourcemap: false,
     logLevel: "error",
   });
+  // A zip stores mode and mtime: fix both, whatever the machine's umask and clock.
+  chmodSync(outfile, 0o644);
   utimesSync(outfile, FIXED_MTIME, FIXED_MTIME);
   utimesSync(outdir, FIXED_MTIME, FIXED_MTIME);
   return outdir;

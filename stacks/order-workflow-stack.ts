@@ -52,7 +52,8 @@ export class OrderWorkflowStack extends TerraformStack {
         { tags: { Project: namePrefix, Environment: vars.environment.stringValue, ManagedBy: "cdktf" } },
       ],
     });
-    new ArchiveProvider(this, "archive");
+    // Declared only when used, so that synth-time packaging needs no hashicorp/archive at all.
+    if (props.packaging === "archive") new ArchiveProvider(this, "archive");
 
     const logGroups = Object.fromEntries(
       SERVICES.map((service) => [

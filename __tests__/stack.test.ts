@@ -1,0 +1,308 @@
+/**
+ * The synthesized Terraform JSON: every resource the system needs, named from
+ * ${var.project_name}, with least-privilege policies and no machine-specific paths.
+ */
+import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
+import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
+import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
+import { createHash } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
+import { homedir, tmpdir } from "node:os";
+import * as path from "node:path";
+import { PROJECT_ROOT } from "../stacks/bundle";
+import { SAMPLE_ORDER } from "../stacks/order-workflow-stack";
+import { packagingModeFromEnv } from "../stacks/packaging";
+import { SERVICES } from "../stacks/services";
+import { buildWorkflowDefinition } from "../stacks/workflow-definition";
+import { onlyResource, reference, removeDirectory, resources, synthStack, synthToDirectory, TerraformJson } from "./helpers/synth";
+
+const { synthesized, json } = synthStack("archive");
+
+function policyOf(json: TerraformJson, roleLogicalIdPart: string) {
+  const entry = Object.entries(resources(json, "aws_iam_role_policy")).find(([id]) => id.startsWith(roleLogicalIdPart));
+  if (!entry) throw new Error(`no policy for ${roleLogicalIdPart}`);
+  return JSON.parse(entry[1].policy);
+}
+
+function roleOf(json: TerraformJson, name: string) {
+  return Object.values(resources(json, "aws_iam_role")).find((role) => role.name === name);
+}
+
+function functionRef(json: TerraformJson, service: string, attribute: string): string {
+  return reference(json, "aws_lambda_function", (fn) => fn.function_name === `\${var.project_name}-${service}`, attribute);
+}
+
+describe("providers", () => {
+  test("GIVEN the stack WHEN synthesized THEN aws takes its region from aws_region (null: the AWS environment) and tags every resource", () => {
+    expect(json.provider.aws).toEqual([
+      {
+        region: "${var.aws_region}",
+        default_tags: [{ tags: { Project: "${var.project_name}", Environment: "${var.environment}", ManagedBy: "cdktf" } }],
+      },
+    ]);
+    expect(json.terraform.required_providers.aws.source).toBe("aws");
+  });
+
+  test("archive packaging declares hashicorp/archive; synth packaging needs no archive provider at all", () => {
+    expect(json.terraform.required_providers.archive.source).toBe("hashicorp/archive");
+    expect(json.provider.archive).toEqual([{}]);
+    const synthMode = synthStack("synth").json;
+    expect(synthMode.terraform.required_providers.archive).toBeUndefined();
+    expect(synthMode.provider.archive).toBeUndefined();
+  });
+
+  test("the local backend's state path is relative to the stack directory", () => {
+    expect(json.terraform.backend).toEqual({ local: { path: "terraform.tfstate" } });
+  });
+});
+
+describe("variables (DESIGN.md section 2)", () => {
+  test.each([
+    ["project_name", "string", "microservices-stepfn"],
+    ["environment", "string", "dev"],
+    ["lambda_timeout", "number", 30],
+    ["lambda_memory_size", "number", 128],
+  ])("%s is a %s defaulting to %p, with a description and a validation", (name, type, defaultValue) => {
+    const variable = json.variable[name];
+    expect(variable.type).toBe(type);
+    expect(variable.default).toBe(defaultValue);
+    expect(variable.description.length).toBeGreaterThan(20);
+    expect(variable.validation.length).toBeGreaterThan(0);
+    for (const rule of variable.validation) {
+      expect(rule.condition).toContain(`var.${name}`);
+      expect(rule.error_message).toMatch(new RegExp(`^${name} `));
+    }
+  });
+
+  test("every variable the stack declares has a description, a type and a validation", () => {
+    for (const [name, variable] of Object.entries(json.variable)) {
+      expect([name, typeof variable.description, typeof variable.type, Array.isArray(variable.validation)]).toEqual([
+        name,
+        "string",
+        "string",
+        true,
+      ]);
+    }
+  });
+});
+
+describe("functions", () => {
+  test.each(SERVICES)("%s: nodejs22.x, sized by the variables, named from project_name, after its log group", (service) => {
+    expect(synthesized).toHaveResourceWithProperties(LambdaFunction, {
+      function_name: `\${var.project_name}-${service}`,
+      runtime: "nodejs22.x",
+      handler: "index.handler",
+      timeout: "${var.lambda_timeout}",
+      memory_size: "${var.lambda_memory_size}",
+    });
+    const fn = Object.values(resources(json, "aws_lambda_function")).find((f) => f.function_name.endsWith(`-${service}`));
+    const logGroup = Object.entries(resources(json, "aws_cloudwatch_log_group")).find(
+      ([, group]) => group.name === `/aws/lambda/\${var.project_name}-${service}`,
+    );
+    expect(logGroup).toBeDefined();
+    expect(logGroup![1].retention_in_days).toBe("${var.log_retention_days}");
+    expect(fn.depends_on).toContain(`aws_cloudwatch_log_group.${logGroup![0]}`);
+    expect(fn.role).toMatch(/^\$\{aws_iam_role\.lambda-execution-role_\w+\.arn\}$/);
+  });
+
+  test("the state machine has its own log group under /aws/vendedlogs/states/", () => {
+    const names = Object.values(resources(json, "aws_cloudwatch_log_group")).map((group) => group.name);
+    expect(names).toContain("/aws/vendedlogs/states/${var.project_name}-workflow");
+    expect(names).toHaveLength(6);
+  });
+});
+
+describe("IAM, least privilege", () => {
+  const allPolicies = Object.values(resources(json, "aws_iam_role_policy")).map((policy) => JSON.parse(policy.policy));
+
+  test("no policy allows a '*' action or a service-wide wildcard action", () => {
+    for (const document of allPolicies) {
+      for (const statement of document.Statement) {
+        expect(statement.Effect).toBe("Allow");
+        for (const action of statement.Action) expect(action).toMatch(/^[a-z0-9-]+:[A-Za-z]+$/);
+      }
+    }
+  });
+
+  test("the Lambda role may only write log streams into the five functions' log groups", () => {
+    const role = roleOf(json, "${var.project_name}-lambda-exec");
+    expect(JSON.parse(role.assume_role_policy).Statement).toEqual([
+      { Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" },
+    ]);
+    const logGroupArns = SERVICES.map(
+      (service) =>
+        `${reference(json, "aws_cloudwatch_log_group", (group) => group.name === `/aws/lambda/\${var.project_name}-${service}`, "arn")}:*`,
+    );
+    expect(policyOf(json, "lambda-execution-role").Statement).toEqual([
+      { Sid: "WriteOwnLogGroups", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: logGroupArns },
+    ]);
+  });
+
+  test("the state machine role may invoke only the five functions (and their versions) and deliver its logs", () => {
+    const role = roleOf(json, "${var.project_name}-workflow-role");
+    expect(JSON.parse(role.assume_role_policy).Statement[0].Principal).toEqual({ Service: "states.amazonaws.com" });
+    const [invoke, logs, ...rest] = policyOf(json, "workflow_policy").Statement;
+    expect(rest).toEqual([]);
+    expect(invoke.Action).toEqual(["lambda:InvokeFunction"]);
+    expect(invoke.Resource).toEqual(SERVICES.flatMap((service) => [functionRef(json, service, "arn"), `${functionRef(json, service, "arn")}:*`]));
+    // The recipe's state machine role lacked these, so its logging_configuration failed at apply.
+    expect(logs).toEqual({
+      Sid: "DeliverExecutionLogs",
+      Effect: "Allow",
+      Action: [
+        "logs:CreateLogDelivery",
+        "logs:GetLogDelivery",
+        "logs:UpdateLogDelivery",
+        "logs:DeleteLogDelivery",
+        "logs:ListLogDeliveries",
+        "logs:PutResourcePolicy",
+        "logs:DescribeResourcePolicies",
+        "logs:DescribeLogGroups",
+      ],
+      Resource: ["*"],
+    });
+  });
+
+  test("the EventBridge role may only start this state machine", () => {
+    const role = roleOf(json, "${var.project_name}-trigger-role");
+    expect(JSON.parse(role.assume_role_policy).Statement[0].Principal).toEqual({ Service: "events.amazonaws.com" });
+    expect(policyOf(json, "trigger_policy").Statement).toEqual([
+      {
+        Sid: "StartOrderWorkflow",
+        Effect: "Allow",
+        Action: ["states:StartExecution"],
+        Resource: [reference(json, "aws_sfn_state_machine", () => true, "arn")],
+      },
+    ]);
+  });
+});
+
+describe("state machine", () => {
+  const stateMachine = onlyResource(json, "aws_sfn_state_machine");
+
+  test("named <project>-workflow, logging ALL with execution data to its log group, after its role's policy", () => {
+    expect(synthesized).toHaveResourceWithProperties(SfnStateMachine, {
+      name: "${var.project_name}-workflow",
+      type: "STANDARD",
+    });
+    const logGroupArn = reference(json, "aws_cloudwatch_log_group", (group) => group.name.startsWith("/aws/vendedlogs/"), "arn");
+    expect(stateMachine.logging_configuration).toEqual({
+      level: "ALL",
+      include_execution_data: true,
+      log_destination: `${logGroupArn}:*`,
+    });
+    expect(stateMachine.depends_on).toEqual([expect.stringMatching(/^aws_iam_role_policy\.workflow_policy_/)]);
+  });
+
+  test("the definition in cdk.tf.json is buildWorkflowDefinition of the functions' Terraform ARNs", () => {
+    const arns = Object.fromEntries(SERVICES.map((service) => [service, functionRef(json, service, "arn")]));
+    expect(JSON.parse(stateMachine.definition)).toEqual(buildWorkflowDefinition(arns as never));
+  });
+});
+
+describe("trigger", () => {
+  test("the rule matches source microservices.orders and detail-type Order Submitted", () => {
+    const rule = onlyResource(json, "aws_cloudwatch_event_rule");
+    expect(rule.name).toBe("${var.project_name}-trigger");
+    expect(JSON.parse(rule.event_pattern)).toEqual({ source: ["microservices.orders"], "detail-type": ["Order Submitted"] });
+  });
+
+  test("the target starts the state machine with the event's detail as input, through a path and no template", () => {
+    expect(synthesized).toHaveResourceWithProperties(CloudwatchEventTarget, {
+      arn: reference(json, "aws_sfn_state_machine", () => true, "arn"),
+      input_path: "$.detail",
+    });
+    const target = onlyResource(json, "aws_cloudwatch_event_target");
+    expect(target.role_arn).toBe(reference(json, "aws_iam_role", (role) => role.name === "${var.project_name}-trigger-role", "arn"));
+    expect(target.input_transformer).toBeUndefined();
+    // The recipe's jsonencode'd template turned <detail> into \u003cdetail\u003e.
+    expect(synthesized).not.toMatch(/\\u003[ce]|jsonencode/);
+  });
+});
+
+describe("outputs", () => {
+  test("every identifier ops teams need is an output", () => {
+    expect(Object.keys(json.output).sort()).toEqual(
+      [
+        "state_machine_arn",
+        "state_machine_name",
+        "event_rule_name",
+        "event_rule_arn",
+        "lambda_log_group_names",
+        "state_machine_log_group_name",
+        "start_execution_command",
+        ...SERVICES.flatMap((service) => [`${service.replace(/-/g, "_")}_function_name`, `${service.replace(/-/g, "_")}_function_arn`]),
+      ].sort(),
+    );
+  });
+
+  test("start_execution_command is a ready-to-paste command with the sample order", () => {
+    const arn = reference(json, "aws_sfn_state_machine", () => true, "arn");
+    expect(json.output.start_execution_command.value).toBe(
+      `aws stepfunctions start-execution --state-machine-arn ${arn} --input '${JSON.stringify(SAMPLE_ORDER)}'`,
+    );
+  });
+});
+
+describe("packaging", () => {
+  const machinePaths = [PROJECT_ROOT, tmpdir(), homedir(), process.cwd()];
+
+  test.each(["archive", "synth"] as const)("%s mode: no absolute path of the build machine in cdk.tf.json", (mode) => {
+    const text = mode === "archive" ? synthesized : synthStack("synth").synthesized;
+    for (const machinePath of machinePaths) expect(text).not.toContain(machinePath);
+    expect(text).not.toMatch(/"(source_dir|source_file|output_path|filename)":\s*"\//);
+  });
+
+  test("archive mode: archive_file zips the bundle copied into the stack directory, with a fixed file mode", () => {
+    const archives = Object.values(json.data?.archive_file ?? {});
+    expect(archives).toHaveLength(5);
+    for (const archive of archives) {
+      expect(archive.type).toBe("zip");
+      expect(archive.output_file_mode).toBe("0644");
+      expect(archive.source_dir).toMatch(/^\$\{path\.module\}\/assets\/[\w-]+\/[0-9A-F]+$/);
+      expect(archive.output_path).toMatch(/^\$\{path\.module\}\/\.archives\/[a-z-]+\.zip$/);
+    }
+    const fn = Object.values(resources(json, "aws_lambda_function"))[0];
+    expect(fn.filename).toMatch(/^\$\{data\.archive_file\.[\w-]+\.output_path\}$/);
+    expect(fn.source_code_hash).toMatch(/^\$\{data\.archive_file\.[\w-]+\.output_base64sha256\}$/);
+  });
+
+  test("archive mode: the stack directory holds each service's bundle", () => {
+    const { root, stackDir, json: written } = synthToDirectory("archive");
+    try {
+      for (const archive of Object.values(written.data!.archive_file)) {
+        const bundleDir = path.join(stackDir, archive.source_dir.replace("${path.module}/", ""));
+        expect(readdirSync(bundleDir)).toEqual(["index.js"]);
+        expect(readFileSync(path.join(bundleDir, "index.js"), "utf8")).toMatch(/handler/);
+      }
+    } finally {
+      removeDirectory(root);
+    }
+  });
+
+  test("synth mode: two synths of unchanged code give byte-identical zips and the same source_code_hash", () => {
+    const first = synthToDirectory("synth");
+    const second = synthToDirectory("synth");
+    try {
+      const functions = (written: TerraformJson) => Object.values(resources(written, "aws_lambda_function"));
+      expect(functions(first.json).map((fn) => [fn.filename, fn.source_code_hash])).toEqual(
+        functions(second.json).map((fn) => [fn.filename, fn.source_code_hash]),
+      );
+      for (const fn of functions(first.json)) {
+        expect(fn.filename).toMatch(/^assets\/[\w-]+\/[0-9A-F]+\/archive\.zip$/);
+        expect(fn.source_code_hash).toBe(`\${filebase64sha256("${fn.filename}")}`);
+        const digest = (root: string) => createHash("sha256").update(readFileSync(path.join(root, fn.filename))).digest("hex");
+        expect(digest(first.stackDir)).toBe(digest(second.stackDir));
+      }
+    } finally {
+      removeDirectory(first.root);
+      removeDirectory(second.root);
+    }
+  });
+
+  test("LAMBDA_PACKAGING accepts archive (the default) and synth, and names the rule otherwise", () => {
+    expect(packagingModeFromEnv({})).toBe("archive");
+    expect(packagingModeFromEnv({ LAMBDA_PACKAGING: "synth" })).toBe("synth");
+    expect(() => packagingModeFromEnv({ LAMBDA_PACKAGING: "zip" })).toThrow('LAMBDA_PACKAGING must be one of: archive, synth (got "zip")');
+  });
+});
