@@ -7,7 +7,7 @@ module.exports = {
   moduleFileExtensions: ["ts", "js", "json"],
   transform: {
     // Transpile only: `npm run typecheck` (tsc) checks types once instead of in every worker.
-    "^.+\\.ts$": ["ts-jest", { isolatedModules: true, diagnostics: false }],
+    "^.+\\.ts$": ["ts-jest", { diagnostics: false }],
   },
   setupFilesAfterEnv: ["<rootDir>/__tests__/helpers/setup.ts"],
   testTimeout: 60000,
