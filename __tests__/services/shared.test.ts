@@ -1,0 +1,99 @@
+import { fnv1a32, IdempotencyLedger, deriveId } from "../../functions/shared/idempotency";
+import { priceToCents, taxCents } from "../../functions/shared/money";
+import { requireObject, requireString, requireWholeNumber } from "../../functions/shared/validation";
+
+describe("money in cents", () => {
+  test.each([
+    [29.99, 2999],
+    [0.01, 1],
+    [1000000, 100000000],
+    [0.1, 10],
+    [4.35, 435],
+  ])("price %p is %p cents", (price, cents) => {
+    expect(priceToCents(price, "price")).toBe(cents);
+  });
+
+  test.each([
+    [29.999, "price must have at most 2 decimals, got 29.999"],
+    [0, "price must be greater than 0 and at most 1000000, got 0"],
+    [-0, "price must be greater than 0 and at most 1000000, got 0"],
+    [-5, "price must be greater than 0 and at most 1000000, got -5"],
+    [1000000.01, "price must be greater than 0 and at most 1000000, got 1000000.01"],
+    [Infinity, "price must be a finite number, got Infinity"],
+    [NaN, "price must be a finite number, got NaN"],
+    ["29.99", "price must be a finite number, got a string"],
+    [null, "price must be a finite number, got null"],
+    [undefined, "price is required"],
+  ])("price %p is refused: %s", (price, message) => {
+    expect(() => priceToCents(price, "price")).toThrow(message);
+  });
+
+  test("tax is 8% rounded half up to the cent", () => {
+    expect(taxCents(10997)).toBe(880); // 879.76 -> 880
+    expect(taxCents(1)).toBe(0); // 0.08 -> 0
+    expect(taxCents(7)).toBe(1); // 0.56 -> 1
+    expect(taxCents(625)).toBe(50); // 50.00 exactly
+    expect(taxCents(1_000_000_000_000_00)).toBe(8_000_000_000_000);
+  });
+});
+
+describe("FNV-1a 32-bit", () => {
+  test("matches the published test vectors", () => {
+    expect(fnv1a32("")).toBe(0x811c9dc5);
+    expect(fnv1a32("a")).toBe(0xe40c292c);
+    expect(fnv1a32("foobar")).toBe(0xbf9cf968);
+  });
+
+  test("hashes the UTF-8 bytes, not UTF-16 code units", () => {
+    expect(fnv1a32("é")).not.toBe(fnv1a32("\u00e9".normalize("NFD")));
+    expect(fnv1a32("é")).toBe(fnv1a32(Buffer.from([0xc3, 0xa9]).toString("utf8")));
+  });
+});
+
+describe("idempotency ledger", () => {
+  test("the same key and request act once and replay the first result", () => {
+    const ledger = new IdempotencyLedger();
+    let acted = 0;
+    const first = ledger.run("authorize", "exec-1", { a: 1 }, () => ({ id: ++acted }));
+    const second = ledger.run("authorize", "exec-1", { a: 1 }, () => ({ id: ++acted }));
+    expect(first).toEqual({ result: { id: 1 }, replayed: false });
+    expect(second).toEqual({ result: { id: 1 }, replayed: true });
+    expect(acted).toBe(1);
+  });
+
+  test("a key reused for a different request is refused", () => {
+    const ledger = new IdempotencyLedger();
+    ledger.run("create", "exec-1", { total: 1 }, () => 1);
+    expect(() => ledger.run("create", "exec-1", { total: 2 }, () => 2)).toThrow(
+      "idempotencyKey exec-1 was already used for a different create request",
+    );
+  });
+
+  test("keeps at most its capacity, forgetting the oldest entry", () => {
+    const ledger = new IdempotencyLedger(2);
+    ledger.run("x", "1", null, () => "one");
+    ledger.run("x", "2", null, () => "two");
+    ledger.run("x", "3", null, () => "three");
+    expect(ledger.run("x", "1", null, () => "again").replayed).toBe(false);
+    expect(ledger.run("x", "3", null, () => "again").replayed).toBe(true);
+  });
+
+  test("derived ids depend on every part and nothing else", () => {
+    expect(deriveId("ord", "exec-1")).toBe(deriveId("ord", "exec-1"));
+    expect(deriveId("ord", "exec-1")).toMatch(/^ord-[0-9a-f]{20}$/);
+    expect(deriveId("res", "exec-1", "PROD001")).not.toBe(deriveId("res", "exec-1", "PROD002"));
+  });
+});
+
+describe("validation messages name the field and the rule", () => {
+  test.each([
+    [() => requireObject([], "orderData"), "orderData must be a JSON object, got an array"],
+    [() => requireObject(null, "orderData"), "orderData must be a JSON object, got null"],
+    [() => requireString("", "userId", { maxLength: 64 }), "userId must not be empty"],
+    [() => requireString("x".repeat(65), "userId", { maxLength: 64 }), "userId must be at most 64 characters, got 65"],
+    [() => requireWholeNumber(1.5, "quantity", 1, 10), "quantity must be a whole number from 1 to 10, got 1.5"],
+    [() => requireWholeNumber(-0, "quantity", 0, 10), "quantity must be a whole number from 0 to 10, got 0"],
+  ])("%#", (check, message) => {
+    expect(check).toThrow(message);
+  });
+});
