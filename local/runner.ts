@@ -119,7 +119,7 @@ export class LocalWorkflow {
     const executionName = options.executionName ?? `local-${process.pid}-${++executionCounter}`;
     const execution = this.machine.run(input as never, {
       overrides: { taskResourceLocalHandlers, retryIntervalOverrides },
-      context: { Execution: { Name: executionName } } as never,
+      context: { Execution: { Name: executionName, Input: input } } as never,
     });
 
     let transitions = 0;

@@ -171,9 +171,11 @@ export function buildWorkflowDefinition(
     StartAt: STATE.getUser,
     TimeoutSeconds: options.executionTimeoutSeconds,
     States: {
-      // The whole request goes to user-service: `$` is the only path sure to exist, so a
-      // malformed request is refused there with InvalidInput instead of a States.Runtime error.
-      [STATE.getUser]: invoke(arn["user-service"], "$", options, {
+      // The whole request goes to user-service, so that a malformed one is refused there with
+      // InvalidInput instead of failing a path lookup with States.Runtime. For the first state
+      // `$$.Execution.Input` is `$`; read from the context, even a bare `false` or `""` arrives
+      // (the local runner's JSONPath library answers `$` of a falsy document with nothing).
+      [STATE.getUser]: invoke(arn["user-service"], "$$.Execution.Input", options, {
         ResultSelector: {
           "userId.$": "$.Payload.userId",
           "email.$": "$.Payload.email",
