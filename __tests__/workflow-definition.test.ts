@@ -2,7 +2,7 @@
  * The workflow definition as a document: valid ASL, the transitions the contract asks
  * for, retries only on transient faults, and timeouts that nest.
  */
-import aslValidator from "asl-validator";
+import aslValidator = require("asl-validator");
 import { BUSINESS_ERROR_NAMES } from "../functions/shared/errors";
 import { localFunctionArns } from "../local/runner";
 import {
