@@ -5,6 +5,7 @@
  */
 import fc from "fast-check";
 import { CONTRACT_ERROR_NAMES } from "../functions/shared/errors";
+import { HANDLERS } from "../local/handlers";
 import { LocalWorkflow, WorkflowResult } from "../local/runner";
 
 const workflow = new LocalWorkflow();
@@ -81,6 +82,28 @@ describe("any input ends in an explained state", () => {
         else expect(["PaymentDeclined", "InsufficientInventory"]).toContain(result.error);
       }),
       { numRuns: 200 },
+    );
+  });
+});
+
+describe("any event reaching a handler", () => {
+  test.each(Object.entries(HANDLERS))("%s answers or refuses with a named contract error, never a TypeError", async (_service, handler) => {
+    const action = fc.constantFrom("get", "create", "authorize", "refund", "reserve", "release", "confirmation", "failure");
+    const event = fc.oneof(
+      fc.jsonValue(),
+      fc.dictionary(fc.constantFrom("action", "userId", "orderId", "items", "reservations", "recipient", "order", "idempotencyKey", "amountCents", "creditScore", "transactionId", "orderData", "userData", "error", "reason"), fc.jsonValue()),
+      fc.record({ action, idempotencyKey: fc.string() }, { requiredKeys: [] }),
+    );
+    await fc.assert(
+      fc.asyncProperty(event, async (input) => {
+        try {
+          await handler(input);
+        } catch (error) {
+          expect(CONTRACT_ERROR_NAMES).toContain((error as Error).name);
+          expect((error as Error).message.length).toBeGreaterThan(0);
+        }
+      }),
+      { numRuns: 300 },
     );
   });
 });
