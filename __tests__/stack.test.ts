@@ -13,7 +13,9 @@ import { PROJECT_ROOT } from "../stacks/bundle";
 import { SAMPLE_ORDER } from "../stacks/order-workflow-stack";
 import { packagingModeFromEnv } from "../stacks/packaging";
 import { SERVICES } from "../stacks/services";
-import { buildWorkflowDefinition } from "../stacks/workflow-definition";
+import { PerService } from "../stacks/services";
+import { timeoutExpressions } from "../stacks/workflow";
+import { buildWorkflowDefinition, optionsFor } from "../stacks/workflow-definition";
 import { onlyResource, reference, removeDirectory, resources, synthStack, synthToDirectory, TerraformJson } from "./helpers/synth";
 
 const { synthesized, json } = synthStack("archive");
@@ -74,14 +76,10 @@ describe("variables (DESIGN.md section 2)", () => {
     }
   });
 
-  test("every variable the stack declares has a description, a type and a validation", () => {
+  test("every variable has a description and a type; every string and number a validation (a bool's type check is its own)", () => {
     for (const [name, variable] of Object.entries(json.variable)) {
-      expect([name, typeof variable.description, typeof variable.type, Array.isArray(variable.validation)]).toEqual([
-        name,
-        "string",
-        "string",
-        true,
-      ]);
+      expect([name, typeof variable.description, ["string", "number", "bool"].includes(variable.type)]).toEqual([name, "string", true]);
+      if (variable.type !== "bool") expect([name, variable.validation?.length > 0]).toEqual([name, true]);
     }
   });
 });
@@ -133,7 +131,7 @@ describe("IAM, least privilege", () => {
       (service) =>
         `${reference(json, "aws_cloudwatch_log_group", (group) => group.name === `/aws/lambda/\${var.project_name}-${service}`, "arn")}:*`,
     );
-    expect(policyOf(json, "lambda-execution-role").Statement).toEqual([
+    expect(policyOf(json, "lambda-execution-role_policy").Statement).toEqual([
       { Sid: "WriteOwnLogGroups", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: logGroupArns },
     ]);
   });
@@ -180,23 +178,45 @@ describe("IAM, least privilege", () => {
 describe("state machine", () => {
   const stateMachine = onlyResource(json, "aws_sfn_state_machine");
 
-  test("named <project>-workflow, logging ALL with execution data to its log group, after its role's policy", () => {
+  test("named <project>-workflow, of the chosen type, traced, logging to its own log group, after its role's policies", () => {
     expect(synthesized).toHaveResourceWithProperties(SfnStateMachine, {
       name: "${var.project_name}-workflow",
-      type: "STANDARD",
+      type: "${var.workflow_type}",
+      tracing_configuration: { enabled: "${var.enable_xray_tracing}" },
     });
     const logGroupArn = reference(json, "aws_cloudwatch_log_group", (group) => group.name.startsWith("/aws/vendedlogs/"), "arn");
     expect(stateMachine.logging_configuration).toEqual({
-      level: "ALL",
-      include_execution_data: true,
+      level: "${local.workflow_log_level}",
+      include_execution_data: "${local.workflow_log_include_execution_data}",
       log_destination: `${logGroupArn}:*`,
     });
-    expect(stateMachine.depends_on).toEqual([expect.stringMatching(/^aws_iam_role_policy\.workflow_policy_/)]);
+    expect(stateMachine.depends_on).toEqual([
+      expect.stringMatching(/^aws_iam_role_policy\.workflow_policy_/),
+      expect.stringMatching(/^aws_iam_role_policy\.workflow_xray-policy_/),
+    ]);
   });
 
-  test("the definition in cdk.tf.json is buildWorkflowDefinition of the functions' Terraform ARNs", () => {
-    const arns = Object.fromEntries(SERVICES.map((service) => [service, functionRef(json, service, "arn")]));
-    expect(JSON.parse(stateMachine.definition)).toEqual(buildWorkflowDefinition(arns as never));
+  test("order data stays out of prod logs unless asked for: ERROR without execution data in prod, ALL with data elsewhere", () => {
+    expect((json as any).locals).toEqual({
+      workflow_log_level: '${var.workflow_log_level != null ? var.workflow_log_level : (var.environment == "prod" ? "ERROR" : "ALL")}',
+      workflow_log_include_execution_data:
+        '${var.workflow_log_include_execution_data != null ? var.workflow_log_include_execution_data : var.environment != "prod"}',
+    });
+  });
+
+  test("the definition in cdk.tf.json is buildWorkflowDefinition of the functions' Terraform ARNs, timeouts from lambda_timeout", () => {
+    const arns = Object.fromEntries(SERVICES.map((service) => [service, functionRef(json, service, "arn")])) as PerService<string>;
+    const expected = buildWorkflowDefinition(arns, optionsFor(30));
+    const expressions = timeoutExpressions(expected, "var.lambda_timeout", "var.workflow_type");
+    // What Terraform evaluates with lambda_timeout = 30 and workflow_type = STANDARD:
+    const evaluated = stateMachine.definition
+      .replaceAll(`\${${expressions.task}}`, "35")
+      .replace(`\${${expressions.execution}}`, String(expected.TimeoutSeconds));
+    expect(JSON.parse(evaluated)).toEqual(expected);
+    expect(expressions).toEqual({
+      task: "var.lambda_timeout + 5",
+      execution: 'var.workflow_type == "EXPRESS" ? min(300, 23 * (var.lambda_timeout + 5 + 30)) : 23 * (var.lambda_timeout + 5 + 30)',
+    });
   });
 });
 
@@ -231,6 +251,9 @@ describe("outputs", () => {
         "lambda_log_group_names",
         "state_machine_log_group_name",
         "start_execution_command",
+        "dead_letter_queue_url",
+        "dead_letter_queue_arn",
+        "alarm_topic_arn",
         ...SERVICES.flatMap((service) => [`${service.replace(/-/g, "_")}_function_name`, `${service.replace(/-/g, "_")}_function_arn`]),
       ].sort(),
     );

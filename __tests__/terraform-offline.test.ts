@@ -31,6 +31,22 @@ const BAD_VARIABLE_VALUES: [string, string, string][] = [
   ["log_retention_days", "10", "log_retention_days must be one of the values CloudWatch Logs accepts"],
   ["log_retention_days", "0", "log_retention_days must be one of the values CloudWatch Logs accepts"],
   ["aws_region", "moon-base-1a", "aws_region must be a Region code"],
+  ["lambda_architecture", "arm", "lambda_architecture must be one of: arm64, x86_64."],
+  ["lambda_architecture", "X86_64", "lambda_architecture must be one of: arm64, x86_64."],
+  ["lambda_reserved_concurrency", "-2", "lambda_reserved_concurrency must be -1 (no reservation) or a whole number from 0 to 1000."],
+  ["lambda_reserved_concurrency", "1.5", "lambda_reserved_concurrency must be -1 (no reservation) or a whole number from 0 to 1000."],
+  ["workflow_type", "express", "workflow_type must be one of: STANDARD, EXPRESS."],
+  ["workflow_type", "SYNC", "workflow_type must be one of: STANDARD, EXPRESS."],
+  ["workflow_log_level", "DEBUG", "workflow_log_level must be one of ALL, ERROR, FATAL, OFF, or null."],
+  ["workflow_log_level", "all", "workflow_log_level must be one of ALL, ERROR, FATAL, OFF, or null."],
+  ["kms_key_arn", "alias/aws/sqs", "kms_key_arn must be the ARN of a KMS key"],
+  ["kms_key_arn", "arn:aws:kms:us-east-1:12345:key/x", "kms_key_arn must be the ARN of a KMS key"],
+  ["alarm_email", "ops", "alarm_email must be one e-mail address, or null."],
+  ["alarm_email", "a@b.c d@e.f", "alarm_email must be one e-mail address, or null."],
+  ["event_maximum_age_seconds", "59", "event_maximum_age_seconds must be a whole number of seconds from 60 to 86400"],
+  ["event_maximum_age_seconds", "86401", "event_maximum_age_seconds must be a whole number of seconds from 60 to 86400"],
+  ["event_maximum_retry_attempts", "186", "event_maximum_retry_attempts must be a whole number of attempts from 0 to 185"],
+  ["event_maximum_retry_attempts", "-1", "event_maximum_retry_attempts must be a whole number of attempts from 0 to 185"],
   ["aws_region", "US-EAST-1", "aws_region must be a Region code"],
 ];
 
@@ -80,10 +96,13 @@ describeWithTerraform("terraform init, validate and plan, offline", () => {
       aws_cloudwatch_event_rule: 1,
       aws_cloudwatch_event_target: 1,
       aws_cloudwatch_log_group: 6,
+      aws_cloudwatch_metric_alarm: 14,
       aws_iam_role: 3,
-      aws_iam_role_policy: 3,
+      aws_iam_role_policy: 5,
       aws_lambda_function: 5,
       aws_sfn_state_machine: 1,
+      aws_sqs_queue: 1,
+      aws_sqs_queue_policy: 1,
     });
   });
 
@@ -101,14 +120,51 @@ describeWithTerraform("terraform init, validate and plan, offline", () => {
     expect(rule.after.tags_all).toEqual({ Project: "microservices-stepfn", Environment: "dev", ManagedBy: "cdktf" });
   });
 
-  test("a valid non-default set of variables plans", () => {
+  test("every switch turned the other way plans, and the plan follows each switch", () => {
     const plan = terraform(stackDir, [
-      "plan", "-refresh=false", "-input=false", "-lock=false",
+      "plan", "-refresh=false", "-input=false", "-lock=false", "-out=switched.tfplan",
       "-var", "project_name=shop-orders-2", "-var", "environment=prod",
       "-var", "lambda_timeout=900", "-var", "lambda_memory_size=10240",
+      "-var", "lambda_architecture=x86_64", "-var", "lambda_reserved_concurrency=5",
+      "-var", "workflow_type=EXPRESS", "-var", "enable_xray_tracing=false",
+      "-var", "alarm_email=ops@example.com", "-var", "kms_key_arn=arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+      "-var", "log_retention_days=365", "-var", "event_maximum_retry_attempts=3",
     ]);
     expect(plan.status).toBe(0);
-    expect(plan.text).toContain('"shop-orders-2-workflow"');
+    const changes: any[] = JSON.parse(terraform(stackDir, ["show", "-json", "switched.tfplan"]).stdout).resource_changes;
+    const after = (type: string) => changes.filter((change) => change.type === type).map((change) => change.change.after);
+    expect(after("aws_sns_topic")).toHaveLength(1);
+    expect(after("aws_sns_topic_subscription")).toEqual([expect.objectContaining({ protocol: "email", endpoint: "ops@example.com" })]);
+    expect(after("aws_iam_role_policy")).toHaveLength(3); // no X-Ray policies
+    const [stateMachine] = after("aws_sfn_state_machine");
+    expect(stateMachine).toMatchObject({
+      name: "shop-orders-2-workflow",
+      type: "EXPRESS",
+      tracing_configuration: [{ enabled: false }],
+      logging_configuration: [{ level: "ERROR", include_execution_data: false }],
+    });
+    for (const fn of after("aws_lambda_function")) {
+      expect(fn).toMatchObject({ architectures: ["x86_64"], timeout: 900, memory_size: 10240, reserved_concurrent_executions: 5, tracing_config: [{ mode: "PassThrough" }] });
+    }
+    const [queue] = after("aws_sqs_queue");
+    expect(queue.kms_master_key_id).toMatch(/^arn:aws:kms:/);
+    expect(queue.sqs_managed_sse_enabled).not.toBe(true);
+    expect(after("aws_cloudwatch_log_group").every((group) => group.retention_in_days === 365 && group.kms_key_id.startsWith("arn:aws:kms:"))).toBe(true);
+  });
+
+  test("the defaults plan a dev stack: ALL logs with execution data, X-Ray on, arm64, SQS-managed encryption", () => {
+    const after = (type: string) => planned.filter((change) => change.type === type).map((change) => change.after);
+    expect(after("aws_sfn_state_machine")[0]).toMatchObject({
+      type: "STANDARD",
+      tracing_configuration: [{ enabled: true }],
+      logging_configuration: [{ level: "ALL", include_execution_data: true }],
+    });
+    for (const fn of after("aws_lambda_function")) expect(fn).toMatchObject({ architectures: ["arm64"], tracing_config: [{ mode: "Active" }] });
+    expect(after("aws_sqs_queue")[0]).toMatchObject({ sqs_managed_sse_enabled: true, message_retention_seconds: 1209600 });
+    expect(after("aws_cloudwatch_event_target")[0]).toMatchObject({
+      input_path: "$.detail",
+      retry_policy: [{ maximum_event_age_in_seconds: 86400, maximum_retry_attempts: 185 }],
+    });
   });
 
   test.each([

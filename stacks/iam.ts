@@ -23,6 +23,20 @@ export function allow(sid: string, actions: readonly string[], resources: readon
   return { Sid: sid, Effect: "Allow", Action: [...actions], Resource: [...resources] };
 }
 
+export interface ServicePrincipalStatement {
+  Sid: string;
+  Effect: "Allow";
+  Principal: { Service: string };
+  Action: string[];
+  Resource: string[];
+  Condition?: Record<string, Record<string, string>>;
+}
+
+/** A resource policy (for example a queue policy) that lets one AWS service act, optionally under a condition. */
+export function resourcePolicy(...statements: ServicePrincipalStatement[]): string {
+  return JSON.stringify({ Version: "2012-10-17", Statement: statements });
+}
+
 /** A trust policy that lets one AWS service assume the role. */
 export function assumableBy(servicePrincipal: string): string {
   return JSON.stringify({
@@ -52,3 +66,32 @@ export const STATES_LOG_DELIVERY_ACTIONS = [
 
 export const INVOKE_FUNCTION_ACTIONS = ["lambda:InvokeFunction"] as const;
 export const START_EXECUTION_ACTIONS = ["states:StartExecution"] as const;
+/** What EventBridge needs to put an undeliverable event into the dead-letter queue. */
+export const DEAD_LETTER_SEND_ACTIONS = ["sqs:SendMessage"] as const;
+
+/**
+ * What a Lambda function needs to send X-Ray traces (the AWSXRayDaemonWriteAccess subset
+ * Lambda uses). X-Ray has no resource-level permissions, so AWS requires Resource "*".
+ */
+export const LAMBDA_XRAY_ACTIONS = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"] as const;
+/** What Step Functions needs for X-Ray tracing (Step Functions developer guide, "IAM policies for X-Ray"); Resource "*" as above. */
+export const STATES_XRAY_ACTIONS = [
+  "xray:PutTraceSegments",
+  "xray:PutTelemetryRecords",
+  "xray:GetSamplingRules",
+  "xray:GetSamplingTargets",
+] as const;
+
+/** Every action any policy of this stack may allow, for the test that no policy grows beyond these lists. */
+export const ALL_ALLOWED_ACTIONS = [
+  ...LAMBDA_LOG_ACTIONS,
+  ...STATES_LOG_DELIVERY_ACTIONS,
+  ...INVOKE_FUNCTION_ACTIONS,
+  ...START_EXECUTION_ACTIONS,
+  ...DEAD_LETTER_SEND_ACTIONS,
+  ...LAMBDA_XRAY_ACTIONS,
+  ...STATES_XRAY_ACTIONS,
+];
+
+/** The only actions AWS requires Resource "*" for, in this stack. */
+export const WILDCARD_RESOURCE_ACTIONS = [...STATES_LOG_DELIVERY_ACTIONS, ...LAMBDA_XRAY_ACTIONS, ...STATES_XRAY_ACTIONS];

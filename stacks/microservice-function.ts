@@ -9,17 +9,13 @@ import { Construct } from "constructs";
 import { bundleService } from "./bundle";
 import { packageBundle, PackagingMode } from "./packaging";
 import { ServiceName } from "./services";
+import { WorkflowVariables } from "./variables";
 
-export interface MicroserviceLogGroupProps {
-  namePrefix: string;
-  service: ServiceName;
-  retentionInDays: number;
-}
-
-export function lambdaLogGroup(scope: Construct, props: MicroserviceLogGroupProps): CloudwatchLogGroup {
-  return new CloudwatchLogGroup(scope, `${props.service}-logs`, {
-    name: `/aws/lambda/${props.namePrefix}-${props.service}`,
-    retentionInDays: props.retentionInDays,
+export function lambdaLogGroup(scope: Construct, namePrefix: string, service: ServiceName, vars: WorkflowVariables): CloudwatchLogGroup {
+  return new CloudwatchLogGroup(scope, `${service}-logs`, {
+    name: `/aws/lambda/${namePrefix}-${service}`,
+    retentionInDays: vars.logRetentionDays.numberValue,
+    kmsKeyId: vars.kmsKeyArn.stringValue,
   });
 }
 
@@ -28,10 +24,9 @@ export interface MicroserviceFunctionProps {
   service: ServiceName;
   roleArn: string;
   logGroup: CloudwatchLogGroup;
-  timeout: number;
-  memorySize: number;
+  vars: WorkflowVariables;
   packaging: PackagingMode;
-  /** What must exist before the function runs, such as the role's policy. */
+  /** What must exist before the function runs, such as the role's policies. */
   dependsOn: ITerraformDependable[];
 }
 
@@ -40,6 +35,7 @@ export class MicroserviceFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: MicroserviceFunctionProps) {
     super(scope, id);
+    const { vars } = props;
     const zip = packageBundle(this, props.service, bundleService(props.service), props.packaging);
     this.function = new LambdaFunction(this, "function", {
       functionName: `${props.namePrefix}-${props.service}`,
@@ -47,11 +43,15 @@ export class MicroserviceFunction extends Construct {
       role: props.roleArn,
       runtime: "nodejs22.x",
       handler: "index.handler",
+      architectures: [vars.lambdaArchitecture.stringValue],
       filename: zip.filename,
       sourceCodeHash: zip.sourceCodeHash,
-      timeout: props.timeout,
-      memorySize: props.memorySize,
+      timeout: vars.lambdaTimeout.numberValue,
+      memorySize: vars.lambdaMemorySize.numberValue,
+      reservedConcurrentExecutions: vars.lambdaReservedConcurrency.numberValue,
       environment: { variables: { LOG_LEVEL: "INFO" } },
+      kmsKeyArn: vars.kmsKeyArn.stringValue,
+      tracingConfig: { mode: `\${${vars.enableXrayTracing.fqn} ? "Active" : "PassThrough"}` },
       // The log group exists before the first invocation, so Lambda never creates one without retention.
       dependsOn: [props.logGroup, ...props.dependsOn],
     });

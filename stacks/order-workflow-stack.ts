@@ -4,8 +4,10 @@
  */
 import { ArchiveProvider } from "@cdktf/provider-archive/lib/provider";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
+import { Alarms } from "./alarms";
 import { lambdaLogGroup, MicroserviceFunction } from "./microservice-function";
 import { LambdaExecutionRole } from "./lambda-execution-role";
 import { PackagingMode } from "./packaging";
@@ -36,6 +38,7 @@ export class OrderWorkflowStack extends TerraformStack {
   readonly functions: PerService<MicroserviceFunction>;
   readonly workflow: Workflow;
   readonly trigger: Trigger;
+  readonly alarms: Alarms;
 
   constructor(scope: Construct, id: string, props: OrderWorkflowStackProps) {
     super(scope, id);
@@ -55,49 +58,51 @@ export class OrderWorkflowStack extends TerraformStack {
     // Declared only when used, so that synth-time packaging needs no hashicorp/archive at all.
     if (props.packaging === "archive") new ArchiveProvider(this, "archive");
 
-    const logGroups = Object.fromEntries(
-      SERVICES.map((service) => [
-        service,
-        lambdaLogGroup(this, { namePrefix, service, retentionInDays: vars.logRetentionDays.numberValue }),
-      ]),
-    ) as PerService<ReturnType<typeof lambdaLogGroup>>;
+    const logGroups = mapServices((service) => lambdaLogGroup(this, namePrefix, service, vars));
 
     const executionRole = new LambdaExecutionRole(this, "lambda-execution-role", {
       namePrefix,
       logGroupArns: SERVICES.map((service) => logGroups[service].arn),
+      enableXrayTracing: vars.enableXrayTracing,
     });
 
-    this.functions = Object.fromEntries(
-      SERVICES.map((service) => [
-        service,
+    this.functions = mapServices(
+      (service) =>
         new MicroserviceFunction(this, service, {
           namePrefix,
           service,
           roleArn: executionRole.role.arn,
           logGroup: logGroups[service],
-          timeout: vars.lambdaTimeout.numberValue,
-          memorySize: vars.lambdaMemorySize.numberValue,
+          vars,
           packaging: props.packaging,
-          dependsOn: [executionRole.policy],
+          dependsOn: executionRole.policies,
         }),
-      ]),
-    ) as PerService<MicroserviceFunction>;
+    );
 
     this.workflow = new Workflow(this, "workflow", {
       namePrefix,
       functionArns: mapServices((service) => this.functions[service].function.arn),
-      retentionInDays: vars.logRetentionDays.numberValue,
+      vars,
     });
 
     this.trigger = new Trigger(this, "trigger", {
       namePrefix,
       stateMachineArn: this.workflow.stateMachine.arn,
+      vars,
+    });
+
+    this.alarms = new Alarms(this, "alarms", {
+      namePrefix,
+      stateMachineArn: this.workflow.stateMachine.arn,
+      deadLetterQueueName: this.trigger.deadLetterQueue.name,
+      functionNames: mapServices((service) => this.functions[service].function.functionName),
+      vars,
     });
 
     this.addOutputs(logGroups);
   }
 
-  private addOutputs(logGroups: PerService<ReturnType<typeof lambdaLogGroup>>): void {
+  private addOutputs(logGroups: PerService<CloudwatchLogGroup>): void {
     const stateMachine = this.workflow.stateMachine;
     new TerraformOutput(this, "state_machine_arn", { value: stateMachine.arn, description: "ARN of the order workflow" });
     new TerraformOutput(this, "state_machine_name", { value: stateMachine.name, description: "Name of the order workflow" });
@@ -116,6 +121,15 @@ export class OrderWorkflowStack extends TerraformStack {
     new TerraformOutput(this, "state_machine_log_group_name", {
       value: this.workflow.logGroup.name,
       description: "CloudWatch log group of the workflow's execution logs",
+    });
+    new TerraformOutput(this, "dead_letter_queue_url", {
+      value: this.trigger.deadLetterQueue.url,
+      description: "SQS queue holding Order Submitted events that could not start the workflow",
+    });
+    new TerraformOutput(this, "dead_letter_queue_arn", { value: this.trigger.deadLetterQueue.arn, description: "ARN of the dead-letter queue" });
+    new TerraformOutput(this, "alarm_topic_arn", {
+      value: `\${length(${this.alarms.topic.fqn}) > 0 ? ${this.alarms.topic.fqn}[0].arn : null}`,
+      description: "SNS topic the alarms notify (null without alarm_email)",
     });
     new TerraformOutput(this, "start_execution_command", {
       value: `aws stepfunctions start-execution --state-machine-arn ${stateMachine.arn} --input '${JSON.stringify(SAMPLE_ORDER)}'`,

@@ -1,29 +1,39 @@
 /**
- * The EventBridge rule that starts the workflow on "Order Submitted" events, its target
- * and the role EventBridge assumes to call StartExecution.
+ * The EventBridge rule that starts the workflow on "Order Submitted" events, its target,
+ * the role EventBridge assumes to call StartExecution, and the dead-letter queue that
+ * keeps every event whose StartExecution still fails after EventBridge's retries.
  */
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
+import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
+import { Token } from "cdktf";
 import { Construct } from "constructs";
-import { allow, assumableBy, policyDocument, START_EXECUTION_ACTIONS } from "./iam";
+import { allow, assumableBy, DEAD_LETTER_SEND_ACTIONS, policyDocument, resourcePolicy, START_EXECUTION_ACTIONS } from "./iam";
+import { WorkflowVariables } from "./variables";
 
 export const ORDER_EVENT_SOURCE = "microservices.orders";
 export const ORDER_EVENT_DETAIL_TYPE = "Order Submitted";
+/** 14 days, SQS's maximum: time enough to notice the alarm and redrive. */
+export const DEAD_LETTER_RETENTION_SECONDS = 1209600;
 
 export interface TriggerProps {
   namePrefix: string;
   stateMachineArn: string;
+  vars: WorkflowVariables;
 }
 
 export class Trigger extends Construct {
   readonly rule: CloudwatchEventRule;
   readonly target: CloudwatchEventTarget;
   readonly role: IamRole;
+  readonly deadLetterQueue: SqsQueue;
 
   constructor(scope: Construct, id: string, props: TriggerProps) {
     super(scope, id);
+    const { vars } = props;
     this.rule = new CloudwatchEventRule(this, "rule", {
       name: `${props.namePrefix}-trigger`,
       description: `Starts ${props.namePrefix}-workflow for each "${ORDER_EVENT_DETAIL_TYPE}" event`,
@@ -41,6 +51,26 @@ export class Trigger extends Construct {
       policy: policyDocument(allow("StartOrderWorkflow", START_EXECUTION_ACTIONS, [props.stateMachineArn])),
     });
 
+    this.deadLetterQueue = new SqsQueue(this, "dead-letter-queue", {
+      name: `${props.namePrefix}-trigger-dlq`,
+      messageRetentionSeconds: DEAD_LETTER_RETENTION_SECONDS,
+      // Encrypted either way: with the customer's key when one is given, else with SQS-managed keys.
+      kmsMasterKeyId: vars.kmsKeyArn.stringValue,
+      // null rather than false with a key: the provider refuses both arguments set together.
+      sqsManagedSseEnabled: Token.asAny(`\${${vars.kmsKeyArn.fqn} == null ? true : null}`),
+    });
+    const queuePolicy = new SqsQueuePolicy(this, "dead-letter-queue-policy", {
+      queueUrl: this.deadLetterQueue.url,
+      policy: resourcePolicy({
+        Sid: "OnlyThisRuleMayDeadLetter",
+        Effect: "Allow",
+        Principal: { Service: "events.amazonaws.com" },
+        Action: [...DEAD_LETTER_SEND_ACTIONS],
+        Resource: [this.deadLetterQueue.arn],
+        Condition: { ArnEquals: { "aws:SourceArn": this.rule.arn } },
+      }),
+    });
+
     this.target = new CloudwatchEventTarget(this, "target", {
       rule: this.rule.name,
       targetId: "order-workflow",
@@ -49,7 +79,12 @@ export class Trigger extends Construct {
       // The event's detail is the execution input as is. A path, not an input template:
       // no `<placeholder>` that jsonencode could escape, and no JSON to rebuild by hand.
       inputPath: "$.detail",
-      dependsOn: [policy],
+      retryPolicy: {
+        maximumEventAgeInSeconds: vars.eventMaximumAgeSeconds.numberValue,
+        maximumRetryAttempts: vars.eventMaximumRetryAttempts.numberValue,
+      },
+      deadLetterConfig: { arn: this.deadLetterQueue.arn },
+      dependsOn: [policy, queuePolicy],
     });
   }
 }

@@ -1,22 +1,46 @@
 /**
- * The stack's Terraform variables (DESIGN.md section 2). They are declared on the stack
- * itself, so `-var`, `*.tfvars`, `cdktf deploy --var` and Terraform Cloud workspace
- * variables bind by these exact names. Every one has a description, a type, a default
- * that works and a validation whose message names the variable and the rule.
+ * The stack's Terraform variables (DESIGN.md section 2, and the switches ops teams need).
+ * They are declared on the stack itself, so `-var`, `*.tfvars`, `cdktf deploy --var` and
+ * Terraform Cloud workspace variables bind by these exact names. Every one has a
+ * description, a type and a default that works; every string and number has a validation
+ * whose message names the variable and the rule (a bool's type check is its validation).
  */
-import { TerraformVariable } from "cdktf";
+import { TerraformVariable, TerraformVariableValidationConfig } from "cdktf";
 import { Construct } from "constructs";
 
 /** The retention periods CloudWatch Logs accepts (PutRetentionPolicy), in days. */
 export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ];
-
 export const ENVIRONMENTS = ["dev", "test", "staging", "prod"];
+export const WORKFLOW_TYPES = ["STANDARD", "EXPRESS"];
+export const LAMBDA_ARCHITECTURES = ["arm64", "x86_64"];
+export const WORKFLOW_LOG_LEVELS = ["ALL", "ERROR", "FATAL", "OFF"];
 
-/** A Terraform expression that is true when `ref` is a whole number from `min` to `max`. */
-function wholeNumberBetween(ref: string, min: number, max: number): string {
-  return `\${${ref} == floor(${ref}) && ${ref} >= ${min} && ${ref} <= ${max}}`;
+/** `${...}` around a Terraform expression, as a validation condition. */
+const expression = (text: string) => `\${${text}}`;
+
+function wholeNumberBetween(name: string, min: number, max: number, unit: string, why: string): TerraformVariableValidationConfig {
+  const ref = `var.${name}`;
+  return {
+    condition: expression(`${ref} == floor(${ref}) && ${ref} >= ${min} && ${ref} <= ${max}`),
+    errorMessage: `${name} must be a whole number of ${unit} from ${min} to ${max} (${why}).`,
+  };
+}
+
+function oneOf(name: string, allowed: readonly (string | number)[], what = "one of"): TerraformVariableValidationConfig {
+  return {
+    condition: expression(`contains(${JSON.stringify(allowed)}, var.${name})`),
+    errorMessage: `${name} must be ${what}: ${allowed.join(", ")}.`,
+  };
+}
+
+/** For optional strings: null, or a value matching the pattern. */
+function nullOrMatching(name: string, pattern: string, message: string): TerraformVariableValidationConfig {
+  return {
+    condition: expression(`var.${name} == null || can(regex(${JSON.stringify(pattern)}, var.${name}))`),
+    errorMessage: `${name} must be ${message}, or null.`,
+  };
 }
 
 export class WorkflowVariables {
@@ -24,88 +48,107 @@ export class WorkflowVariables {
   readonly environment: TerraformVariable;
   readonly lambdaTimeout: TerraformVariable;
   readonly lambdaMemorySize: TerraformVariable;
+  readonly lambdaArchitecture: TerraformVariable;
+  readonly lambdaReservedConcurrency: TerraformVariable;
+  readonly workflowType: TerraformVariable;
   readonly logRetentionDays: TerraformVariable;
+  readonly workflowLogLevel: TerraformVariable;
+  readonly workflowLogIncludeExecutionData: TerraformVariable;
+  readonly enableXrayTracing: TerraformVariable;
+  readonly kmsKeyArn: TerraformVariable;
+  readonly enableAlarms: TerraformVariable;
+  readonly alarmEmail: TerraformVariable;
+  readonly eventMaximumAgeSeconds: TerraformVariable;
+  readonly eventMaximumRetryAttempts: TerraformVariable;
   readonly awsRegion: TerraformVariable;
 
-  constructor(scope: Construct) {
-    this.projectName = new TerraformVariable(scope, "project_name", {
-      type: "string",
-      default: "microservices-stepfn",
-      description:
-        "Prefix of every resource name (<project_name>-user-service, <project_name>-workflow, ...). 3 to 40 characters so that derived names stay within AWS limits.",
-      validation: [
+  constructor(private readonly scope: Construct) {
+    // DESIGN.md section 2: the four inputs of the original recipe.
+    this.projectName = this.string("project_name", "microservices-stepfn",
+      "Prefix of every resource name (<project_name>-user-service, <project_name>-workflow, ...). 3 to 40 characters so that derived names stay within AWS limits.",
+      [
         {
-          condition: "${length(var.project_name) >= 3 && length(var.project_name) <= 40}",
+          condition: expression("length(var.project_name) >= 3 && length(var.project_name) <= 40"),
           errorMessage: "project_name must be 3 to 40 characters long, so that every derived name stays within AWS's 64-character limits.",
         },
         {
-          condition: '${can(regex("^[a-z][a-z0-9-]*[a-z0-9]$", var.project_name))}',
+          condition: expression('can(regex("^[a-z][a-z0-9-]*[a-z0-9]$", var.project_name))'),
           errorMessage: "project_name may contain only lowercase letters, digits and hyphens, must start with a letter and must end with a letter or digit.",
         },
-      ],
-    });
+      ]);
+    this.environment = this.string("environment", "dev",
+      "Deployment environment, written to the Environment tag of every resource (never into names). prod also turns the workflow's logs down to ERROR without execution data.",
+      [oneOf("environment", ENVIRONMENTS)]);
+    this.lambdaTimeout = this.number("lambda_timeout", 30, "Timeout of each Lambda function, in whole seconds (3 to 900).",
+      [wholeNumberBetween("lambda_timeout", 3, 900, "seconds", "Lambda's maximum")]);
+    this.lambdaMemorySize = this.number("lambda_memory_size", 128, "Memory of each Lambda function, in whole MB (128 to 10240).",
+      [wholeNumberBetween("lambda_memory_size", 128, 10240, "MB", "Lambda's limits")]);
 
-    this.environment = new TerraformVariable(scope, "environment", {
-      type: "string",
-      default: "dev",
-      description: "Deployment environment, written to the Environment tag of every resource (never into names).",
-      validation: [
-        {
-          condition: `\${contains(${JSON.stringify(ENVIRONMENTS)}, var.environment)}`,
-          errorMessage: `environment must be one of: ${ENVIRONMENTS.join(", ")}.`,
-        },
-      ],
-    });
+    // Cost and capacity.
+    this.lambdaArchitecture = this.string("lambda_architecture", "arm64",
+      "Instruction set of the functions: arm64 (Graviton, about 20% cheaper per GB-second) or x86_64. The bundles are plain JavaScript and run on both.",
+      [oneOf("lambda_architecture", LAMBDA_ARCHITECTURES)]);
+    this.lambdaReservedConcurrency = this.number("lambda_reserved_concurrency", -1,
+      "Concurrent executions reserved for each function; -1 reserves none (the account's unreserved pool is shared). Reserving caps a runaway workload but takes capacity from the account.",
+      [{
+        condition: expression("var.lambda_reserved_concurrency == floor(var.lambda_reserved_concurrency) && var.lambda_reserved_concurrency >= -1 && var.lambda_reserved_concurrency <= 1000"),
+        errorMessage: "lambda_reserved_concurrency must be -1 (no reservation) or a whole number from 0 to 1000.",
+      }]);
+    this.workflowType = this.string("workflow_type", "STANDARD",
+      "STANDARD (exactly-once, up to a year, billed per state transition) or EXPRESS (at-least-once, up to 5 minutes, billed per request and duration; cheaper at volume).",
+      [oneOf("workflow_type", WORKFLOW_TYPES)]);
 
-    this.lambdaTimeout = new TerraformVariable(scope, "lambda_timeout", {
-      type: "number",
-      default: 30,
-      description: "Timeout of each Lambda function, in whole seconds (3 to 900).",
-      validation: [
-        {
-          condition: wholeNumberBetween("var.lambda_timeout", 3, 900),
-          errorMessage: "lambda_timeout must be a whole number of seconds from 3 to 900 (Lambda's maximum).",
-        },
-      ],
-    });
+    // Logs, tracing and encryption.
+    this.logRetentionDays = this.number("log_retention_days", 30, "How long CloudWatch keeps the functions' and the workflow's logs, in days.",
+      [oneOf("log_retention_days", LOG_RETENTION_DAYS, "one of the values CloudWatch Logs accepts")]);
+    this.workflowLogLevel = this.string("workflow_log_level", null,
+      "Step Functions logging level (ALL, ERROR, FATAL or OFF). null: ERROR in prod, ALL elsewhere.",
+      [nullOrMatching("workflow_log_level", "^(ALL|ERROR|FATAL|OFF)$", `one of ${WORKFLOW_LOG_LEVELS.join(", ")}`)]);
+    this.workflowLogIncludeExecutionData = this.bool("workflow_log_include_execution_data", null,
+      "Whether the workflow's logs include execution input and output (order data is personal data). null: false in prod, true elsewhere.");
+    this.enableXrayTracing = this.bool("enable_xray_tracing", true, "X-Ray tracing on the state machine and the functions.");
+    this.kmsKeyArn = this.string("kms_key_arn", null,
+      "ARN of a customer-managed KMS key for the log groups, the dead-letter queue, the alarm topic and the functions' environment. null: AWS-managed encryption. The key policy must allow CloudWatch Logs, SQS and SNS to use it.",
+      [nullOrMatching("kms_key_arn", "^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[a-zA-Z0-9-]+$", "the ARN of a KMS key (arn:aws:kms:<region>:<account>:key/<id>)")]);
 
-    this.lambdaMemorySize = new TerraformVariable(scope, "lambda_memory_size", {
-      type: "number",
-      default: 128,
-      description: "Memory of each Lambda function, in whole MB (128 to 10240).",
-      validation: [
-        {
-          condition: wholeNumberBetween("var.lambda_memory_size", 128, 10240),
-          errorMessage: "lambda_memory_size must be a whole number of MB from 128 to 10240 (Lambda's limits).",
-        },
-      ],
-    });
+    // Alarms and event delivery.
+    this.enableAlarms = this.bool("enable_alarms", true,
+      "CloudWatch alarms on failed, timed-out and throttled executions, on the dead-letter queue and on each function's errors and throttles.");
+    this.alarmEmail = this.string("alarm_email", null, "E-mail address subscribed to the alarms through an SNS topic. null: no topic.",
+      [nullOrMatching("alarm_email", "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", "one e-mail address")]);
+    this.eventMaximumAgeSeconds = this.number("event_maximum_age_seconds", 86400,
+      "How long EventBridge keeps retrying to start the workflow for an event before it goes to the dead-letter queue, in seconds (60 to 86400).",
+      [wholeNumberBetween("event_maximum_age_seconds", 60, 86400, "seconds", "EventBridge's limits")]);
+    this.eventMaximumRetryAttempts = this.number("event_maximum_retry_attempts", 185,
+      "How many times EventBridge retries to start the workflow for an event (0 to 185).",
+      [wholeNumberBetween("event_maximum_retry_attempts", 0, 185, "attempts", "EventBridge's limits")]);
 
-    this.logRetentionDays = new TerraformVariable(scope, "log_retention_days", {
-      type: "number",
-      default: 30,
-      description: "How long CloudWatch keeps the functions' and the workflow's logs, in days.",
-      validation: [
-        {
-          condition: `\${contains(${JSON.stringify(LOG_RETENTION_DAYS)}, var.log_retention_days)}`,
-          errorMessage: `log_retention_days must be one of the values CloudWatch Logs accepts: ${LOG_RETENTION_DAYS.join(", ")}.`,
-        },
-      ],
-    });
+    this.awsRegion = this.string("aws_region", null,
+      "AWS Region to deploy to. null: the usual AWS environment (AWS_REGION, AWS_DEFAULT_REGION or the profile's region).",
+      [nullOrMatching("aws_region", "^[a-z]{2}(-[a-z]+)+-[0-9]+$", 'a Region code such as "us-east-1"')]);
+  }
 
-    this.awsRegion = new TerraformVariable(scope, "aws_region", {
-      type: "string",
-      nullable: true,
-      description:
-        "AWS Region to deploy to. Leave null to use the usual AWS environment (AWS_REGION, AWS_DEFAULT_REGION or the profile's region).",
-      validation: [
-        {
-          condition: '${var.aws_region == null || can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]+$", var.aws_region))}',
-          errorMessage: 'aws_region must be a Region code such as "us-east-1" or "eu-west-2", or null.',
-        },
-      ],
+  private declare(name: string, type: string, defaultValue: unknown, description: string, validation?: TerraformVariableValidationConfig[]) {
+    const variable = new TerraformVariable(this.scope, name, {
+      type,
+      description,
+      validation,
+      ...(defaultValue === null ? { nullable: true } : { default: defaultValue, nullable: false }),
     });
     // cdktf drops a null default; set it raw so that the variable stays optional.
-    this.awsRegion.addOverride("default", null);
+    if (defaultValue === null) variable.addOverride("default", null);
+    return variable;
+  }
+
+  private string(name: string, defaultValue: string | null, description: string, validation: TerraformVariableValidationConfig[]) {
+    return this.declare(name, "string", defaultValue, description, validation);
+  }
+
+  private number(name: string, defaultValue: number, description: string, validation: TerraformVariableValidationConfig[]) {
+    return this.declare(name, "number", defaultValue, description, validation);
+  }
+
+  private bool(name: string, defaultValue: boolean | null, description: string) {
+    return this.declare(name, "bool", defaultValue, description);
   }
 }

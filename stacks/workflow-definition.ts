@@ -24,13 +24,19 @@ export interface WorkflowDefinition {
 }
 
 export interface WorkflowOptions {
-  /** Limit for one Lambda call, above the function's own timeout so the function's error wins. */
+  /** Limit for one Lambda call: above the function's own timeout, so that the function's error wins. */
   taskTimeoutSeconds: number;
-  /** Limit for the whole execution, above the worst case of all tasks and their retries. */
-  executionTimeoutSeconds: number;
 }
 
-export const DEFAULT_WORKFLOW_OPTIONS: WorkflowOptions = { taskTimeoutSeconds: 35, executionTimeoutSeconds: 3600 };
+/** A Task waits this much longer than its function may run. */
+export const TASK_TIMEOUT_MARGIN_SECONDS = 5;
+
+/** The options for functions with the given timeout (lambda_timeout). */
+export function optionsFor(lambdaTimeoutSeconds: number): WorkflowOptions {
+  return { taskTimeoutSeconds: lambdaTimeoutSeconds + TASK_TIMEOUT_MARGIN_SECONDS };
+}
+
+export const DEFAULT_WORKFLOW_OPTIONS: WorkflowOptions = optionsFor(30);
 
 /** Faults worth retrying: Lambda's own service errors, throttling, timeouts, and a service's own transient fault. */
 export const TRANSIENT_ERRORS = [
@@ -45,6 +51,35 @@ export const TRANSIENT_ERRORS = [
 export const RETRY_POLICY = { IntervalSeconds: 1, BackoffRate: 2, MaxAttempts: 3, MaxDelaySeconds: 8, JitterStrategy: "FULL" };
 /** Compensation must not give up easily: an unreleased reservation or unrefunded payment needs a human. */
 export const COMPENSATION_RETRY_POLICY = { ...RETRY_POLICY, MaxAttempts: 6, MaxDelaySeconds: 30 };
+/** The longest wait between two attempts of any Task. */
+export const MAX_RETRY_DELAY_SECONDS = Math.max(RETRY_POLICY.MaxDelaySeconds, COMPENSATION_RETRY_POLICY.MaxDelaySeconds);
+
+/**
+ * The most Task attempts one execution can make one after another: along the longest
+ * path of the graph, each Task counts its first attempt and all its retries, and a
+ * Parallel state its longest branch.
+ */
+export function longestPathAttempts(states: Record<string, State>, from: string): number {
+  const state = states[from];
+  const retries = ((state.Retry ?? []) as { MaxAttempts: number }[]).reduce((sum, retrier) => sum + retrier.MaxAttempts, 0);
+  const own =
+    state.Type === "Task"
+      ? 1 + retries
+      : state.Type === "Parallel"
+        ? Math.max(...(state.Branches as { StartAt: string; States: Record<string, State> }[]).map((b) => longestPathAttempts(b.States, b.StartAt)))
+        : 0;
+  const next = [
+    ...((state.Choices ?? []) as { Next: string }[]).map((choice) => choice.Next),
+    ...((state.Catch ?? []) as { Next: string }[]).map((catcher) => catcher.Next),
+    ...[state.Next, state.Default].filter((name): name is string => typeof name === "string"),
+  ];
+  return own + Math.max(0, ...next.map((name) => longestPathAttempts(states, name)));
+}
+
+/** An execution limit no legitimate run reaches: every attempt on the longest path timing out, after the longest wait. */
+export function executionTimeoutSeconds(attempts: number, taskTimeoutSeconds: number): number {
+  return attempts * (taskTimeoutSeconds + MAX_RETRY_DELAY_SECONDS);
+}
 
 const IDEMPOTENCY_KEY = "$$.Execution.Name";
 
@@ -162,162 +197,132 @@ export function buildWorkflowDefinition(
   functionArns: PerService<string>,
   options: WorkflowOptions = DEFAULT_WORKFLOW_OPTIONS,
 ): WorkflowDefinition {
-  const arn = functionArns;
+  const states = buildStates(functionArns, options);
+  return {
+    Comment: "Order workflow: user, order, payment || inventory, notification; compensates and explains every failure",
+    StartAt: STATE.getUser,
+    TimeoutSeconds: executionTimeoutSeconds(longestPathAttempts(states, STATE.getUser), options.taskTimeoutSeconds),
+    States: states,
+  };
+}
+
+function buildStates(arn: PerService<string>, options: WorkflowOptions): Record<string, State> {
   const payment = "$.fulfilment.payment";
   const inventory = "$.fulfilment.inventory";
 
   return {
-    Comment: "Order workflow: user, order, payment || inventory, notification; compensates and explains every failure",
-    StartAt: STATE.getUser,
-    TimeoutSeconds: options.executionTimeoutSeconds,
-    States: {
-      // The whole request goes to user-service, so that a malformed one is refused there with
-      // InvalidInput instead of failing a path lookup with States.Runtime. For the first state
-      // `$$.Execution.Input` is `$`; read from the context, even a bare `false` or `""` arrives
-      // (the local runner's JSONPath library answers `$` of a falsy document with nothing).
-      [STATE.getUser]: invoke(arn["user-service"], "$$.Execution.Input", options, {
+    // The whole request goes to user-service, so that a malformed one is refused there with
+    // InvalidInput instead of failing a path lookup with States.Runtime. For the first state
+    // `$$.Execution.Input` is `$`; read from the context, even a bare `false` or `""` arrives
+    // (the local runner's JSONPath library answers `$` of a falsy document with nothing).
+    [STATE.getUser]: invoke(arn["user-service"], "$$.Execution.Input", options, {
+      ResultSelector: {
+        "userId.$": "$.Payload.userId",
+        "email.$": "$.Payload.email",
+        "creditScore.$": "$.Payload.creditScore",
+      },
+      ResultPath: "$.userData",
+      // The error replaces the state: the input may be no object at all, so no field can be added to it.
+      Catch: catchFailures(STATE.getUser),
+      Next: STATE.createOrder,
+    }),
+    ...explainFailures(STATE.getUser, "user-service", {
+      explainedAt: "$.failure",
+      noOrderYet: true,
+      continuation: { Next: STATE.orderFailed },
+    }),
+
+    // JsonMerge adds the idempotency key to the request, so that a missing orderData reaches
+    // order-service's validation instead of failing a `$.orderData` path lookup.
+    [STATE.createOrder]: invoke(
+      arn["order-service"],
+      `States.JsonMerge($, States.StringToJson(States.Format('\\{"idempotencyKey":"{}"\\}', ${IDEMPOTENCY_KEY})), false)`,
+      options,
+      {
         ResultSelector: {
+          "orderId.$": "$.Payload.orderId",
           "userId.$": "$.Payload.userId",
-          "email.$": "$.Payload.email",
-          "creditScore.$": "$.Payload.creditScore",
+          "items.$": "$.Payload.items",
+          "subtotal.$": "$.Payload.subtotal",
+          "tax.$": "$.Payload.tax",
+          "total.$": "$.Payload.total",
+          "totalCents.$": "$.Payload.totalCents",
         },
-        ResultPath: "$.userData",
-        // The error replaces the state: the input may be no object at all, so no field can be added to it.
-        Catch: catchFailures(STATE.getUser),
-        Next: STATE.createOrder,
-      }),
-      ...explainFailures(STATE.getUser, "user-service", {
-        explainedAt: "$.failure",
-        noOrderYet: true,
-        continuation: { Next: STATE.orderFailed },
-      }),
-
-      // JsonMerge adds the idempotency key to the request, so that a missing orderData reaches
-      // order-service's validation instead of failing a `$.orderData` path lookup.
-      [STATE.createOrder]: invoke(
-        arn["order-service"],
-        `States.JsonMerge($, States.StringToJson(States.Format('\\{"idempotencyKey":"{}"\\}', ${IDEMPOTENCY_KEY})), false)`,
-        options,
-        {
-          ResultSelector: {
-            "orderId.$": "$.Payload.orderId",
-            "userId.$": "$.Payload.userId",
-            "items.$": "$.Payload.items",
-            "subtotal.$": "$.Payload.subtotal",
-            "tax.$": "$.Payload.tax",
-            "total.$": "$.Payload.total",
-            "totalCents.$": "$.Payload.totalCents",
-          },
-          ResultPath: "$.order",
-          Catch: catchFailures(STATE.createOrder, "$.failure"),
-          Next: STATE.processPaymentAndInventory,
-        },
-      ),
-      ...explainFailures(STATE.createOrder, "order-service", {
-        caughtAt: "$.failure",
-        explainedAt: "$.failure",
-        noOrderYet: true,
-        continuation: { Next: STATE.notifyFailure },
-      }),
-
-      [STATE.processPaymentAndInventory]: {
-        Type: "Parallel",
-        Branches: [
-          branch(
-            STATE.authorizePayment,
-            "payment-service",
-            invoke(
-              arn["payment-service"],
-              {
-                action: "authorize",
-                "orderId.$": "$.order.orderId",
-                "userId.$": "$.userData.userId",
-                "creditScore.$": "$.userData.creditScore",
-                "amountCents.$": "$.order.totalCents",
-                "idempotencyKey.$": IDEMPOTENCY_KEY,
-              },
-              options,
-              {
-                ResultSelector: { "transactionId.$": "$.Payload.transactionId", "amountCents.$": "$.Payload.amountCents" },
-                End: true,
-              },
-            ),
-          ),
-          branch(
-            STATE.reserveInventory,
-            "inventory-service",
-            invoke(
-              arn["inventory-service"],
-              { action: "reserve", "orderId.$": "$.order.orderId", "items.$": "$.order.items", "idempotencyKey.$": IDEMPOTENCY_KEY },
-              options,
-              { ResultSelector: { "reservations.$": "$.Payload.reservations" }, End: true },
-            ),
-          ),
-        ],
-        ResultSelector: { "payment.$": "$[0]", "inventory.$": "$[1]" },
-        ResultPath: "$.fulfilment",
-        Next: STATE.checkFulfilment,
+        ResultPath: "$.order",
+        Catch: catchFailures(STATE.createOrder, "$.failure"),
+        Next: STATE.processPaymentAndInventory,
       },
+    ),
+    ...explainFailures(STATE.createOrder, "order-service", {
+      caughtAt: "$.failure",
+      explainedAt: "$.failure",
+      noOrderYet: true,
+      continuation: { Next: STATE.notifyFailure },
+    }),
 
-      // Each branch catches its own failure, so both outcomes are known here and only
-      // what actually happened is compensated.
-      [STATE.checkFulfilment]: {
-        Type: "Choice",
-        Choices: [
-          {
-            And: [
-              { Variable: `${payment}.error`, IsPresent: true },
-              { Variable: `${inventory}.error`, IsPresent: true },
-            ],
-            Next: STATE.recordPaymentAndInventoryFailure,
-          },
-          { Variable: `${payment}.error`, IsPresent: true, Next: STATE.recordPaymentFailure },
-          { Variable: `${inventory}.error`, IsPresent: true, Next: STATE.recordInventoryFailure },
-        ],
-        Default: STATE.sendConfirmation,
-      },
+    [STATE.processPaymentAndInventory]: {
+      Type: "Parallel",
+      Branches: [
+        branch(
+          STATE.authorizePayment,
+          "payment-service",
+          invoke(
+            arn["payment-service"],
+            {
+              action: "authorize",
+              "orderId.$": "$.order.orderId",
+              "userId.$": "$.userData.userId",
+              "creditScore.$": "$.userData.creditScore",
+              "amountCents.$": "$.order.totalCents",
+              "idempotencyKey.$": IDEMPOTENCY_KEY,
+            },
+            options,
+            {
+              ResultSelector: { "transactionId.$": "$.Payload.transactionId", "amountCents.$": "$.Payload.amountCents" },
+              End: true,
+            },
+          ),
+        ),
+        branch(
+          STATE.reserveInventory,
+          "inventory-service",
+          invoke(
+            arn["inventory-service"],
+            { action: "reserve", "orderId.$": "$.order.orderId", "items.$": "$.order.items", "idempotencyKey.$": IDEMPOTENCY_KEY },
+            options,
+            { ResultSelector: { "reservations.$": "$.Payload.reservations" }, End: true },
+          ),
+        ),
+      ],
+      ResultSelector: { "payment.$": "$[0]", "inventory.$": "$[1]" },
+      ResultPath: "$.fulfilment",
+      Next: STATE.checkFulfilment,
+    },
 
-      [STATE.sendConfirmation]: invoke(
-        arn["notification-service"],
+    // Each branch catches its own failure, so both outcomes are known here and only
+    // what actually happened is compensated.
+    [STATE.checkFulfilment]: {
+      Type: "Choice",
+      Choices: [
         {
-          action: "confirmation",
-          "recipient.$": "$.userData",
-          order: {
-            "orderId.$": "$.order.orderId",
-            "userId.$": "$.order.userId",
-            "items.$": "$.order.items",
-            "subtotal.$": "$.order.subtotal",
-            "tax.$": "$.order.tax",
-            "total.$": "$.order.total",
-            "transactionId.$": `${payment}.transactionId`,
-            "reservations.$": `${inventory}.reservations`,
-          },
-          "idempotencyKey.$": IDEMPOTENCY_KEY,
+          And: [
+            { Variable: `${payment}.error`, IsPresent: true },
+            { Variable: `${inventory}.error`, IsPresent: true },
+          ],
+          Next: STATE.recordPaymentAndInventoryFailure,
         },
-        options,
-        {
-          // The execution's output: the order summary the customer was sent, and the notification.
-          ResultSelector: {
-            status: "COMPLETED",
-            "orderId.$": "$.Payload.order.orderId",
-            "userId.$": "$.Payload.order.userId",
-            "items.$": "$.Payload.order.items",
-            "subtotal.$": "$.Payload.order.subtotal",
-            "tax.$": "$.Payload.order.tax",
-            "total.$": "$.Payload.order.total",
-            "transactionId.$": "$.Payload.order.transactionId",
-            "reservations.$": "$.Payload.order.reservations",
-            "notification.$": "$.Payload.notification",
-          },
-          // A paid and reserved order stays completed when only the e-mail fails.
-          Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.notificationFailure", Next: STATE.confirmationNotDelivered }],
-          End: true,
-        },
-      ),
-      [STATE.confirmationNotDelivered]: {
-        Type: "Pass",
-        Parameters: {
-          status: "COMPLETED",
+        { Variable: `${payment}.error`, IsPresent: true, Next: STATE.recordPaymentFailure },
+        { Variable: `${inventory}.error`, IsPresent: true, Next: STATE.recordInventoryFailure },
+      ],
+      Default: STATE.sendConfirmation,
+    },
+
+    [STATE.sendConfirmation]: invoke(
+      arn["notification-service"],
+      {
+        action: "confirmation",
+        "recipient.$": "$.userData",
+        order: {
           "orderId.$": "$.order.orderId",
           "userId.$": "$.order.userId",
           "items.$": "$.order.items",
@@ -326,87 +331,121 @@ export function buildWorkflowDefinition(
           "total.$": "$.order.total",
           "transactionId.$": `${payment}.transactionId`,
           "reservations.$": `${inventory}.reservations`,
-          notification: { type: "ORDER_CONFIRMATION", delivered: false, "error.$": "$.notificationFailure.Error" },
         },
+        "idempotencyKey.$": IDEMPOTENCY_KEY,
+      },
+      options,
+      {
+        // The execution's output: the order summary the customer was sent, and the notification.
+        ResultSelector: {
+          status: "COMPLETED",
+          "orderId.$": "$.Payload.order.orderId",
+          "userId.$": "$.Payload.order.userId",
+          "items.$": "$.Payload.order.items",
+          "subtotal.$": "$.Payload.order.subtotal",
+          "tax.$": "$.Payload.order.tax",
+          "total.$": "$.Payload.order.total",
+          "transactionId.$": "$.Payload.order.transactionId",
+          "reservations.$": "$.Payload.order.reservations",
+          "notification.$": "$.Payload.notification",
+        },
+        // A paid and reserved order stays completed when only the e-mail fails.
+        Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.notificationFailure", Next: STATE.confirmationNotDelivered }],
         End: true,
       },
+    ),
+    [STATE.confirmationNotDelivered]: {
+      Type: "Pass",
+      Parameters: {
+        status: "COMPLETED",
+        "orderId.$": "$.order.orderId",
+        "userId.$": "$.order.userId",
+        "items.$": "$.order.items",
+        "subtotal.$": "$.order.subtotal",
+        "tax.$": "$.order.tax",
+        "total.$": "$.order.total",
+        "transactionId.$": `${payment}.transactionId`,
+        "reservations.$": `${inventory}.reservations`,
+        notification: { type: "ORDER_CONFIRMATION", delivered: false, "error.$": "$.notificationFailure.Error" },
+      },
+      End: true,
+    },
 
-      [STATE.recordPaymentAndInventoryFailure]: {
-        Type: "Pass",
-        Parameters: {
-          "error.$": `${payment}.error`,
-          detail: {
-            "errorMessage.$": `States.Format('{} Also: {}', ${payment}.detail.errorMessage, ${inventory}.detail.errorMessage)`,
-          },
-          "orderId.$": "$.order.orderId",
+    [STATE.recordPaymentAndInventoryFailure]: {
+      Type: "Pass",
+      Parameters: {
+        "error.$": `${payment}.error`,
+        detail: {
+          "errorMessage.$": `States.Format('{} Also: {}', ${payment}.detail.errorMessage, ${inventory}.detail.errorMessage)`,
         },
-        ResultPath: "$.failure",
+        "orderId.$": "$.order.orderId",
+      },
+      ResultPath: "$.failure",
+      Next: STATE.notifyFailure,
+    },
+    [STATE.recordPaymentFailure]: recordFailure(payment, STATE.releaseInventory),
+    [STATE.recordInventoryFailure]: recordFailure(inventory, STATE.refundPayment),
+
+    [STATE.refundPayment]: invoke(
+      arn["payment-service"],
+      {
+        action: "refund",
+        "transactionId.$": `${payment}.transactionId`,
+        "amountCents.$": `${payment}.amountCents`,
+        "idempotencyKey.$": IDEMPOTENCY_KEY,
+      },
+      options,
+      {
+        Retry: [{ ErrorEquals: TRANSIENT_ERRORS, ...COMPENSATION_RETRY_POLICY }],
+        ResultSelector: { "refundId.$": "$.Payload.refundId", "status.$": "$.Payload.status" },
+        ResultPath: "$.compensation.refund",
+        // Still notify and fail with the root cause; the failed refund stays in the history and logs.
+        Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.compensation.refundFailure", Next: STATE.notifyFailure }],
         Next: STATE.notifyFailure,
       },
-      [STATE.recordPaymentFailure]: recordFailure(payment, STATE.releaseInventory),
-      [STATE.recordInventoryFailure]: recordFailure(inventory, STATE.refundPayment),
-
-      [STATE.refundPayment]: invoke(
-        arn["payment-service"],
-        {
-          action: "refund",
-          "transactionId.$": `${payment}.transactionId`,
-          "amountCents.$": `${payment}.amountCents`,
-          "idempotencyKey.$": IDEMPOTENCY_KEY,
-        },
-        options,
-        {
-          Retry: [{ ErrorEquals: TRANSIENT_ERRORS, ...COMPENSATION_RETRY_POLICY }],
-          ResultSelector: { "refundId.$": "$.Payload.refundId", "status.$": "$.Payload.status" },
-          ResultPath: "$.compensation.refund",
-          // Still notify and fail with the root cause; the failed refund stays in the history and logs.
-          Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.compensation.refundFailure", Next: STATE.notifyFailure }],
-          Next: STATE.notifyFailure,
-        },
-      ),
-      [STATE.releaseInventory]: invoke(
-        arn["inventory-service"],
-        {
-          action: "release",
-          "orderId.$": "$.order.orderId",
-          "reservations.$": `${inventory}.reservations`,
-          "idempotencyKey.$": IDEMPOTENCY_KEY,
-        },
-        options,
-        {
-          Retry: [{ ErrorEquals: TRANSIENT_ERRORS, ...COMPENSATION_RETRY_POLICY }],
-          ResultSelector: { "status.$": "$.Payload.status" },
-          ResultPath: "$.compensation.release",
-          Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.compensation.releaseFailure", Next: STATE.notifyFailure }],
-          Next: STATE.notifyFailure,
-        },
-      ),
-
-      [STATE.notifyFailure]: invoke(
-        arn["notification-service"],
-        {
-          action: "failure",
-          "recipient.$": "$.userData",
-          "orderId.$": "$.failure.orderId",
-          "error.$": "$.failure.error",
-          "reason.$": "$.failure.detail.errorMessage",
-          "idempotencyKey.$": IDEMPOTENCY_KEY,
-        },
-        options,
-        {
-          ResultSelector: { "notificationId.$": "$.Payload.notificationId", "delivered.$": "$.Payload.delivered" },
-          ResultPath: "$.failureNotification",
-          Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.failureNotificationError", Next: STATE.orderFailed }],
-          Next: STATE.orderFailed,
-        },
-      ),
-
-      [STATE.orderFailed]: {
-        Type: "Fail",
-        Comment: "Error is the root cause's name (DESIGN.md section 3); Cause is its message.",
-        ErrorPath: "$.failure.error",
-        CausePath: "$.failure.detail.errorMessage",
+    ),
+    [STATE.releaseInventory]: invoke(
+      arn["inventory-service"],
+      {
+        action: "release",
+        "orderId.$": "$.order.orderId",
+        "reservations.$": `${inventory}.reservations`,
+        "idempotencyKey.$": IDEMPOTENCY_KEY,
       },
+      options,
+      {
+        Retry: [{ ErrorEquals: TRANSIENT_ERRORS, ...COMPENSATION_RETRY_POLICY }],
+        ResultSelector: { "status.$": "$.Payload.status" },
+        ResultPath: "$.compensation.release",
+        Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.compensation.releaseFailure", Next: STATE.notifyFailure }],
+        Next: STATE.notifyFailure,
+      },
+    ),
+
+    [STATE.notifyFailure]: invoke(
+      arn["notification-service"],
+      {
+        action: "failure",
+        "recipient.$": "$.userData",
+        "orderId.$": "$.failure.orderId",
+        "error.$": "$.failure.error",
+        "reason.$": "$.failure.detail.errorMessage",
+        "idempotencyKey.$": IDEMPOTENCY_KEY,
+      },
+      options,
+      {
+        ResultSelector: { "notificationId.$": "$.Payload.notificationId", "delivered.$": "$.Payload.delivered" },
+        ResultPath: "$.failureNotification",
+        Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.failureNotificationError", Next: STATE.orderFailed }],
+        Next: STATE.orderFailed,
+      },
+    ),
+
+    [STATE.orderFailed]: {
+      Type: "Fail",
+      Comment: "Error is the root cause's name (DESIGN.md section 3); Cause is its message.",
+      ErrorPath: "$.failure.error",
+      CausePath: "$.failure.detail.errorMessage",
     },
   };
 }
