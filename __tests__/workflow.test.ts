@@ -261,3 +261,26 @@ describe("EventBridge path, through the synthesized rule and target", () => {
     expect(matchesPattern(trigger.eventPattern, "not an event")).toBe(false);
   });
 });
+
+describe("payload size: the input limits keep every state far below Step Functions' 256 KB", () => {
+  const STEP_FUNCTIONS_LIMIT = 256 * 1024;
+  const longest = (prefix: string, index: number) => `${prefix}${String(index).padStart(3, "0")}`.padEnd(64, "X");
+  const largestOrder = (productId: (index: number) => string) =>
+    order("u".repeat(64), Array.from({ length: 100 }, (_, index) => ({ productId: productId(index), quantity: 10000, price: 999999.99 })));
+
+  test("the largest valid order, failing late (after payment and reservation), stays under a quarter of the limit", async () => {
+    // 100 distinct 64-character products: every service sees the biggest payload it can get.
+    const result = await workflow.run(largestOrder((index) => longest("P", index)), { measurePayloads: true });
+    expect(result.error).toBe("PaymentDeclined");
+    expect(calls(result)).toContain("inventory-service reserve");
+    expect(result.largestStateBytes).toBeGreaterThan(10000);
+    expect(result.largestStateBytes).toBeLessThan(STEP_FUNCTIONS_LIMIT / 4);
+  });
+
+  test("an order past any limit is refused at the first service that reads the field, before it grows the state", async () => {
+    const tooLong = await workflow.run(largestOrder((index) => longest("P", index).padEnd(3000, "X")), { measurePayloads: true });
+    expect(tooLong).toMatchObject({ status: "FAILED", error: "InvalidInput", cause: "orderData.items[0].productId must be at most 64 characters, got 3000" });
+    const tooMany = await workflow.run(order("test123", Array(101).fill({ productId: "PROD001", quantity: 1, price: 1 })));
+    expect(tooMany).toMatchObject({ error: "InvalidInput", cause: "orderData.items must have at most 100 entries, got 101" });
+  });
+});

@@ -36,6 +36,8 @@ export interface WorkflowResult {
   cause?: string;
   transitions: number;
   invocations: Invocation[];
+  /** With `measurePayloads`: the largest state input or output, in bytes of JSON (Step Functions' limit is 256 KB). */
+  largestStateBytes?: number;
 }
 
 export interface RunOptions {
@@ -44,6 +46,8 @@ export interface RunOptions {
   trace?: (line: string) => void;
   /** `$$.Execution.Name`, the idempotency key; a fresh one per run when undefined. */
   executionName?: string;
+  /** Measures every state's input and output (see WorkflowResult.largestStateBytes). */
+  measurePayloads?: boolean;
   /** Replaces a service's handler, for tests of how the workflow treats a misbehaving service. */
   handlers?: Partial<PerService<Handler>>;
 }
@@ -123,15 +127,21 @@ export class LocalWorkflow {
     });
 
     let transitions = 0;
+    let largestStateBytes = 0;
     let failure: { Error: string; Cause: unknown } | undefined;
     const collect = (async () => {
       for await (const event of execution.eventLogs) {
         if (event.type === "StateEntered") transitions++;
+        if (options.measurePayloads && (event.type === "StateEntered" || event.type === "StateExited")) {
+          const bytes = Buffer.byteLength(JSON.stringify(event.type === "StateEntered" ? event.state.input : (event.state.output ?? null)));
+          largestStateBytes = Math.max(largestStateBytes, bytes);
+        }
         if (event.type === "ExecutionFailed") failure = { Error: event.Error, Cause: event.Cause };
         if (options.trace) traceLine(event, options.trace);
       }
     })();
 
+    const measured = () => (options.measurePayloads ? { largestStateBytes } : {});
     let output: unknown;
     try {
       output = await execution.result;
@@ -144,10 +154,11 @@ export class LocalWorkflow {
         cause: typeof failure.Cause === "string" ? failure.Cause : JSON.stringify(failure.Cause),
         transitions,
         invocations,
+        ...measured(),
       };
     }
     await collect;
-    return { status: "SUCCEEDED", output, transitions, invocations };
+    return { status: "SUCCEEDED", output, transitions, invocations, ...measured() };
   }
 }
 
