@@ -1,15 +1,23 @@
 /**
- * Bundles one service's handler with esbuild at synth time: one minified CommonJS file
- * for Node 22 with every dependency inlined (the services use only Node built-ins, which
- * the runtime has). Files get a fixed mtime so that a zip made from them has the same
- * bytes on every machine and every run.
+ * Bundles the services' handlers with esbuild at synth time: one minified CommonJS file
+ * per service for Node 22 with every dependency inlined (the services use only Node
+ * built-ins, which the runtime has). Files get a fixed mode and mtime so that a zip made
+ * from them has the same bytes on every machine and every run.
  */
 import { buildSync } from "esbuild";
-import { chmodSync, mkdirSync, utimesSync } from "node:fs";
+import { chmodSync, existsSync, utimesSync } from "node:fs";
 import * as path from "node:path";
-import { ServiceName } from "./services";
+import { PerService, SERVICES, ServiceName } from "./services";
 
-export const PROJECT_ROOT = path.resolve(__dirname, "..");
+/** The folder holding package.json, wherever this file runs from (sources, or the bundled app in .build/). */
+function findProjectRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, "package.json"))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`no package.json above ${from}`);
+  }
+}
+
+export const PROJECT_ROOT = findProjectRoot(__dirname);
 export const FUNCTIONS_DIR = path.join(PROJECT_ROOT, "functions");
 /** Build output, outside cdktf.out so that a synth never packages a stale bundle from another stack. */
 export const BUNDLE_ROOT = path.join(PROJECT_ROOT, ".build", "functions");
@@ -21,14 +29,18 @@ export function handlerEntry(service: ServiceName): string {
   return path.join(FUNCTIONS_DIR, service, "index.ts");
 }
 
-/** Bundles the service into `<BUNDLE_ROOT>/<service>/index.js` and returns that directory. */
-export function bundleService(service: ServiceName): string {
-  const outdir = path.join(BUNDLE_ROOT, service);
-  mkdirSync(outdir, { recursive: true });
-  const outfile = path.join(outdir, "index.js");
+let bundled: PerService<string> | undefined;
+
+/**
+ * Bundles all five services into `<BUNDLE_ROOT>/<service>/index.js` and returns those
+ * directories. One esbuild call for all of them (about 20 ms instead of 140 ms for five),
+ * made once per process however many stacks ask.
+ */
+export function bundleServices(): PerService<string> {
+  if (bundled) return bundled;
   buildSync({
-    entryPoints: [handlerEntry(service)],
-    outfile,
+    entryPoints: Object.fromEntries(SERVICES.map((service) => [`${service}/index`, handlerEntry(service)])),
+    outdir: BUNDLE_ROOT,
     bundle: true,
     platform: "node",
     target: "node22",
@@ -39,9 +51,16 @@ export function bundleService(service: ServiceName): string {
     sourcemap: false,
     logLevel: "error",
   });
-  // A zip stores mode and mtime: fix both, whatever the machine's umask and clock.
-  chmodSync(outfile, 0o644);
-  utimesSync(outfile, FIXED_MTIME, FIXED_MTIME);
-  utimesSync(outdir, FIXED_MTIME, FIXED_MTIME);
-  return outdir;
+  bundled = Object.fromEntries(
+    SERVICES.map((service) => {
+      const outdir = path.join(BUNDLE_ROOT, service);
+      const outfile = path.join(outdir, "index.js");
+      // A zip stores mode and mtime: fix both, whatever the machine's umask and clock.
+      chmodSync(outfile, 0o644);
+      utimesSync(outfile, FIXED_MTIME, FIXED_MTIME);
+      utimesSync(outdir, FIXED_MTIME, FIXED_MTIME);
+      return [service, outdir];
+    }),
+  ) as PerService<string>;
+  return bundled;
 }

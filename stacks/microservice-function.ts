@@ -6,7 +6,7 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
-import { bundleService } from "./bundle";
+import { bundleServices } from "./bundle";
 import { packageBundle, PackagingMode } from "./packaging";
 import { ServiceName } from "./services";
 import { WorkflowVariables } from "./variables";
@@ -36,7 +36,7 @@ export class MicroserviceFunction extends Construct {
   constructor(scope: Construct, id: string, props: MicroserviceFunctionProps) {
     super(scope, id);
     const { vars } = props;
-    const zip = packageBundle(this, props.service, bundleService(props.service), props.packaging);
+    const zip = packageBundle(this, props.service, bundleServices()[props.service], props.packaging);
     this.function = new LambdaFunction(this, "function", {
       functionName: `${props.namePrefix}-${props.service}`,
       description: `Order workflow: ${props.service}`,
