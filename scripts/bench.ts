@@ -1,0 +1,191 @@
+/**
+ * npm run bench: measures synth speed, function size and load time, workflow cost and
+ * local runner throughput on this machine. Every timing is the median of RUNS runs after
+ * one warm-up. Prints a short table on stderr and the JSON report on stdout.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
+import * as path from "node:path";
+import { LocalWorkflow, WorkflowResult } from "../local/runner";
+import { PROJECT_ROOT } from "../stacks/bundle";
+import { SAMPLE_ORDER } from "../stacks/order-workflow-stack";
+import { SERVICES } from "../stacks/services";
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const prices = JSON.parse(readFileSync(path.join(__dirname, "aws-prices.json"), "utf8"));
+const env = { ...process.env, CHECKPOINT_DISABLE: "1", LOG_LEVEL: "SILENT" };
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+const round = (value: number, digits = 3) => Number(value.toFixed(digits));
+
+/** Median wall time in seconds of a command, after one warm-up run. */
+function timeCommand(command: string, args: string[], cwd: string): number {
+  const once = () => {
+    const start = process.hrtime.bigint();
+    const result = spawnSync(command, args, { cwd, env, stdio: "ignore" });
+    if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} failed in ${cwd}`);
+    return Number(process.hrtime.bigint() - start) / 1e9;
+  };
+  once();
+  return median(Array.from({ length: RUNS }, once));
+}
+
+/** A project with an empty stack and the same providers: the floor any cdktf synth pays. */
+function emptyStackProject(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), "bench-floor-"));
+  symlinkSync(path.join(PROJECT_ROOT, "node_modules"), path.join(dir, "node_modules"));
+  writeFileSync(
+    path.join(dir, "app.js"),
+    [
+      'const { App, TerraformStack } = require("cdktf");',
+      'const { AwsProvider } = require("@cdktf/provider-aws/lib/provider");',
+      'const { ArchiveProvider } = require("@cdktf/provider-archive/lib/provider");',
+      "const app = new App();",
+      'const stack = new TerraformStack(app, "empty");',
+      'new AwsProvider(stack, "aws", {});',
+      'new ArchiveProvider(stack, "archive");',
+      "app.synth();",
+    ].join("\n"),
+  );
+  writeFileSync(path.join(dir, "cdktf.json"), JSON.stringify({ language: "typescript", app: "node app.js", terraformProviders: [], terraformModules: [] }));
+  return dir;
+}
+
+function benchSynth() {
+  const cdktf = path.join(PROJECT_ROOT, "node_modules", ".bin", "cdktf");
+  const app = timeCommand(process.execPath, ["scripts/run-app.mjs"], PROJECT_ROOT);
+  const cli = timeCommand(cdktf, ["synth"], PROJECT_ROOT);
+  const floorDir = emptyStackProject();
+  try {
+    const floor = timeCommand(cdktf, ["synth"], floorDir);
+    return { appSeconds: round(app), cdktfSynthSeconds: round(cli), emptyStackFloorSeconds: round(floor), overFloor: round(cli / floor, 2) };
+  } finally {
+    rmSync(floorDir, { recursive: true, force: true });
+  }
+}
+
+/** Zips as Lambda receives them (synth-time packaging), and each bundle's load time in a fresh Node process. */
+function benchFunctions() {
+  const outdir = mkdtempSync(path.join(tmpdir(), "bench-zips-"));
+  try {
+    execFileSync(process.execPath, ["scripts/run-app.mjs"], { cwd: PROJECT_ROOT, env: { ...env, LAMBDA_PACKAGING: "synth", CDKTF_OUTDIR: outdir } });
+    const stack = JSON.parse(readFileSync(path.join(outdir, "stacks", "microservices-stepfn", "cdk.tf.json"), "utf8"));
+    const zipOf = (service: string) => {
+      const fn = Object.values(stack.resource.aws_lambda_function as Record<string, any>).find((f) => f.function_name.endsWith(`-${service}`));
+      return statSync(path.join(outdir, "stacks", "microservices-stepfn", fn.filename)).size;
+    };
+    const loadMs = (file: string) => {
+      const probe = `const t=process.hrtime.bigint();require(${JSON.stringify(file)});process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))`;
+      const once = () => Number(execFileSync(process.execPath, ["-e", probe], { env }).toString());
+      once();
+      return median(Array.from({ length: RUNS }, once));
+    };
+    const emptyModule = path.join(outdir, "empty.js");
+    writeFileSync(emptyModule, "");
+    const baseline = loadMs(emptyModule);
+    return Object.fromEntries(
+      SERVICES.map((service) => {
+        const bundle = path.join(PROJECT_ROOT, ".build", "functions", service, "index.js");
+        return [service, { zipBytes: zipOf(service), bundleBytes: statSync(bundle).size, loadMs: round(Math.max(0, loadMs(bundle) - baseline), 2) }];
+      }),
+    );
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+/** Cost of one million executions that follow `result`'s path, per workflow type and architecture. */
+export function costPerMillion(result: Pick<WorkflowResult, "transitions" | "invocations">) {
+  const { stepFunctions: sfn, lambda, assumptions } = prices;
+  const invocations = result.invocations.length;
+  const lambdaGbSeconds = (invocations * assumptions.lambdaBilledMsPerInvocation) / 1000 * (assumptions.lambdaMemoryMb / 1024);
+  const lambdaCost = (architecture: "x86_64" | "arm64") => invocations * lambda.perRequest + lambdaGbSeconds * lambda.perGbSecond[architecture];
+  const expressMs = Math.max(sfn.expressMinimumBilledMs, invocations * assumptions.lambdaBilledMsPerInvocation + result.transitions * assumptions.expressOverheadMsPerTransition);
+  const express = sfn.expressPerRequest + (expressMs / 1000) * (sfn.expressBilledMemoryMb / 1024) * sfn.expressPerGbSecond;
+  const standard = result.transitions * sfn.standardPerStateTransition;
+  const perMillion = (value: number) => round(value * 1e6, 2);
+  return {
+    STANDARD: { x86_64: perMillion(standard + lambdaCost("x86_64")), arm64: perMillion(standard + lambdaCost("arm64")) },
+    EXPRESS: { x86_64: perMillion(express + lambdaCost("x86_64")), arm64: perMillion(express + lambdaCost("arm64")) },
+  };
+}
+
+async function benchWorkflow() {
+  const workflow = new LocalWorkflow();
+  const order = (userId: string, items: object[]) => ({ userId, orderData: { items } });
+  const paths: Record<string, Parameters<LocalWorkflow["run"]>> = {
+    happy: [SAMPLE_ORDER],
+    InvalidInput: [order("test123", [{ productId: "PROD001", quantity: 1, price: 9.999 }])],
+    PaymentDeclined: [order("user-1", [{ productId: "PROD003", quantity: 20, price: 50 }])],
+    ProductNotFound: [order("test123", [{ productId: "PROD999", quantity: 1, price: 5 }])],
+    InsufficientInventory: [order("test123", [{ productId: "PROD004", quantity: 11, price: 5 }])],
+    ServiceUnavailable: [SAMPLE_ORDER, { inject: [{ service: "payment-service", error: "ServiceUnavailable" }] }],
+  };
+  const report: Record<string, unknown> = {};
+  for (const [name, args] of Object.entries(paths)) {
+    const result = await workflow.run(...args);
+    report[name] = {
+      status: result.status,
+      error: result.error,
+      transitions: result.transitions,
+      lambdaInvocations: result.invocations.length,
+      ...(name === "happy" ? { costPerMillionOrdersUsd: costPerMillion(result) } : {}),
+    };
+  }
+  const batch = 500;
+  const rate = async () => {
+    const start = process.hrtime.bigint();
+    for (let i = 0; i < batch; i++) await workflow.run(SAMPLE_ORDER);
+    return batch / (Number(process.hrtime.bigint() - start) / 1e9);
+  };
+  await rate();
+  const rates: number[] = [];
+  for (let i = 0; i < RUNS; i++) rates.push(await rate());
+  return { paths: report, localRunnerExecutionsPerSecond: Math.round(median(rates)) };
+}
+
+async function main() {
+  process.env.LOG_LEVEL = "SILENT";
+  const started = Date.now();
+  const synth = benchSynth();
+  const functions = benchFunctions();
+  const workflow = await benchWorkflow();
+  const happy = workflow.paths.happy as { transitions: number };
+  const targets = {
+    appUnder1s: synth.appSeconds < 1,
+    cdktfSynthWithin1_3xFloor: synth.overFloor <= 1.3,
+    zipsUnder30KB: Object.values(functions).every((fn) => fn.zipBytes < 30 * 1024),
+    loadUnder15ms: Object.values(functions).every((fn) => fn.loadMs < 15),
+    happyPathTransitions: happy.transitions,
+    recipeHappyPathTransitions: 11,
+  };
+  const report = {
+    date: new Date().toISOString(),
+    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version, platform: `${process.platform}/${process.arch}` },
+    runsPerFigure: RUNS,
+    prices: { date: prices.date, region: prices.region, source: prices.source, assumptions: prices.assumptions },
+    synth,
+    functions,
+    workflow,
+    targets,
+    benchSeconds: Math.round((Date.now() - started) / 1000),
+  };
+  const costs = (workflow.paths.happy as any).costPerMillionOrdersUsd;
+  const table = [
+    `synth: app ${synth.appSeconds} s | cdktf synth ${synth.cdktfSynthSeconds} s | empty-stack floor ${synth.emptyStackFloorSeconds} s | ratio ${synth.overFloor}`,
+    ...Object.entries(functions).map(([service, fn]) => `${service.padEnd(21)} zip ${fn.zipBytes} B  bundle ${fn.bundleBytes} B  load ${fn.loadMs} ms`),
+    ...Object.entries(workflow.paths).map(([name, p]: [string, any]) => `${name.padEnd(21)} ${p.status.padEnd(9)} ${p.transitions} transitions, ${p.lambdaInvocations} invocations`),
+    `cost per 1M happy orders (USD): STANDARD x86 ${costs.STANDARD.x86_64}, arm ${costs.STANDARD.arm64} | EXPRESS x86 ${costs.EXPRESS.x86_64}, arm ${costs.EXPRESS.arm64}`,
+    `local runner: ${workflow.localRunnerExecutionsPerSecond} happy executions/s`,
+    `targets: ${JSON.stringify(targets)}`,
+  ];
+  process.stderr.write(`${table.join("\n")}\n`);
+  process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+}
+
+if (require.main === module) void main();
