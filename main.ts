@@ -1,7 +1,11 @@
 import { App } from "cdktf";
-import { packagingModeFromEnv } from "./stacks/packaging";
+import { backendFromEnvironment } from "./stacks/backend";
 import { OrderWorkflowStack, STACK_NAME } from "./stacks/order-workflow-stack";
+import { packagingModeFromEnv } from "./stacks/packaging";
 
 const app = new App();
-new OrderWorkflowStack(app, STACK_NAME, { packaging: packagingModeFromEnv() });
+new OrderWorkflowStack(app, STACK_NAME, {
+  packaging: packagingModeFromEnv(),
+  backend: backendFromEnvironment(process.env, app.node.tryGetContext("terraformCloud")),
+});
 app.synth();

@@ -8,6 +8,7 @@ import { findToolchain, prepareForOfflinePlan, terraform } from "./helpers/terra
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
+import { PROJECT_ROOT } from "../stacks/bundle";
 import { removeDirectory, synthStack, synthToDirectory } from "./helpers/synth";
 
 /** [variable, bad value, what the refusal must say]. */
@@ -167,6 +168,20 @@ describeWithTerraform("terraform init, validate and plan, offline", () => {
     });
   });
 
+  test("the prod example (env/prod.tfvars) plans a prod stack: ERROR logs without order data, alarms mailed", () => {
+    const plan = terraform(stackDir, [
+      "plan", "-refresh=false", "-input=false", "-lock=false", "-out=prod.tfplan", `-var-file=${path.join(PROJECT_ROOT, "env", "prod.tfvars")}`,
+    ]);
+    expect(plan.status).toBe(0);
+    const changes: any[] = JSON.parse(terraform(stackDir, ["show", "-json", "prod.tfplan"]).stdout).resource_changes;
+    const count = (type: string) => changes.filter((change) => change.type === type).length;
+    expect(changes.find((change) => change.type === "aws_sfn_state_machine").change.after).toMatchObject({
+      name: "orders-prod-workflow",
+      logging_configuration: [{ level: "ERROR", include_execution_data: false }],
+    });
+    expect([count("aws_cloudwatch_metric_alarm"), count("aws_sns_topic"), count("aws_sns_topic_subscription")]).toEqual([14, 1, 1]);
+  });
+
   test.each([
     ["project_name", "UPPER", "project_name may contain only lowercase letters"],
     ["lambda_timeout", "0", "lambda_timeout must be a whole number of seconds from 3 to 900"],
@@ -205,6 +220,12 @@ describeWithTerraform("variable validation at plan time", () => {
       "-var", "lambda_timeout=3", "-var", "lambda_memory_size=128", "-var", "log_retention_days=3653",
       "-var", "aws_region=eu-west-2",
     ]);
+    expect(plan.status).toBe(0);
+  });
+
+  test.each(["env/dev.tfvars", "env/prod.tfvars", "env/terraform.tfvars.example"])("the example %s passes every validation", (file) => {
+    const plan = terraform(variablesDir, ["plan", "-input=false", `-var-file=${path.join(PROJECT_ROOT, file)}`]);
+    expect(plan.stderr).toBe("");
     expect(plan.status).toBe(0);
   });
 

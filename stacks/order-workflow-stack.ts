@@ -5,9 +5,10 @@
 import { ArchiveProvider } from "@cdktf/provider-archive/lib/provider";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
+import { TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { Alarms } from "./alarms";
+import { BackendChoice, configureBackend } from "./backend";
 import { lambdaLogGroup, MicroserviceFunction } from "./microservice-function";
 import { LambdaExecutionRole } from "./lambda-execution-role";
 import { PackagingMode } from "./packaging";
@@ -31,6 +32,8 @@ export const SAMPLE_ORDER = {
 
 export interface OrderWorkflowStackProps {
   packaging: PackagingMode;
+  /** Local state unless Terraform Cloud is chosen (see backend.ts). */
+  backend?: BackendChoice;
 }
 
 export class OrderWorkflowStack extends TerraformStack {
@@ -43,8 +46,7 @@ export class OrderWorkflowStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: OrderWorkflowStackProps) {
     super(scope, id);
 
-    // Relative to the stack directory: an absolute path of the build machine must not end up in cdk.tf.json.
-    new LocalBackend(this, { path: "terraform.tfstate" });
+    configureBackend(this, props.backend ?? { kind: "local" });
 
     const vars = (this.variables = new WorkflowVariables(this));
     const namePrefix = vars.projectName.stringValue;

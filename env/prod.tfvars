@@ -1,0 +1,14 @@
+# Production: ERROR-level workflow logs without order data (the default for prod),
+# a year of log retention, alarms mailed to the on-call address, a reserved capacity.
+# npx cdktf deploy --auto-approve --var-file=$PWD/env/prod.tfvars
+project_name                = "orders-prod"
+environment                 = "prod"
+lambda_timeout              = 30
+lambda_memory_size          = 256
+lambda_architecture         = "arm64"
+lambda_reserved_concurrency = 50
+log_retention_days          = 365
+workflow_type               = "STANDARD"
+enable_alarms               = true
+alarm_email                 = "oncall@example.com"
+enable_xray_tracing         = true
