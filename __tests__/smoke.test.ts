@@ -121,3 +121,10 @@ describe("npm run smoke", () => {
     await expect(runSmoke({ outputs: {}, clients, runId: "1", ...fakeTime })).rejects.toThrow("the stack outputs have no");
   });
 });
+
+test("the put-events entries carry the same order as the sample EventBridge event", () => {
+  const read = (file: string) => JSON.parse(require("node:fs").readFileSync(require("node:path").join(__dirname, "..", "examples", file), "utf8"));
+  const [entry] = read("put-events-entries.json");
+  const event = read("order-submitted-event.json");
+  expect([entry.Source, entry.DetailType, JSON.parse(entry.Detail)]).toEqual([event.source, event["detail-type"], event.detail]);
+});
