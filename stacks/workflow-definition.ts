@@ -184,6 +184,21 @@ function branch(task: string, service: ServiceName, state: State): { StartAt: st
   };
 }
 
+/**
+ * A compensating Task: retried longer than the others, its result kept at
+ * `$.compensation.<name>`; when it still fails, the order is still reported and ends
+ * with its root cause, and the failed compensation stays in the history and the logs.
+ */
+function compensation(functionArn: string, name: string, payload: State, resultSelector: State, options: WorkflowOptions): State {
+  return invoke(functionArn, payload, options, {
+    Retry: [{ ErrorEquals: TRANSIENT_ERRORS, ...COMPENSATION_RETRY_POLICY }],
+    ResultSelector: resultSelector,
+    ResultPath: `$.compensation.${name}`,
+    Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: `$.compensation.${name}Failure`, Next: STATE.notifyFailure }],
+    Next: STATE.notifyFailure,
+  });
+}
+
 function recordFailure(sourcePath: string, next: string): State {
   return {
     Type: "Pass",
@@ -386,40 +401,29 @@ function buildStates(arn: PerService<string>, options: WorkflowOptions): Record<
     [STATE.recordPaymentFailure]: recordFailure(payment, STATE.releaseInventory),
     [STATE.recordInventoryFailure]: recordFailure(inventory, STATE.refundPayment),
 
-    [STATE.refundPayment]: invoke(
+    [STATE.refundPayment]: compensation(
       arn["payment-service"],
+      "refund",
       {
         action: "refund",
         "transactionId.$": `${payment}.transactionId`,
         "amountCents.$": `${payment}.amountCents`,
         "idempotencyKey.$": IDEMPOTENCY_KEY,
       },
+      { "refundId.$": "$.Payload.refundId", "status.$": "$.Payload.status" },
       options,
-      {
-        Retry: [{ ErrorEquals: TRANSIENT_ERRORS, ...COMPENSATION_RETRY_POLICY }],
-        ResultSelector: { "refundId.$": "$.Payload.refundId", "status.$": "$.Payload.status" },
-        ResultPath: "$.compensation.refund",
-        // Still notify and fail with the root cause; the failed refund stays in the history and logs.
-        Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.compensation.refundFailure", Next: STATE.notifyFailure }],
-        Next: STATE.notifyFailure,
-      },
     ),
-    [STATE.releaseInventory]: invoke(
+    [STATE.releaseInventory]: compensation(
       arn["inventory-service"],
+      "release",
       {
         action: "release",
         "orderId.$": "$.order.orderId",
         "reservations.$": `${inventory}.reservations`,
         "idempotencyKey.$": IDEMPOTENCY_KEY,
       },
+      { "status.$": "$.Payload.status" },
       options,
-      {
-        Retry: [{ ErrorEquals: TRANSIENT_ERRORS, ...COMPENSATION_RETRY_POLICY }],
-        ResultSelector: { "status.$": "$.Payload.status" },
-        ResultPath: "$.compensation.release",
-        Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.compensation.releaseFailure", Next: STATE.notifyFailure }],
-        Next: STATE.notifyFailure,
-      },
     ),
 
     [STATE.notifyFailure]: invoke(
