@@ -259,6 +259,10 @@ describe("outputs", () => {
     );
   });
 
+  test("examples/sample-order.json is that same sample order", () => {
+    expect(JSON.parse(readFileSync(path.join(PROJECT_ROOT, "examples", "sample-order.json"), "utf8"))).toEqual(SAMPLE_ORDER);
+  });
+
   test("start_execution_command is a ready-to-paste command with the sample order", () => {
     const arn = reference(json, "aws_sfn_state_machine", () => true, "arn");
     expect(json.output.start_execution_command.value).toBe(

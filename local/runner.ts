@@ -5,16 +5,14 @@
  */
 import "./promise-with-resolvers";
 import { StateMachine } from "aws-local-stepfunctions";
-import { PerService, SERVICES, ServiceName } from "../stacks/services";
+import { mapServices, PerService, SERVICES, ServiceName } from "../stacks/services";
 import { buildWorkflowDefinition, State, WorkflowDefinition } from "../stacks/workflow-definition";
 import { Handler, HANDLERS } from "./handlers";
 import { injectedError, invokeLikeStepFunctions } from "./lambda-invoke";
 
 /** ARNs of the functions as `cdktf deploy` would name them with the default project_name, in a placeholder account. */
 export function localFunctionArns(projectName = "microservices-stepfn"): PerService<string> {
-  return Object.fromEntries(
-    SERVICES.map((service) => [service, `arn:aws:lambda:us-east-1:123456789012:function:${projectName}-${service}`]),
-  ) as PerService<string>;
+  return mapServices((service) => `arn:aws:lambda:us-east-1:123456789012:function:${projectName}-${service}`);
 }
 
 export interface Injection {

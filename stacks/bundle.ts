@@ -7,7 +7,7 @@
 import { buildSync } from "esbuild";
 import { chmodSync, existsSync, utimesSync } from "node:fs";
 import * as path from "node:path";
-import { PerService, SERVICES, ServiceName } from "./services";
+import { mapServices, PerService, SERVICES, ServiceName } from "./services";
 
 /** The folder holding package.json, wherever this file runs from (sources, or the bundled app in .build/). */
 function findProjectRoot(from: string): string {
@@ -51,16 +51,14 @@ export function bundleServices(): PerService<string> {
     sourcemap: false,
     logLevel: "error",
   });
-  bundled = Object.fromEntries(
-    SERVICES.map((service) => {
-      const outdir = path.join(BUNDLE_ROOT, service);
-      const outfile = path.join(outdir, "index.js");
-      // A zip stores mode and mtime: fix both, whatever the machine's umask and clock.
-      chmodSync(outfile, 0o644);
-      utimesSync(outfile, FIXED_MTIME, FIXED_MTIME);
-      utimesSync(outdir, FIXED_MTIME, FIXED_MTIME);
-      return [service, outdir];
-    }),
-  ) as PerService<string>;
+  bundled = mapServices((service) => {
+    const outdir = path.join(BUNDLE_ROOT, service);
+    const outfile = path.join(outdir, "index.js");
+    // A zip stores mode and mtime: fix both, whatever the machine's umask and clock.
+    chmodSync(outfile, 0o644);
+    utimesSync(outfile, FIXED_MTIME, FIXED_MTIME);
+    utimesSync(outdir, FIXED_MTIME, FIXED_MTIME);
+    return outdir;
+  });
   return bundled;
 }

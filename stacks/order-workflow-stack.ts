@@ -12,7 +12,7 @@ import { BackendChoice, configureBackend } from "./backend";
 import { lambdaLogGroup, MicroserviceFunction } from "./microservice-function";
 import { LambdaExecutionRole } from "./lambda-execution-role";
 import { PackagingMode } from "./packaging";
-import { PerService, SERVICES } from "./services";
+import { mapServices, PerService, SERVICES } from "./services";
 import { Trigger } from "./trigger";
 import { WorkflowVariables } from "./variables";
 import { Workflow } from "./workflow";
@@ -138,8 +138,4 @@ export class OrderWorkflowStack extends TerraformStack {
       description: "Starts the workflow with the sample order (total 118.77)",
     });
   }
-}
-
-function mapServices<T>(value: (service: (typeof SERVICES)[number]) => T): PerService<T> {
-  return Object.fromEntries(SERVICES.map((service) => [service, value(service)])) as PerService<T>;
 }
