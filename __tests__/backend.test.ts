@@ -1,11 +1,9 @@
 /** The synthesized backend block for each way of choosing where the state lives. */
-import { Testing } from "cdktf";
 import { backendFromEnvironment } from "../stacks/backend";
-import { OrderWorkflowStack, STACK_NAME } from "../stacks/order-workflow-stack";
+import { synthStack } from "./helpers/synth";
 
 function backendBlock(env: NodeJS.ProcessEnv, context?: object) {
-  const stack = new OrderWorkflowStack(Testing.app(), STACK_NAME, { packaging: "synth", backend: backendFromEnvironment(env, context) });
-  const terraform = JSON.parse(Testing.synth(stack)).terraform;
+  const { terraform } = synthStack("synth", backendFromEnvironment(env, context)).json;
   return { backend: terraform.backend, cloud: terraform.cloud };
 }
 

@@ -3,6 +3,9 @@
  * synthesized stack, so the local runner applies exactly what would be deployed.
  */
 import { Testing } from "cdktf";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
 import { OrderWorkflowStack, STACK_NAME } from "../stacks/order-workflow-stack";
 
 export interface SynthesizedTrigger {
@@ -31,6 +34,12 @@ export function triggerOf(synthesized: { resource: Resources }): SynthesizedTrig
 }
 
 export function synthesizeTrigger(): SynthesizedTrigger {
-  const stack = new OrderWorkflowStack(Testing.app(), STACK_NAME, { packaging: "synth" });
-  return triggerOf(JSON.parse(Testing.synth(stack)));
+  // An outdir of our own: Testing.app() would leave one behind in the temp folder on every run.
+  const outdir = mkdtempSync(path.join(tmpdir(), "order-workflow-trigger-"));
+  try {
+    const stack = new OrderWorkflowStack(Testing.app({ outdir }), STACK_NAME, { packaging: "synth" });
+    return triggerOf(JSON.parse(Testing.synth(stack)));
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
 }

@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { OrderWorkflowStack, STACK_NAME } from "../../stacks/order-workflow-stack";
+import { BackendChoice } from "../../stacks/backend";
 import { PackagingMode } from "../../stacks/packaging";
 
 export type TerraformJson = {
@@ -15,8 +16,24 @@ export type TerraformJson = {
   data?: Record<string, Record<string, any>>;
 };
 
-export function synthStack(packaging: PackagingMode = "archive"): { stack: OrderWorkflowStack; synthesized: string; json: TerraformJson } {
-  const stack = new OrderWorkflowStack(Testing.app(), STACK_NAME, { packaging });
+const testOutdirs: string[] = [];
+
+/** Testing.app() with an outdir that removeTestOutdirs() (run after each test file) deletes. */
+export function testApp(): App {
+  const outdir = mkdtempSync(path.join(tmpdir(), "order-workflow-test-"));
+  testOutdirs.push(outdir);
+  return Testing.app({ outdir });
+}
+
+export function removeTestOutdirs(): void {
+  for (const outdir of testOutdirs.splice(0)) rmSync(outdir, { recursive: true, force: true });
+}
+
+export function synthStack(
+  packaging: PackagingMode = "archive",
+  backend?: BackendChoice,
+): { stack: OrderWorkflowStack; synthesized: string; json: TerraformJson } {
+  const stack = new OrderWorkflowStack(testApp(), STACK_NAME, { packaging, backend });
   const synthesized = Testing.synth(stack);
   return { stack, synthesized, json: JSON.parse(synthesized) };
 }
