@@ -221,9 +221,20 @@ export function buildWorkflowDefinition(
   };
 }
 
+/** The fields of the order summary the customer is sent and the execution outputs. */
+const ORDER_SUMMARY_FIELDS = ["orderId", "userId", "items", "subtotal", "tax", "total", "transactionId", "reservations"];
+
+/** The order summary as a payload template that reads each field from `pathOf(field)`. */
+function orderSummary(pathOf: (field: string) => string): State {
+  return Object.fromEntries(ORDER_SUMMARY_FIELDS.map((field) => [`${field}.$`, pathOf(field)]));
+}
+
 function buildStates(arn: PerService<string>, options: WorkflowOptions): Record<string, State> {
   const payment = "$.fulfilment.payment";
   const inventory = "$.fulfilment.inventory";
+  /** Where each summary field is in the state once payment and inventory have succeeded. */
+  const summaryInState = (field: string) =>
+    field === "transactionId" ? `${payment}.transactionId` : field === "reservations" ? `${inventory}.reservations` : `$.order.${field}`;
 
   return {
     // The whole request goes to user-service, so that a malformed one is refused there with
@@ -337,16 +348,7 @@ function buildStates(arn: PerService<string>, options: WorkflowOptions): Record<
       {
         action: "confirmation",
         "recipient.$": "$.userData",
-        order: {
-          "orderId.$": "$.order.orderId",
-          "userId.$": "$.order.userId",
-          "items.$": "$.order.items",
-          "subtotal.$": "$.order.subtotal",
-          "tax.$": "$.order.tax",
-          "total.$": "$.order.total",
-          "transactionId.$": `${payment}.transactionId`,
-          "reservations.$": `${inventory}.reservations`,
-        },
+        order: orderSummary(summaryInState),
         "idempotencyKey.$": IDEMPOTENCY_KEY,
       },
       options,
@@ -354,14 +356,7 @@ function buildStates(arn: PerService<string>, options: WorkflowOptions): Record<
         // The execution's output: the order summary the customer was sent, and the notification.
         ResultSelector: {
           status: "COMPLETED",
-          "orderId.$": "$.Payload.order.orderId",
-          "userId.$": "$.Payload.order.userId",
-          "items.$": "$.Payload.order.items",
-          "subtotal.$": "$.Payload.order.subtotal",
-          "tax.$": "$.Payload.order.tax",
-          "total.$": "$.Payload.order.total",
-          "transactionId.$": "$.Payload.order.transactionId",
-          "reservations.$": "$.Payload.order.reservations",
+          ...orderSummary((field) => `$.Payload.order.${field}`),
           "notification.$": "$.Payload.notification",
         },
         // A paid and reserved order stays completed when only the e-mail fails.
@@ -373,14 +368,7 @@ function buildStates(arn: PerService<string>, options: WorkflowOptions): Record<
       Type: "Pass",
       Parameters: {
         status: "COMPLETED",
-        "orderId.$": "$.order.orderId",
-        "userId.$": "$.order.userId",
-        "items.$": "$.order.items",
-        "subtotal.$": "$.order.subtotal",
-        "tax.$": "$.order.tax",
-        "total.$": "$.order.total",
-        "transactionId.$": `${payment}.transactionId`,
-        "reservations.$": `${inventory}.reservations`,
+        ...orderSummary(summaryInState),
         notification: { type: "ORDER_CONFIRMATION", delivered: false, "error.$": "$.notificationFailure.Error" },
       },
       End: true,
