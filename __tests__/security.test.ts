@@ -85,7 +85,7 @@ describe("Step Functions", () => {
   });
 
   test("CKV_AWS_285: execution logging to its own log group", () => {
-    expect(stateMachine.logging_configuration.log_destination).toMatch(/^\$\{aws_cloudwatch_log_group\.workflow_logs_\w+\.arn\}:\*$/);
+    expect(stateMachine.logging_configuration.log_destination).toBe("${aws_cloudwatch_log_group.workflow_logs.arn}:*");
     expect(stateMachine.logging_configuration.level).toBe("${local.workflow_log_level}");
   });
 

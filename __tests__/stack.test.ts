@@ -20,10 +20,10 @@ import { onlyResource, reference, removeDirectory, resources, synthStack, synthT
 
 const { synthesized, json } = synthStack("archive");
 
-function policyOf(json: TerraformJson, roleLogicalIdPart: string) {
-  const entry = Object.entries(resources(json, "aws_iam_role_policy")).find(([id]) => id.startsWith(roleLogicalIdPart));
-  if (!entry) throw new Error(`no policy for ${roleLogicalIdPart}`);
-  return JSON.parse(entry[1].policy);
+function policyOf(json: TerraformJson, logicalId: string) {
+  const policy = resources(json, "aws_iam_role_policy")[logicalId];
+  if (!policy) throw new Error(`no aws_iam_role_policy.${logicalId}`);
+  return JSON.parse(policy.policy);
 }
 
 function roleOf(json: TerraformJson, name: string) {
@@ -55,6 +55,27 @@ describe("providers", () => {
 
   test("the local backend's state path is relative to the stack directory", () => {
     expect(json.terraform.backend).toEqual({ local: { path: "terraform.tfstate" } });
+  });
+});
+
+describe("Terraform addresses", () => {
+  test("every resource is named after its place in the stack, with no hash, as ops teams type it", () => {
+    const addresses = Object.entries(json.resource).flatMap(([type, byId]) => Object.keys(byId).map((id) => `${type}.${id}`));
+    expect(addresses).toHaveLength(40); // 38 planned by default, plus the alarm topic and subscription (count 0 without alarm_email)
+    for (const address of addresses) expect(address).toMatch(/^aws_[a-z0-9_]+\.[a-z0-9_]+$/);
+    expect(addresses).toEqual(
+      expect.arrayContaining([
+        "aws_lambda_function.user_service_function",
+        "aws_cloudwatch_log_group.user_service_logs",
+        "aws_sfn_state_machine.workflow_state_machine",
+        "aws_cloudwatch_event_rule.trigger_rule",
+        "aws_cloudwatch_event_target.trigger_target",
+        "aws_iam_role.lambda_exec_role",
+        "aws_sqs_queue.trigger_dead_letter_queue",
+        "aws_cloudwatch_metric_alarm.alarms_executions_failed",
+      ]),
+    );
+    expect(Object.keys(json.data!.archive_file)).toContain("user_service_archive");
   });
 });
 
@@ -100,7 +121,7 @@ describe("functions", () => {
     expect(logGroup).toBeDefined();
     expect(logGroup![1].retention_in_days).toBe("${var.log_retention_days}");
     expect(fn.depends_on).toContain(`aws_cloudwatch_log_group.${logGroup![0]}`);
-    expect(fn.role).toMatch(/^\$\{aws_iam_role\.lambda-execution-role_\w+\.arn\}$/);
+    expect(fn.role).toBe("${aws_iam_role.lambda_exec_role.arn}");
   });
 
   test("the state machine has its own log group under /aws/vendedlogs/states/", () => {
@@ -131,7 +152,7 @@ describe("IAM, least privilege", () => {
       (service) =>
         `${reference(json, "aws_cloudwatch_log_group", (group) => group.name === `/aws/lambda/\${var.project_name}-${service}`, "arn")}:*`,
     );
-    expect(policyOf(json, "lambda-execution-role_policy").Statement).toEqual([
+    expect(policyOf(json, "lambda_exec_policy").Statement).toEqual([
       { Sid: "WriteOwnLogGroups", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: logGroupArns },
     ]);
   });
@@ -190,10 +211,7 @@ describe("state machine", () => {
       include_execution_data: "${local.workflow_log_include_execution_data}",
       log_destination: `${logGroupArn}:*`,
     });
-    expect(stateMachine.depends_on).toEqual([
-      expect.stringMatching(/^aws_iam_role_policy\.workflow_policy_/),
-      expect.stringMatching(/^aws_iam_role_policy\.workflow_xray-policy_/),
-    ]);
+    expect(stateMachine.depends_on).toEqual(["aws_iam_role_policy.workflow_policy", "aws_iam_role_policy.workflow_xray_policy"]);
   });
 
   test("order data stays out of prod logs unless asked for: ERROR without execution data in prod, ALL with data elsewhere", () => {

@@ -5,8 +5,8 @@
 import { ArchiveProvider } from "@cdktf/provider-archive/lib/provider";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { TerraformOutput, TerraformStack } from "cdktf";
-import { Construct } from "constructs";
+import { TerraformElement, TerraformOutput, TerraformStack } from "cdktf";
+import { Construct, Node } from "constructs";
 import { Alarms } from "./alarms";
 import { BackendChoice, configureBackend } from "./backend";
 import { lambdaLogGroup, MicroserviceFunction } from "./microservice-function";
@@ -42,6 +42,7 @@ export class OrderWorkflowStack extends TerraformStack {
   readonly workflow: Workflow;
   readonly trigger: Trigger;
   readonly alarms: Alarms;
+  private readonly logicalIds = new Map<string, string>();
 
   constructor(scope: Construct, id: string, props: OrderWorkflowStackProps) {
     super(scope, id);
@@ -62,7 +63,7 @@ export class OrderWorkflowStack extends TerraformStack {
 
     const logGroups = mapServices((service) => lambdaLogGroup(this, namePrefix, service, vars));
 
-    const executionRole = new LambdaExecutionRole(this, "lambda-execution-role", {
+    const executionRole = new LambdaExecutionRole(this, "lambda-exec", {
       namePrefix,
       logGroupArns: SERVICES.map((service) => logGroups[service].arn),
       enableXrayTracing: vars.enableXrayTracing,
@@ -102,6 +103,23 @@ export class OrderWorkflowStack extends TerraformStack {
     });
 
     this.addOutputs(logGroups);
+  }
+
+  /**
+   * Readable Terraform addresses: each element is named after its place in the construct
+   * tree (`aws_lambda_function.user_service_function`, `aws_sfn_state_machine.workflow_state_machine`)
+   * instead of cdktf's default, which appends a hash (`..._519AA04D`). Ops teams type these
+   * in `terraform state list`, `import`, `-target=` and `state mv`, and changing them later
+   * would make Terraform replace the resources.
+   */
+  protected allocateLogicalId(element: TerraformElement | Node): string {
+    const node = TerraformElement.isTerraformElement(element) ? element.node : element;
+    const components = node.scopes.slice(node.scopes.indexOf(this) + 1).map((scope) => scope.node.id);
+    const id = components.join("_").replace(/[^A-Za-z0-9_]+/g, "_").toLowerCase();
+    const owner = this.logicalIds.get(id);
+    if (owner !== undefined && owner !== node.path) throw new Error(`${node.path} and ${owner} would share the Terraform name ${id}`);
+    this.logicalIds.set(id, node.path);
+    return id;
   }
 
   private addOutputs(logGroups: PerService<CloudwatchLogGroup>): void {

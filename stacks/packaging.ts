@@ -32,16 +32,17 @@ export interface LambdaPackage {
   sourceCodeHash: string;
 }
 
-export function packageBundle(scope: Construct, id: string, bundleDir: string, mode: PackagingMode): LambdaPackage {
+/** Packages `bundleDir` for the function `name`, inside `scope` (one function's construct). */
+export function packageBundle(scope: Construct, name: string, bundleDir: string, mode: PackagingMode): LambdaPackage {
   if (mode === "synth") {
-    const zip = new TerraformAsset(scope, `${id}-zip`, { path: bundleDir, type: AssetType.ARCHIVE });
+    const zip = new TerraformAsset(scope, "zip", { path: bundleDir, type: AssetType.ARCHIVE });
     return { filename: zip.path, sourceCodeHash: Fn.filebase64sha256(zip.path) };
   }
-  const bundle = new TerraformAsset(scope, `${id}-bundle`, { path: bundleDir, type: AssetType.DIRECTORY });
-  const archive = new DataArchiveFile(scope, `${id}-archive`, {
+  const bundle = new TerraformAsset(scope, "bundle", { path: bundleDir, type: AssetType.DIRECTORY });
+  const archive = new DataArchiveFile(scope, "archive", {
     type: "zip",
     sourceDir: `\${path.module}/${bundle.path}`,
-    outputPath: `\${path.module}/.archives/${id}.zip`,
+    outputPath: `\${path.module}/.archives/${name}.zip`,
     outputFileMode: "0644",
   });
   return { filename: archive.outputPath, sourceCodeHash: archive.outputBase64Sha256 };
