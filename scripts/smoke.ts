@@ -11,8 +11,8 @@
 import { DescribeExecutionCommand, ListExecutionsCommand, SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { EventBridgeClient, PutEventsCommand, PutEventsRequestEntry } from "@aws-sdk/client-eventbridge";
 import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
-import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { PROJECT_ROOT } from "../stacks/bundle";
 import { SAMPLE_ORDER, STACK_NAME } from "../stacks/order-workflow-stack";
@@ -61,7 +61,7 @@ export function normalizeOutputs(raw: Record<string, any>): StackOutputs {
 
 function requireOutput(outputs: StackOutputs, name: string): string {
   const value = outputs[name];
-  if (typeof value !== "string" || value === "") throw new Error(`the stack outputs have no ${name}; deploy first, or pass --outputs <file>`);
+  if (typeof value !== "string" || value === "") throw new Error(`the stack outputs have no ${name}`);
   return value;
 }
 
@@ -162,8 +162,17 @@ export function report(results: StepResult[]): string {
 function readOutputs(file: string | undefined): StackOutputs {
   if (file) return normalizeOutputs(JSON.parse(readFileSync(file, "utf8")));
   const stackDir = path.join(PROJECT_ROOT, "cdktf.out", "stacks", STACK_NAME);
-  const text = execFileSync("terraform", ["output", "-json"], { cwd: stackDir, encoding: "utf8", env: { ...process.env, CHECKPOINT_DISABLE: "1" } });
-  return normalizeOutputs(JSON.parse(text));
+  if (!existsSync(stackDir)) throw new Error(`${path.relative(process.cwd(), stackDir)} does not exist`);
+  const result = spawnSync("terraform", ["output", "-json", "-no-color"], {
+    cwd: stackDir,
+    encoding: "utf8",
+    env: { ...process.env, CHECKPOINT_DISABLE: "1" },
+  });
+  if (result.status !== 0) {
+    const reason = /Error: (.*)/.exec(result.stderr ?? "")?.[1] ?? result.error?.message ?? `exit status ${result.status}`;
+    throw new Error(`terraform output -json failed in ${path.relative(process.cwd(), stackDir) || "."}: ${reason}`);
+  }
+  return normalizeOutputs(JSON.parse(result.stdout));
 }
 
 async function main(): Promise<void> {
@@ -177,7 +186,7 @@ async function main(): Promise<void> {
     outputs = readOutputs(option("--outputs"));
     requireOutput(outputs, "state_machine_arn");
   } catch (error) {
-    process.stderr.write(`cannot read the stack's outputs: ${(error as Error).message}\n`);
+    process.stderr.write(`cannot read the stack's outputs (deploy first, or pass --outputs <file>): ${(error as Error).message}\n`);
     process.exit(2);
   }
   const region = regionOf(outputs.state_machine_arn as string);
