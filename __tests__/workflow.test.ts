@@ -3,7 +3,10 @@
  * failure kind of DESIGN.md section 3 with its compensations, transient faults, and the
  * EventBridge path through the synthesized rule and target.
  */
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
 import { applyInputPath, matchesPattern } from "../local/event-rule";
+import { PROJECT_ROOT } from "../stacks/bundle";
 import { Injection, LocalWorkflow, WorkflowResult } from "../local/runner";
 import { synthesizeTrigger } from "../local/synthesized-trigger";
 import { SAMPLE_ORDER } from "../stacks/order-workflow-stack";
@@ -282,5 +285,19 @@ describe("payload size: the input limits keep every state far below Step Functio
     expect(tooLong).toMatchObject({ status: "FAILED", error: "InvalidInput", cause: "orderData.items[0].productId must be at most 64 characters, got 3000" });
     const tooMany = await workflow.run(order("test123", Array(101).fill({ productId: "PROD001", quantity: 1, price: 1 })));
     expect(tooMany).toMatchObject({ error: "InvalidInput", cause: "orderData.items must have at most 100 entries, got 101" });
+  });
+});
+
+describe("examples/failures/", () => {
+  test.each([
+    ["invalid-input.json", "InvalidInput", ["notification-service failure"]],
+    ["payment-declined.json", "PaymentDeclined", ["inventory-service release", "notification-service failure"]],
+    ["product-not-found.json", "ProductNotFound", ["payment-service refund", "notification-service failure"]],
+    ["insufficient-inventory.json", "InsufficientInventory", ["payment-service refund", "notification-service failure"]],
+  ])("%s ends FAILED with %s after %j", async (file, error, lastCalls) => {
+    const input = JSON.parse(readFileSync(path.join(PROJECT_ROOT, "examples", "failures", file), "utf8"));
+    const result = await run(input);
+    expect([result.status, result.error]).toEqual(["FAILED", error]);
+    expect(calls(result).slice(-lastCalls.length)).toEqual(lastCalls);
   });
 });
