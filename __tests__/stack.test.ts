@@ -79,6 +79,29 @@ describe("Terraform addresses", () => {
   });
 });
 
+describe("names derived from project_name", () => {
+  // AWS's limits on the names this stack sets.
+  const LIMITS: Record<string, [string, number]> = {
+    aws_lambda_function: ["function_name", 64],
+    aws_iam_role: ["name", 64],
+    aws_cloudwatch_event_rule: ["name", 64],
+    aws_sfn_state_machine: ["name", 80],
+    aws_sqs_queue: ["name", 80],
+    aws_sns_topic: ["name", 256],
+    aws_cloudwatch_metric_alarm: ["alarm_name", 255],
+    aws_cloudwatch_log_group: ["name", 512],
+  };
+
+  test.each(Object.entries(LIMITS))("%s names stay within AWS's limit with the longest project_name (40 characters)", (type, [attribute, limit]) => {
+    const names = Object.values(resources(json, type)).map((resource) => resource[attribute] as string);
+    expect(names.length).toBeGreaterThan(0);
+    for (const name of names) {
+      expect(name).toContain("${var.project_name}");
+      expect(name.replace("${var.project_name}", "p".repeat(40)).length).toBeLessThanOrEqual(limit);
+    }
+  });
+});
+
 describe("variables (DESIGN.md section 2)", () => {
   test.each([
     ["project_name", "string", "microservices-stepfn"],
