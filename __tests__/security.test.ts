@@ -128,14 +128,24 @@ describe("SQS and SNS", () => {
 });
 
 describe("IAM", () => {
-  test("CKV_AWS_60: every role can be assumed by one AWS service only", () => {
-    const trust = roles.map(([, role]) => JSON.parse(role.assume_role_policy).Statement);
-    trust.sort((a, b) => a[0].Principal.Service.localeCompare(b[0].Principal.Service));
-    expect(trust).toEqual(
-      ["events.amazonaws.com", "lambda.amazonaws.com", "states.amazonaws.com"].map((service) => [
-        { Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" },
-      ]),
-    );
+  test("CKV_AWS_60: every role can be assumed by one AWS service only, on behalf of this stack's workflow where the service documents it", () => {
+    const trustOf = (name: string) => JSON.parse(roles.find(([, role]) => role.name === name)![1].assume_role_policy).Statement;
+    expect(trustOf("${var.project_name}-lambda-exec")).toEqual([
+      { Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" },
+    ]);
+    // Confused-deputy protection (documented by Step Functions): only a state machine with this stack's name.
+    expect(trustOf("${var.project_name}-workflow-role")).toEqual([
+      {
+        Effect: "Allow",
+        Principal: { Service: "states.amazonaws.com" },
+        Action: "sts:AssumeRole",
+        Condition: { ArnLike: { "aws:SourceArn": "arn:*:states:*:*:stateMachine:${var.project_name}-workflow" } },
+      },
+    ]);
+    expect(trustOf("${var.project_name}-trigger-role")).toEqual([
+      { Effect: "Allow", Principal: { Service: "events.amazonaws.com" }, Action: "sts:AssumeRole" },
+    ]);
+    expect(roles).toHaveLength(3);
   });
 
   test("CKV_AWS_62 and CKV_AWS_63: no '*' action and no service-wide wildcard", () => {

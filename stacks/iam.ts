@@ -37,11 +37,24 @@ export function resourcePolicy(...statements: ServicePrincipalStatement[]): stri
   return JSON.stringify({ Version: "2012-10-17", Statement: statements });
 }
 
-/** A trust policy that lets one AWS service assume the role. */
-export function assumableBy(servicePrincipal: string): string {
+/**
+ * A trust policy that lets one AWS service assume the role, optionally only on behalf of
+ * resources whose ARN matches `sourceArnPattern` (confused-deputy protection). The pattern
+ * names the resource but leaves partition, Region and account as wildcards: the account
+ * ID is not known without an STS call at plan time, and the exact ARN would make the role
+ * depend on the resource that depends on it.
+ */
+export function assumableBy(servicePrincipal: string, sourceArnPattern?: string): string {
   return JSON.stringify({
     Version: "2012-10-17",
-    Statement: [{ Effect: "Allow", Principal: { Service: servicePrincipal }, Action: "sts:AssumeRole" }],
+    Statement: [
+      {
+        Effect: "Allow",
+        Principal: { Service: servicePrincipal },
+        Action: "sts:AssumeRole",
+        ...(sourceArnPattern ? { Condition: { ArnLike: { "aws:SourceArn": sourceArnPattern } } } : {}),
+      },
+    ],
   });
 }
 

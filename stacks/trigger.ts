@@ -43,6 +43,9 @@ export class Trigger extends Construct {
     this.role = new IamRole(this, "role", {
       name: `${props.namePrefix}-trigger-role`,
       description: "Lets EventBridge start the order workflow",
+      // No aws:SourceArn condition here: unlike Step Functions, EventBridge does not document
+      // passing one when it assumes a target's role, and a condition it never meets would
+      // silently stop every order from starting.
       assumeRolePolicy: assumableBy("events.amazonaws.com"),
     });
     const policy = new IamRolePolicy(this, "policy", {

@@ -81,7 +81,7 @@ export class Workflow extends Construct {
     this.role = new IamRole(this, "role", {
       name: `${name}-role`,
       description: "Lets the order workflow invoke its five functions, deliver its logs and send traces",
-      assumeRolePolicy: assumableBy("states.amazonaws.com"),
+      assumeRolePolicy: assumableBy("states.amazonaws.com", `arn:*:states:*:*:stateMachine:${name}`),
     });
     const functionArns = SERVICES.map((service) => props.functionArns[service]);
     const policy = new IamRolePolicy(this, "policy", {
