@@ -10,7 +10,7 @@ import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscrip
 import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { countWhen, countWhenSet } from "./conditions";
-import { PerService, SERVICES } from "./services";
+import { PerService, SERVICES, ServiceName } from "./services";
 import { WorkflowVariables } from "./variables";
 
 export interface AlarmsProps {
@@ -21,14 +21,41 @@ export interface AlarmsProps {
   vars: WorkflowVariables;
 }
 
+/** One alarm: `name` also serves as its construct id and the suffix of its AWS name. */
 interface AlarmSpec {
-  id: string;
   name: string;
   description: string;
-  namespace: string;
+  namespace: "AWS/States" | "AWS/SQS" | "AWS/Lambda";
   metricName: string;
   statistic: "Sum" | "Maximum";
   dimensions: Record<string, string>;
+}
+
+/** Each alarm fires on the first occurrence in 5 minutes: every one of these means an order needs a look. */
+function alarmSpecs(props: AlarmsProps): AlarmSpec[] {
+  const workflow = (name: string, metricName: string, description: string): AlarmSpec => ({
+    name, description, namespace: "AWS/States", metricName, statistic: "Sum", dimensions: { StateMachineArn: props.stateMachineArn },
+  });
+  const lambda = (service: ServiceName, name: string, metricName: string, description: string): AlarmSpec => ({
+    name: `${service}-${name}`, description, namespace: "AWS/Lambda", metricName, statistic: "Sum", dimensions: { FunctionName: props.functionNames[service] },
+  });
+  return [
+    workflow("executions-failed", "ExecutionsFailed", "An order workflow execution failed: see its Error and Cause in the console."),
+    workflow("executions-timed-out", "ExecutionsTimedOut", "An order workflow execution timed out."),
+    workflow("executions-throttled", "ExecutionThrottled", "Step Functions throttled the order workflow."),
+    {
+      name: "trigger-dead-letters",
+      description: "An Order Submitted event could not start the workflow and waits in the dead-letter queue.",
+      namespace: "AWS/SQS",
+      metricName: "ApproximateNumberOfMessagesVisible",
+      statistic: "Maximum",
+      dimensions: { QueueName: props.deadLetterQueueName },
+    },
+    ...SERVICES.flatMap((service) => [
+      lambda(service, "errors", "Errors", `${service} reported errors (a business refusal, a fault, or an undelivered notification).`),
+      lambda(service, "throttles", "Throttles", `${service} was throttled.`),
+    ]),
+  ];
 }
 
 export class Alarms extends Construct {
@@ -52,21 +79,9 @@ export class Alarms extends Construct {
     });
     const actions = Token.asList(`\${${vars.alarmEmail.fqn} != null && ${vars.enableAlarms.fqn} ? [${this.topic.fqn}[0].arn] : []}`);
 
-    const workflow = { StateMachineArn: props.stateMachineArn };
-    const specs: AlarmSpec[] = [
-      { id: "executions-failed", name: "executions-failed", description: "An order workflow execution failed: see its Error and Cause in the console.", namespace: "AWS/States", metricName: "ExecutionsFailed", statistic: "Sum", dimensions: workflow },
-      { id: "executions-timed-out", name: "executions-timed-out", description: "An order workflow execution timed out.", namespace: "AWS/States", metricName: "ExecutionsTimedOut", statistic: "Sum", dimensions: workflow },
-      { id: "executions-throttled", name: "executions-throttled", description: "Step Functions throttled the order workflow.", namespace: "AWS/States", metricName: "ExecutionThrottled", statistic: "Sum", dimensions: workflow },
-      { id: "dead-letter-queue", name: "trigger-dead-letters", description: "An Order Submitted event could not start the workflow and waits in the dead-letter queue.", namespace: "AWS/SQS", metricName: "ApproximateNumberOfMessagesVisible", statistic: "Maximum", dimensions: { QueueName: props.deadLetterQueueName } },
-      ...SERVICES.flatMap((service): AlarmSpec[] => [
-        { id: `${service}-errors`, name: `${service}-errors`, description: `${service} reported errors (a business refusal, a fault, or an undelivered notification).`, namespace: "AWS/Lambda", metricName: "Errors", statistic: "Sum", dimensions: { FunctionName: props.functionNames[service] } },
-        { id: `${service}-throttles`, name: `${service}-throttles`, description: `${service} was throttled.`, namespace: "AWS/Lambda", metricName: "Throttles", statistic: "Sum", dimensions: { FunctionName: props.functionNames[service] } },
-      ]),
-    ];
-
-    this.alarms = specs.map(
+    this.alarms = alarmSpecs(props).map(
       (spec) =>
-        new CloudwatchMetricAlarm(this, spec.id, {
+        new CloudwatchMetricAlarm(this, spec.name, {
           count: countWhen(vars.enableAlarms),
           alarmName: `${props.namePrefix}-${spec.name}`,
           alarmDescription: spec.description,
