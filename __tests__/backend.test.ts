@@ -20,7 +20,9 @@ describe("backend", () => {
   });
 
   test("TF_CLOUD_HOSTNAME selects a Terraform Enterprise host", () => {
-    expect(backendBlock({ TF_CLOUD_ORGANIZATION: "acme", TF_WORKSPACE: "w", TF_CLOUD_HOSTNAME: "tfe.example.com" }).cloud).toEqual({
+    expect(
+      backendBlock({ TF_CLOUD_ORGANIZATION: "acme", TF_WORKSPACE: "w", TF_CLOUD_HOSTNAME: "tfe.example.com" }).cloud,
+    ).toEqual({
       hostname: "tfe.example.com",
       organization: "acme",
       workspaces: { name: "w" },
@@ -32,7 +34,9 @@ describe("backend", () => {
       organization: "acme",
       workspaces: { name: "from-context" },
     });
-    expect(backendBlock({ TF_WORKSPACE: "from-env" }, { organization: "acme", workspace: "from-context" }).cloud.workspaces).toEqual({
+    expect(
+      backendBlock({ TF_WORKSPACE: "from-env" }, { organization: "acme", workspace: "from-context" }).cloud.workspaces,
+    ).toEqual({
       name: "from-env",
     });
   });

@@ -50,13 +50,20 @@ function cdktf(args: string[]): { status: number | null; output: string; calls: 
   return { status: result.status, output: `${result.stdout}${result.stderr}`, calls };
 }
 
-const inStack = (calls: string[]) => calls.filter((call) => call.startsWith(`${stackDir} :: `)).map((call) => call.slice(stackDir.length + 4));
+const inStack = (calls: string[]) =>
+  calls.filter((call) => call.startsWith(`${stackDir} :: `)).map((call) => call.slice(stackDir.length + 4));
 
 describe("cdktf CLI", () => {
   test("GIVEN --auto-approve, --var and --var-file WHEN deploying THEN terraform apply gets them in the stack directory, and the outputs file is written", () => {
     const varFile = path.join(PROJECT_ROOT, "env", "prod.tfvars");
     const outputsFile = path.join(work, "outputs.json");
-    const { status, calls } = cdktf(["deploy", "--auto-approve", "--var=environment=prod", `--var-file=${varFile}`, `--outputs-file=${outputsFile}`]);
+    const { status, calls } = cdktf([
+      "deploy",
+      "--auto-approve",
+      "--var=environment=prod",
+      `--var-file=${varFile}`,
+      `--outputs-file=${outputsFile}`,
+    ]);
     expect(status).toBe(0);
     expect(inStack(calls)).toEqual([
       "init",

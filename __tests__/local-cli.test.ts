@@ -56,7 +56,10 @@ describe("npm run workflow", () => {
     const matched = runScript("workflow-cli.ts", ["--event", "examples/order-submitted-event.json"]);
     expect(matched.status).toBe(0);
     expect(JSON.parse(matched.stdout).output.total).toBe(107.99);
-    const other = file("cancelled.json", JSON.stringify({ source: "microservices.orders", "detail-type": "Order Cancelled", detail: {} }));
+    const other = file(
+      "cancelled.json",
+      JSON.stringify({ source: "microservices.orders", "detail-type": "Order Cancelled", detail: {} }),
+    );
     const notMatched = runScript("workflow-cli.ts", ["--event", other]);
     expect(notMatched.status).toBe(3);
     expect(JSON.parse(notMatched.stdout)).toEqual({ status: "NOT_MATCHED" });
@@ -78,7 +81,9 @@ describe("npm run workflow", () => {
 
 describe("argument parsing", () => {
   test("--inject <service>=<ErrorName>[:<times>], repeatable, in both spellings", () => {
-    expect(parseArguments(["--inject", "payment-service=ServiceUnavailable:2", "--inject=user-service=States.Timeout", "in.json"])).toEqual({
+    expect(
+      parseArguments(["--inject", "payment-service=ServiceUnavailable:2", "--inject=user-service=States.Timeout", "in.json"]),
+    ).toEqual({
       trace: false,
       event: false,
       file: "in.json",
@@ -97,7 +102,12 @@ describe("npm run invoke", () => {
   test("the recipe's user-service payload prints the profile", () => {
     const { status, stdout } = runScript("invoke-cli.ts", ["user-service", "examples/user-service.json"]);
     expect(status).toBe(0);
-    expect(JSON.parse(stdout)).toEqual({ userId: "test123", name: "Customer test123", email: "test123@example.com", creditScore: 830 });
+    expect(JSON.parse(stdout)).toEqual({
+      userId: "test123",
+      name: "Customer test123",
+      email: "test123@example.com",
+      creditScore: 830,
+    });
   });
 
   test("a thrown error prints {errorType, errorMessage} as Lambda reports it, exit 1; logs go to stderr", () => {

@@ -24,18 +24,23 @@ const logGroups = Object.values(resources(json, "aws_cloudwatch_log_group"));
 const stateMachine = onlyResource(json, "aws_sfn_state_machine");
 const roles = Object.entries(resources(json, "aws_iam_role"));
 const rolePolicies = Object.values(resources(json, "aws_iam_role_policy"));
-const statements = rolePolicies.flatMap((policy) => JSON.parse(policy.policy).Statement.map((statement: any) => ({ role: policy.role, ...statement })));
+const statements = rolePolicies.flatMap((policy) =>
+  JSON.parse(policy.policy).Statement.map((statement: any) => ({ role: policy.role, ...statement })),
+);
 
 /** The actions each role is allowed, over all its policies. */
 function actionsOfRole(roleName: string): string[] {
   const roleId = roles.find(([, role]) => role.name === roleName)![0];
-  return statements.filter((statement) => statement.role === `\${aws_iam_role.${roleId}.id}`).flatMap((statement) => statement.Action);
+  return statements
+    .filter((statement) => statement.role === `\${aws_iam_role.${roleId}.id}`)
+    .flatMap((statement) => statement.Action);
 }
 
 describe("Lambda", () => {
   test("CKV_AWS_50: X-Ray tracing is Active (enable_xray_tracing, default true)", () => {
     expect(json.variable.enable_xray_tracing.default).toBe(true);
-    for (const fn of functions) expect(fn.tracing_config).toEqual({ mode: '${var.enable_xray_tracing ? "Active" : "PassThrough"}' });
+    for (const fn of functions)
+      expect(fn.tracing_config).toEqual({ mode: '${var.enable_xray_tracing ? "Active" : "PassThrough"}' });
   });
 
   test("CKV_AWS_115: concurrency is set from lambda_reserved_concurrency (-1 by default: documented exception)", () => {
@@ -64,7 +69,8 @@ describe("Lambda", () => {
   });
 
   test("every function depends on its own log group, so Lambda never creates one without retention", () => {
-    for (const fn of functions) expect(fn.depends_on.some((dependency: string) => dependency.startsWith("aws_cloudwatch_log_group."))).toBe(true);
+    for (const fn of functions)
+      expect(fn.depends_on.some((dependency: string) => dependency.startsWith("aws_cloudwatch_log_group."))).toBe(true);
   });
 });
 
@@ -176,7 +182,11 @@ describe("IAM", () => {
 
   test("each role is allowed exactly what its code calls", () => {
     expect(actionsOfRole("${var.project_name}-lambda-exec")).toEqual([...LAMBDA_LOG_ACTIONS, ...LAMBDA_XRAY_ACTIONS]);
-    expect(actionsOfRole("${var.project_name}-workflow-role")).toEqual([...INVOKE_FUNCTION_ACTIONS, ...STATES_LOG_DELIVERY_ACTIONS, ...STATES_XRAY_ACTIONS]);
+    expect(actionsOfRole("${var.project_name}-workflow-role")).toEqual([
+      ...INVOKE_FUNCTION_ACTIONS,
+      ...STATES_LOG_DELIVERY_ACTIONS,
+      ...STATES_XRAY_ACTIONS,
+    ]);
     expect(actionsOfRole("${var.project_name}-trigger-role")).toEqual([...START_EXECUTION_ACTIONS]);
   });
 
@@ -212,13 +222,19 @@ describe("no lost events, no silent failures", () => {
       expect(alarm.count).toBe("${var.enable_alarms ? 1 : 0}");
       expect(alarm.threshold).toBe(1);
       expect(alarm.treat_missing_data).toBe("notBreaching");
-      expect(alarm.alarm_actions).toMatch(/^\$\{var\.alarm_email != null && var\.enable_alarms \? \[aws_sns_topic\.\w+\[0\]\.arn\] : \[\]\}$/);
+      expect(alarm.alarm_actions).toMatch(
+        /^\$\{var\.alarm_email != null && var\.enable_alarms \? \[aws_sns_topic\.\w+\[0\]\.arn\] : \[\]\}$/,
+      );
     }
   });
 
   test("the alarm e-mail topic and its subscription exist only when alarm_email is set", () => {
     const condition = "${var.alarm_email != null && var.enable_alarms ? 1 : 0}";
     expect(onlyResource(json, "aws_sns_topic").count).toBe(condition);
-    expect(onlyResource(json, "aws_sns_topic_subscription")).toMatchObject({ count: condition, protocol: "email", endpoint: "${var.alarm_email}" });
+    expect(onlyResource(json, "aws_sns_topic_subscription")).toMatchObject({
+      count: condition,
+      protocol: "email",
+      endpoint: "${var.alarm_email}",
+    });
   });
 });

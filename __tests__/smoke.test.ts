@@ -15,16 +15,23 @@ import { consoleLink, normalizeOutputs, report, runSmoke } from "../scripts/smok
 
 const ARN = "arn:aws:states:eu-west-1:123456789012:stateMachine:microservices-stepfn-workflow";
 const DIRECT = "arn:aws:states:eu-west-1:123456789012:execution:microservices-stepfn-workflow:smoke-1";
-const FROM_EVENT = "arn:aws:states:eu-west-1:123456789012:execution:microservices-stepfn-workflow:7f3c9a52-0d1e-4b8a-9a57-0c7f0e9b2d41";
+const FROM_EVENT =
+  "arn:aws:states:eu-west-1:123456789012:execution:microservices-stepfn-workflow:7f3c9a52-0d1e-4b8a-9a57-0c7f0e9b2d41";
 const outputs = {
   state_machine_arn: ARN,
-  ...Object.fromEntries(SERVICES.map((service) => [`${service.replace(/-/g, "_")}_function_name`, `microservices-stepfn-${service}`])),
+  ...Object.fromEntries(
+    SERVICES.map((service) => [`${service.replace(/-/g, "_")}_function_name`, `microservices-stepfn-${service}`]),
+  ),
 };
 
 const lambda = mockClient(LambdaClient);
 const sfn = mockClient(SFNClient);
 const events = mockClient(EventBridgeClient);
-const clients = { lambda: new LambdaClient({ region: "eu-west-1" }), sfn: new SFNClient({ region: "eu-west-1" }), events: new EventBridgeClient({ region: "eu-west-1" }) };
+const clients = {
+  lambda: new LambdaClient({ region: "eu-west-1" }),
+  sfn: new SFNClient({ region: "eu-west-1" }),
+  events: new EventBridgeClient({ region: "eu-west-1" }),
+};
 const encode = (value: unknown) => new Uint8Array(Buffer.from(JSON.stringify(value))) as never;
 
 let clock = 0;
@@ -47,21 +54,41 @@ beforeEach(async () => {
     executions: [
       { executionArn: FROM_EVENT, stateMachineArn: ARN, name: "7f3c9a52", status: "RUNNING", startDate: new Date(clock + 500) },
       { executionArn: DIRECT, stateMachineArn: ARN, name: "smoke-1", status: "RUNNING", startDate: new Date(clock) },
-      { executionArn: `${ARN}:old`, stateMachineArn: ARN, name: "old", status: "SUCCEEDED", startDate: new Date(clock - 3_600_000) },
+      {
+        executionArn: `${ARN}:old`,
+        stateMachineArn: ARN,
+        name: "old",
+        status: "SUCCEEDED",
+        startDate: new Date(clock - 3_600_000),
+      },
     ],
   });
   const workflow = new LocalWorkflow();
   const directOutput = (await workflow.run(SAMPLE_ORDER)).output;
-  const eventOutput = (await workflow.run({ userId: "test123", orderData: { items: [{ productId: "PROD001", quantity: 1, price: 99.99 }] } })).output;
+  const eventOutput = (
+    await workflow.run({ userId: "test123", orderData: { items: [{ productId: "PROD001", quantity: 1, price: 99.99 }] } })
+  ).output;
   // Both RUNNING at the first look, done at the second.
   sfn
     .on(DescribeExecutionCommand, { executionArn: DIRECT })
     .resolvesOnce({ status: "RUNNING", executionArn: DIRECT, stateMachineArn: ARN, startDate: new Date(clock) })
-    .resolves({ status: "SUCCEEDED", executionArn: DIRECT, stateMachineArn: ARN, startDate: new Date(clock), output: JSON.stringify(directOutput) });
+    .resolves({
+      status: "SUCCEEDED",
+      executionArn: DIRECT,
+      stateMachineArn: ARN,
+      startDate: new Date(clock),
+      output: JSON.stringify(directOutput),
+    });
   sfn
     .on(DescribeExecutionCommand, { executionArn: FROM_EVENT })
     .resolvesOnce({ status: "RUNNING", executionArn: FROM_EVENT, stateMachineArn: ARN, startDate: new Date(clock) })
-    .resolves({ status: "SUCCEEDED", executionArn: FROM_EVENT, stateMachineArn: ARN, startDate: new Date(clock), output: JSON.stringify(eventOutput) });
+    .resolves({
+      status: "SUCCEEDED",
+      executionArn: FROM_EVENT,
+      stateMachineArn: ARN,
+      startDate: new Date(clock),
+      output: JSON.stringify(eventOutput),
+    });
 });
 
 describe("npm run smoke", () => {
@@ -77,12 +104,21 @@ describe("npm run smoke", () => {
     ]);
     expect(results.at(-2)).toMatchObject({ detail: "SUCCEEDED, total 118.77 (expected 118.77)", link: consoleLink(DIRECT) });
     expect(results.at(-1)).toMatchObject({ detail: "SUCCEEDED, total 107.99 (expected 107.99)", link: consoleLink(FROM_EVENT) });
-    expect(progress).toEqual(["waiting: direct RUNNING, event RUNNING (0 s)", "waiting: direct SUCCEEDED, event SUCCEEDED (2 s)"]);
-    expect(sfn.commandCalls(StartExecutionCommand)[0].args[0].input).toMatchObject({ stateMachineArn: ARN, name: "smoke-1", input: JSON.stringify(SAMPLE_ORDER) });
+    expect(progress).toEqual([
+      "waiting: direct RUNNING, event RUNNING (0 s)",
+      "waiting: direct SUCCEEDED, event SUCCEEDED (2 s)",
+    ]);
+    expect(sfn.commandCalls(StartExecutionCommand)[0].args[0].input).toMatchObject({
+      stateMachineArn: ARN,
+      name: "smoke-1",
+      input: JSON.stringify(SAMPLE_ORDER),
+    });
     expect(events.commandCalls(PutEventsCommand)[0].args[0].input.Entries).toEqual([
       expect.objectContaining({ Source: "microservices.orders", DetailType: "Order Submitted" }),
     ]);
-    expect(report(results)).toContain(`PASS  event execution completes: SUCCEEDED, total 107.99 (expected 107.99)\n      ${consoleLink(FROM_EVENT)}`);
+    expect(report(results)).toContain(
+      `PASS  event execution completes: SUCCEEDED, total 107.99 (expected 107.99)\n      ${consoleLink(FROM_EVENT)}`,
+    );
   });
 
   test("a function error and a failed execution are reported as FAIL with their reasons", async () => {
@@ -101,19 +137,29 @@ describe("npm run smoke", () => {
     });
     const results = await runSmoke({ outputs, clients, runId: "1", ...fakeTime });
     expect(results.filter((result) => !result.ok).map((result) => [result.step, result.detail])).toEqual([
-      ["invoke microservices-stepfn-payment-service", expect.stringContaining("Unhandled: {\"errorType\":\"Runtime.ImportModuleError\"")],
-      ["event execution completes", "FAILED: InsufficientInventory: Insufficient inventory for product PROD001: requested 1, available 0"],
+      [
+        "invoke microservices-stepfn-payment-service",
+        expect.stringContaining('Unhandled: {"errorType":"Runtime.ImportModuleError"'),
+      ],
+      [
+        "event execution completes",
+        "FAILED: InsufficientInventory: Insufficient inventory for product PROD001: requested 1, available 0",
+      ],
     ]);
   });
 
   test("an execution still running at the deadline fails the step, without waiting in real time", async () => {
-    sfn.on(DescribeExecutionCommand, { executionArn: DIRECT }).resolves({ status: "RUNNING", executionArn: DIRECT, stateMachineArn: ARN, startDate: new Date(clock) });
+    sfn
+      .on(DescribeExecutionCommand, { executionArn: DIRECT })
+      .resolves({ status: "RUNNING", executionArn: DIRECT, stateMachineArn: ARN, startDate: new Date(clock) });
     const results = await runSmoke({ outputs, clients, runId: "1", timeoutMs: 10000, ...fakeTime });
     expect(results.at(-2)).toMatchObject({ ok: false, detail: "RUNNING after 10 s" });
   });
 
   test("reads `terraform output -json` and `cdktf deploy --outputs-file` alike", () => {
-    expect(normalizeOutputs({ state_machine_arn: { value: ARN, type: "string", sensitive: false } })).toEqual({ state_machine_arn: ARN });
+    expect(normalizeOutputs({ state_machine_arn: { value: ARN, type: "string", sensitive: false } })).toEqual({
+      state_machine_arn: ARN,
+    });
     expect(normalizeOutputs({ "microservices-stepfn": { state_machine_arn: ARN } })).toEqual({ state_machine_arn: ARN });
   });
 
@@ -123,7 +169,8 @@ describe("npm run smoke", () => {
 });
 
 test("the put-events entries carry the same order as the sample EventBridge event", () => {
-  const read = (file: string) => JSON.parse(require("node:fs").readFileSync(require("node:path").join(__dirname, "..", "examples", file), "utf8"));
+  const read = (file: string) =>
+    JSON.parse(require("node:fs").readFileSync(require("node:path").join(__dirname, "..", "examples", file), "utf8"));
   const [entry] = read("put-events-entries.json");
   const event = read("order-submitted-event.json");
   expect([entry.Source, entry.DetailType, JSON.parse(entry.Detail)]).toEqual([event.source, event["detail-type"], event.detail]);

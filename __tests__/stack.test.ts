@@ -16,7 +16,15 @@ import { SERVICES } from "../stacks/services";
 import { PerService } from "../stacks/services";
 import { timeoutExpressions } from "../stacks/workflow";
 import { buildWorkflowDefinition, optionsFor } from "../stacks/workflow-definition";
-import { onlyResource, reference, removeDirectory, resources, synthStack, synthToDirectory, TerraformJson } from "./helpers/synth";
+import {
+  onlyResource,
+  reference,
+  removeDirectory,
+  resources,
+  synthStack,
+  synthToDirectory,
+  TerraformJson,
+} from "./helpers/synth";
 
 const { synthesized, json } = synthStack("archive");
 
@@ -92,14 +100,17 @@ describe("names derived from project_name", () => {
     aws_cloudwatch_log_group: ["name", 512],
   };
 
-  test.each(Object.entries(LIMITS))("%s names stay within AWS's limit with the longest project_name (40 characters)", (type, [attribute, limit]) => {
-    const names = Object.values(resources(json, type)).map((resource) => resource[attribute] as string);
-    expect(names.length).toBeGreaterThan(0);
-    for (const name of names) {
-      expect(name).toContain("${var.project_name}");
-      expect(name.replace("${var.project_name}", "p".repeat(40)).length).toBeLessThanOrEqual(limit);
-    }
-  });
+  test.each(Object.entries(LIMITS))(
+    "%s names stay within AWS's limit with the longest project_name (40 characters)",
+    (type, [attribute, limit]) => {
+      const names = Object.values(resources(json, type)).map((resource) => resource[attribute] as string);
+      expect(names.length).toBeGreaterThan(0);
+      for (const name of names) {
+        expect(name).toContain("${var.project_name}");
+        expect(name.replace("${var.project_name}", "p".repeat(40)).length).toBeLessThanOrEqual(limit);
+      }
+    },
+  );
 });
 
 describe("variables (DESIGN.md section 2)", () => {
@@ -122,7 +133,11 @@ describe("variables (DESIGN.md section 2)", () => {
 
   test("every variable has a description and a type; every string and number a validation (a bool's type check is its own)", () => {
     for (const [name, variable] of Object.entries(json.variable)) {
-      expect([name, typeof variable.description, ["string", "number", "bool"].includes(variable.type)]).toEqual([name, "string", true]);
+      expect([name, typeof variable.description, ["string", "number", "bool"].includes(variable.type)]).toEqual([
+        name,
+        "string",
+        true,
+      ]);
       if (variable.type !== "bool") expect([name, variable.validation?.length > 0]).toEqual([name, true]);
     }
   });
@@ -176,7 +191,12 @@ describe("IAM, least privilege", () => {
         `${reference(json, "aws_cloudwatch_log_group", (group) => group.name === `/aws/lambda/\${var.project_name}-${service}`, "arn")}:*`,
     );
     expect(policyOf(json, "lambda_exec_policy").Statement).toEqual([
-      { Sid: "WriteOwnLogGroups", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: logGroupArns },
+      {
+        Sid: "WriteOwnLogGroups",
+        Effect: "Allow",
+        Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+        Resource: logGroupArns,
+      },
     ]);
   });
 
@@ -186,7 +206,9 @@ describe("IAM, least privilege", () => {
     const [invoke, logs, ...rest] = policyOf(json, "workflow_policy").Statement;
     expect(rest).toEqual([]);
     expect(invoke.Action).toEqual(["lambda:InvokeFunction"]);
-    expect(invoke.Resource).toEqual(SERVICES.flatMap((service) => [functionRef(json, service, "arn"), `${functionRef(json, service, "arn")}:*`]));
+    expect(invoke.Resource).toEqual(
+      SERVICES.flatMap((service) => [functionRef(json, service, "arn"), `${functionRef(json, service, "arn")}:*`]),
+    );
     // The recipe's state machine role lacked these, so its logging_configuration failed at apply.
     expect(logs).toEqual({
       Sid: "DeliverExecutionLogs",
@@ -239,14 +261,17 @@ describe("state machine", () => {
 
   test("order data stays out of prod logs unless asked for: ERROR without execution data in prod, ALL with data elsewhere", () => {
     expect((json as any).locals).toEqual({
-      workflow_log_level: '${var.workflow_log_level != null ? var.workflow_log_level : (var.environment == "prod" ? "ERROR" : "ALL")}',
+      workflow_log_level:
+        '${var.workflow_log_level != null ? var.workflow_log_level : (var.environment == "prod" ? "ERROR" : "ALL")}',
       workflow_log_include_execution_data:
         '${var.workflow_log_include_execution_data != null ? var.workflow_log_include_execution_data : var.environment != "prod"}',
     });
   });
 
   test("the definition in cdk.tf.json is buildWorkflowDefinition of the functions' Terraform ARNs, timeouts from lambda_timeout", () => {
-    const arns = Object.fromEntries(SERVICES.map((service) => [service, functionRef(json, service, "arn")])) as PerService<string>;
+    const arns = Object.fromEntries(
+      SERVICES.map((service) => [service, functionRef(json, service, "arn")]),
+    ) as PerService<string>;
     const expected = buildWorkflowDefinition(arns, optionsFor(30));
     const expressions = timeoutExpressions(expected, "var.lambda_timeout", "var.workflow_type");
     // What Terraform evaluates with lambda_timeout = 30 and workflow_type = STANDARD:
@@ -256,7 +281,8 @@ describe("state machine", () => {
     expect(JSON.parse(evaluated)).toEqual(expected);
     expect(expressions).toEqual({
       task: "var.lambda_timeout + 5",
-      execution: 'var.workflow_type == "EXPRESS" ? min(300, 23 * (var.lambda_timeout + 5 + 30)) : 23 * (var.lambda_timeout + 5 + 30)',
+      execution:
+        'var.workflow_type == "EXPRESS" ? min(300, 23 * (var.lambda_timeout + 5 + 30)) : 23 * (var.lambda_timeout + 5 + 30)',
     });
   });
 });
@@ -274,7 +300,9 @@ describe("trigger", () => {
       input_path: "$.detail",
     });
     const target = onlyResource(json, "aws_cloudwatch_event_target");
-    expect(target.role_arn).toBe(reference(json, "aws_iam_role", (role) => role.name === "${var.project_name}-trigger-role", "arn"));
+    expect(target.role_arn).toBe(
+      reference(json, "aws_iam_role", (role) => role.name === "${var.project_name}-trigger-role", "arn"),
+    );
     expect(target.input_transformer).toBeUndefined();
     // The recipe's jsonencode'd template turned <detail> into \u003cdetail\u003e.
     expect(synthesized).not.toMatch(/\\u003[ce]|jsonencode/);
@@ -295,7 +323,10 @@ describe("outputs", () => {
         "dead_letter_queue_url",
         "dead_letter_queue_arn",
         "alarm_topic_arn",
-        ...SERVICES.flatMap((service) => [`${service.replace(/-/g, "_")}_function_name`, `${service.replace(/-/g, "_")}_function_arn`]),
+        ...SERVICES.flatMap((service) => [
+          `${service.replace(/-/g, "_")}_function_name`,
+          `${service.replace(/-/g, "_")}_function_arn`,
+        ]),
       ].sort(),
     );
   });
@@ -359,7 +390,10 @@ describe("packaging", () => {
       for (const fn of functions(first.json)) {
         expect(fn.filename).toMatch(/^assets\/[\w-]+\/[0-9A-F]+\/archive\.zip$/);
         expect(fn.source_code_hash).toBe(`\${filebase64sha256("${fn.filename}")}`);
-        const digest = (root: string) => createHash("sha256").update(readFileSync(path.join(root, fn.filename))).digest("hex");
+        const digest = (root: string) =>
+          createHash("sha256")
+            .update(readFileSync(path.join(root, fn.filename)))
+            .digest("hex");
         expect(digest(first.stackDir)).toBe(digest(second.stackDir));
       }
     } finally {
@@ -371,6 +405,8 @@ describe("packaging", () => {
   test("LAMBDA_PACKAGING accepts archive (the default) and synth, and names the rule otherwise", () => {
     expect(packagingModeFromEnv({})).toBe("archive");
     expect(packagingModeFromEnv({ LAMBDA_PACKAGING: "synth" })).toBe("synth");
-    expect(() => packagingModeFromEnv({ LAMBDA_PACKAGING: "zip" })).toThrow('LAMBDA_PACKAGING must be one of: archive, synth (got "zip")');
+    expect(() => packagingModeFromEnv({ LAMBDA_PACKAGING: "zip" })).toThrow(
+      'LAMBDA_PACKAGING must be one of: archive, synth (got "zip")',
+    );
   });
 });

@@ -34,8 +34,16 @@ const BAD_VARIABLE_VALUES: [string, string, string][] = [
   ["aws_region", "moon-base-1a", "aws_region must be a Region code"],
   ["lambda_architecture", "arm", "lambda_architecture must be one of: arm64, x86_64."],
   ["lambda_architecture", "X86_64", "lambda_architecture must be one of: arm64, x86_64."],
-  ["lambda_reserved_concurrency", "-2", "lambda_reserved_concurrency must be -1 (no reservation) or a whole number from 0 to 1000."],
-  ["lambda_reserved_concurrency", "1.5", "lambda_reserved_concurrency must be -1 (no reservation) or a whole number from 0 to 1000."],
+  [
+    "lambda_reserved_concurrency",
+    "-2",
+    "lambda_reserved_concurrency must be -1 (no reservation) or a whole number from 0 to 1000.",
+  ],
+  [
+    "lambda_reserved_concurrency",
+    "1.5",
+    "lambda_reserved_concurrency must be -1 (no reservation) or a whole number from 0 to 1000.",
+  ],
   ["workflow_type", "express", "workflow_type must be one of: STANDARD, EXPRESS."],
   ["workflow_type", "SYNC", "workflow_type must be one of: STANDARD, EXPRESS."],
   ["workflow_log_level", "DEBUG", "workflow_log_level must be one of ALL, ERROR, FATAL, OFF, or null."],
@@ -123,19 +131,43 @@ describeWithTerraform("terraform init, validate and plan, offline", () => {
 
   test("every switch turned the other way plans, and the plan follows each switch", () => {
     const plan = terraform(stackDir, [
-      "plan", "-refresh=false", "-input=false", "-lock=false", "-out=switched.tfplan",
-      "-var", "project_name=shop-orders-2", "-var", "environment=prod",
-      "-var", "lambda_timeout=900", "-var", "lambda_memory_size=10240",
-      "-var", "lambda_architecture=x86_64", "-var", "lambda_reserved_concurrency=5",
-      "-var", "workflow_type=EXPRESS", "-var", "enable_xray_tracing=false",
-      "-var", "alarm_email=ops@example.com", "-var", "kms_key_arn=arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
-      "-var", "log_retention_days=365", "-var", "event_maximum_retry_attempts=3",
+      "plan",
+      "-refresh=false",
+      "-input=false",
+      "-lock=false",
+      "-out=switched.tfplan",
+      "-var",
+      "project_name=shop-orders-2",
+      "-var",
+      "environment=prod",
+      "-var",
+      "lambda_timeout=900",
+      "-var",
+      "lambda_memory_size=10240",
+      "-var",
+      "lambda_architecture=x86_64",
+      "-var",
+      "lambda_reserved_concurrency=5",
+      "-var",
+      "workflow_type=EXPRESS",
+      "-var",
+      "enable_xray_tracing=false",
+      "-var",
+      "alarm_email=ops@example.com",
+      "-var",
+      "kms_key_arn=arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+      "-var",
+      "log_retention_days=365",
+      "-var",
+      "event_maximum_retry_attempts=3",
     ]);
     expect(plan.status).toBe(0);
     const changes: any[] = JSON.parse(terraform(stackDir, ["show", "-json", "switched.tfplan"]).stdout).resource_changes;
     const after = (type: string) => changes.filter((change) => change.type === type).map((change) => change.change.after);
     expect(after("aws_sns_topic")).toHaveLength(1);
-    expect(after("aws_sns_topic_subscription")).toEqual([expect.objectContaining({ protocol: "email", endpoint: "ops@example.com" })]);
+    expect(after("aws_sns_topic_subscription")).toEqual([
+      expect.objectContaining({ protocol: "email", endpoint: "ops@example.com" }),
+    ]);
     expect(after("aws_iam_role_policy")).toHaveLength(3); // no X-Ray policies
     const [stateMachine] = after("aws_sfn_state_machine");
     expect(stateMachine).toMatchObject({
@@ -145,12 +177,22 @@ describeWithTerraform("terraform init, validate and plan, offline", () => {
       logging_configuration: [{ level: "ERROR", include_execution_data: false }],
     });
     for (const fn of after("aws_lambda_function")) {
-      expect(fn).toMatchObject({ architectures: ["x86_64"], timeout: 900, memory_size: 10240, reserved_concurrent_executions: 5, tracing_config: [{ mode: "PassThrough" }] });
+      expect(fn).toMatchObject({
+        architectures: ["x86_64"],
+        timeout: 900,
+        memory_size: 10240,
+        reserved_concurrent_executions: 5,
+        tracing_config: [{ mode: "PassThrough" }],
+      });
     }
     const [queue] = after("aws_sqs_queue");
     expect(queue.kms_master_key_id).toMatch(/^arn:aws:kms:/);
     expect(queue.sqs_managed_sse_enabled).not.toBe(true);
-    expect(after("aws_cloudwatch_log_group").every((group) => group.retention_in_days === 365 && group.kms_key_id.startsWith("arn:aws:kms:"))).toBe(true);
+    expect(
+      after("aws_cloudwatch_log_group").every(
+        (group) => group.retention_in_days === 365 && group.kms_key_id.startsWith("arn:aws:kms:"),
+      ),
+    ).toBe(true);
   });
 
   test("the defaults plan a dev stack: ALL logs with execution data, X-Ray on, arm64, SQS-managed encryption", () => {
@@ -160,7 +202,8 @@ describeWithTerraform("terraform init, validate and plan, offline", () => {
       tracing_configuration: [{ enabled: true }],
       logging_configuration: [{ level: "ALL", include_execution_data: true }],
     });
-    for (const fn of after("aws_lambda_function")) expect(fn).toMatchObject({ architectures: ["arm64"], tracing_config: [{ mode: "Active" }] });
+    for (const fn of after("aws_lambda_function"))
+      expect(fn).toMatchObject({ architectures: ["arm64"], tracing_config: [{ mode: "Active" }] });
     expect(after("aws_sqs_queue")[0]).toMatchObject({ sqs_managed_sse_enabled: true, message_retention_seconds: 1209600 });
     expect(after("aws_cloudwatch_event_target")[0]).toMatchObject({
       input_path: "$.detail",
@@ -170,7 +213,12 @@ describeWithTerraform("terraform init, validate and plan, offline", () => {
 
   test("the prod example (env/prod.tfvars) plans a prod stack: ERROR logs without order data, alarms mailed", () => {
     const plan = terraform(stackDir, [
-      "plan", "-refresh=false", "-input=false", "-lock=false", "-out=prod.tfplan", `-var-file=${path.join(PROJECT_ROOT, "env", "prod.tfvars")}`,
+      "plan",
+      "-refresh=false",
+      "-input=false",
+      "-lock=false",
+      "-out=prod.tfplan",
+      `-var-file=${path.join(PROJECT_ROOT, "env", "prod.tfvars")}`,
     ]);
     expect(plan.status).toBe(0);
     const changes: any[] = JSON.parse(terraform(stackDir, ["show", "-json", "prod.tfplan"]).stdout).resource_changes;
@@ -179,7 +227,9 @@ describeWithTerraform("terraform init, validate and plan, offline", () => {
       name: "orders-prod-workflow",
       logging_configuration: [{ level: "ERROR", include_execution_data: false }],
     });
-    expect([count("aws_cloudwatch_metric_alarm"), count("aws_sns_topic"), count("aws_sns_topic_subscription")]).toEqual([14, 1, 1]);
+    expect([count("aws_cloudwatch_metric_alarm"), count("aws_sns_topic"), count("aws_sns_topic_subscription")]).toEqual([
+      14, 1, 1,
+    ]);
   });
 
   test.each([
@@ -215,19 +265,32 @@ describeWithTerraform("variable validation at plan time", () => {
 
   test("the defaults and valid edge values pass", () => {
     const plan = terraform(variablesDir, [
-      "plan", "-input=false",
-      "-var", `project_name=${"a".repeat(39)}b`, "-var", "environment=staging",
-      "-var", "lambda_timeout=3", "-var", "lambda_memory_size=128", "-var", "log_retention_days=3653",
-      "-var", "aws_region=eu-west-2",
+      "plan",
+      "-input=false",
+      "-var",
+      `project_name=${"a".repeat(39)}b`,
+      "-var",
+      "environment=staging",
+      "-var",
+      "lambda_timeout=3",
+      "-var",
+      "lambda_memory_size=128",
+      "-var",
+      "log_retention_days=3653",
+      "-var",
+      "aws_region=eu-west-2",
     ]);
     expect(plan.status).toBe(0);
   });
 
-  test.each(["env/dev.tfvars", "env/prod.tfvars", "env/terraform.tfvars.example"])("the example %s passes every validation", (file) => {
-    const plan = terraform(variablesDir, ["plan", "-input=false", `-var-file=${path.join(PROJECT_ROOT, file)}`]);
-    expect(plan.stderr).toBe("");
-    expect(plan.status).toBe(0);
-  });
+  test.each(["env/dev.tfvars", "env/prod.tfvars", "env/terraform.tfvars.example"])(
+    "the example %s passes every validation",
+    (file) => {
+      const plan = terraform(variablesDir, ["plan", "-input=false", `-var-file=${path.join(PROJECT_ROOT, file)}`]);
+      expect(plan.stderr).toBe("");
+      expect(plan.status).toBe(0);
+    },
+  );
 
   test.each(BAD_VARIABLE_VALUES)("plan rejects %s=%s", (name, value, message) => {
     const plan = terraform(variablesDir, ["plan", "-input=false", "-var", `${name}=${value}`]);

@@ -72,7 +72,10 @@ describe("workflow definition", () => {
       [STATE.notifyFailure]: [STATE.orderFailed, `catch:${STATE.orderFailed}`],
       [STATE.orderFailed]: [],
     });
-    const [payment, inventory] = definition.States[STATE.processPaymentAndInventory].Branches as { StartAt: string; States: Record<string, State> }[];
+    const [payment, inventory] = definition.States[STATE.processPaymentAndInventory].Branches as {
+      StartAt: string;
+      States: Record<string, State>;
+    }[];
     expect(payment.StartAt).toBe(STATE.authorizePayment);
     expect(edges(payment.States)).toEqual({
       AuthorizePayment: ["catch:AuthorizePaymentRejected", "catch:AuthorizePaymentUnavailable", "END"],
@@ -91,7 +94,14 @@ describe("workflow definition", () => {
     const arns = Object.values(localFunctionArns());
     const tasks = allStates().filter(([, state]) => state.Type === "Task");
     expect(tasks.map(([name]) => name)).toEqual([
-      "GetUser", "CreateOrder", "AuthorizePayment", "ReserveInventory", "SendConfirmation", "RefundPayment", "ReleaseInventory", "NotifyFailure",
+      "GetUser",
+      "CreateOrder",
+      "AuthorizePayment",
+      "ReserveInventory",
+      "SendConfirmation",
+      "RefundPayment",
+      "ReleaseInventory",
+      "NotifyFailure",
     ]);
     for (const [, task] of tasks) {
       expect(task.Resource).toBe("arn:aws:states:::lambda:invoke");

@@ -53,7 +53,13 @@ describe("any input ends in an explained state", () => {
   test("random order requests near the contract's limits, with random transient faults", async () => {
     const fault = fc.option(
       fc.record({
-        service: fc.constantFrom("user-service", "order-service", "payment-service", "inventory-service", "notification-service" as const),
+        service: fc.constantFrom(
+          "user-service",
+          "order-service",
+          "payment-service",
+          "inventory-service",
+          "notification-service" as const,
+        ),
         error: fc.constantFrom("ServiceUnavailable", "Lambda.ServiceException", "States.Timeout"),
         times: fc.option(fc.integer({ min: 1, max: 5 }), { nil: undefined }),
       }),
@@ -74,36 +80,62 @@ describe("any input ends in an explained state", () => {
       price: fc.integer({ min: 1, max: 50000 }).map((cents) => cents / 100),
     });
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom("test123", "user-1", "user-2"), fc.array(validItem, { minLength: 1, maxLength: 5 }), async (user, items) => {
-        const result = await workflow.run({ userId: user, orderData: { items } });
-        const subtotal = items.reduce((sum, line) => sum + Math.round(line.price * 100) * line.quantity, 0);
-        const total = (subtotal + Math.floor((subtotal * 8 + 50) / 100)) / 100;
-        if (result.status === "SUCCEEDED") expect((result.output as { total: number }).total).toBe(total);
-        else expect(["PaymentDeclined", "InsufficientInventory"]).toContain(result.error);
-      }),
+      fc.asyncProperty(
+        fc.constantFrom("test123", "user-1", "user-2"),
+        fc.array(validItem, { minLength: 1, maxLength: 5 }),
+        async (user, items) => {
+          const result = await workflow.run({ userId: user, orderData: { items } });
+          const subtotal = items.reduce((sum, line) => sum + Math.round(line.price * 100) * line.quantity, 0);
+          const total = (subtotal + Math.floor((subtotal * 8 + 50) / 100)) / 100;
+          if (result.status === "SUCCEEDED") expect((result.output as { total: number }).total).toBe(total);
+          else expect(["PaymentDeclined", "InsufficientInventory"]).toContain(result.error);
+        },
+      ),
       { numRuns: 200 },
     );
   });
 });
 
 describe("any event reaching a handler", () => {
-  test.each(Object.entries(HANDLERS))("%s answers or refuses with a named contract error, never a TypeError", async (_service, handler) => {
-    const action = fc.constantFrom("get", "create", "authorize", "refund", "reserve", "release", "confirmation", "failure");
-    const event = fc.oneof(
-      fc.jsonValue(),
-      fc.dictionary(fc.constantFrom("action", "userId", "orderId", "items", "reservations", "recipient", "order", "idempotencyKey", "amountCents", "creditScore", "transactionId", "orderData", "userData", "error", "reason"), fc.jsonValue()),
-      fc.record({ action, idempotencyKey: fc.string() }, { requiredKeys: [] }),
-    );
-    await fc.assert(
-      fc.asyncProperty(event, async (input) => {
-        try {
-          await handler(input);
-        } catch (error) {
-          expect(CONTRACT_ERROR_NAMES).toContain((error as Error).name);
-          expect((error as Error).message.length).toBeGreaterThan(0);
-        }
-      }),
-      { numRuns: 300 },
-    );
-  });
+  test.each(Object.entries(HANDLERS))(
+    "%s answers or refuses with a named contract error, never a TypeError",
+    async (_service, handler) => {
+      const action = fc.constantFrom("get", "create", "authorize", "refund", "reserve", "release", "confirmation", "failure");
+      const event = fc.oneof(
+        fc.jsonValue(),
+        fc.dictionary(
+          fc.constantFrom(
+            "action",
+            "userId",
+            "orderId",
+            "items",
+            "reservations",
+            "recipient",
+            "order",
+            "idempotencyKey",
+            "amountCents",
+            "creditScore",
+            "transactionId",
+            "orderData",
+            "userData",
+            "error",
+            "reason",
+          ),
+          fc.jsonValue(),
+        ),
+        fc.record({ action, idempotencyKey: fc.string() }, { requiredKeys: [] }),
+      );
+      await fc.assert(
+        fc.asyncProperty(event, async (input) => {
+          try {
+            await handler(input);
+          } catch (error) {
+            expect(CONTRACT_ERROR_NAMES).toContain((error as Error).name);
+            expect((error as Error).message.length).toBeGreaterThan(0);
+          }
+        }),
+        { numRuns: 300 },
+      );
+    },
+  );
 });

@@ -85,7 +85,9 @@ describe("failure kinds: Error, Cause and compensations", () => {
     expect(result).toMatchObject({
       status: "FAILED",
       error: "PaymentDeclined",
-      cause: expect.stringMatching(/declined: total 1080\.00 is above 1000\.00 and requires a credit score of at least 650 \(score 638\)$/),
+      cause: expect.stringMatching(
+        /declined: total 1080\.00 is above 1000\.00 and requires a credit score of at least 650 \(score 638\)$/,
+      ),
     });
     expect(calls(result)).toEqual([
       "user-service get",
@@ -105,7 +107,11 @@ describe("failure kinds: Error, Cause and compensations", () => {
 
   test("ProductNotFound: the payment is refunded and the user told", async () => {
     const result = await run(order("test123", [{ productId: "PROD999", quantity: 1, price: 5 }]));
-    expect(result).toMatchObject({ status: "FAILED", error: "ProductNotFound", cause: "Product PROD999 is not in the catalogue" });
+    expect(result).toMatchObject({
+      status: "FAILED",
+      error: "ProductNotFound",
+      cause: "Product PROD999 is not in the catalogue",
+    });
     expect(calls(result)).toEqual([
       "user-service get",
       "order-service create",
@@ -186,7 +192,8 @@ describe("failure kinds: Error, Cause and compensations", () => {
 
   test("a refund that keeps failing is attempted 7 times and does not hide the root cause", async () => {
     const failingRefund = async (event: unknown) => {
-      if ((event as { action: string }).action === "refund") throw Object.assign(new Error("bank down"), { name: "ServiceUnavailable" });
+      if ((event as { action: string }).action === "refund")
+        throw Object.assign(new Error("bank down"), { name: "ServiceUnavailable" });
       const { handler } = await import("../functions/payment-service");
       return handler(event);
     };
@@ -208,15 +215,18 @@ describe("failure kinds: Error, Cause and compensations", () => {
 });
 
 describe("transient faults", () => {
-  test.each(TRANSIENT_ERRORS)("%s twice, then success: the order completes with the same ids as without faults", async (error) => {
-    const faulty = await workflow.run(SAMPLE_ORDER, {
-      executionName: `exec-transient-${error}`,
-      inject: [{ service: "payment-service", error, times: 2 }],
-    });
-    expect(faulty.status).toBe("SUCCEEDED");
-    expect(count(faulty, "payment-service authorize")).toBe(3);
-    expect((faulty.output as { total: number }).total).toBe(118.77);
-  });
+  test.each(TRANSIENT_ERRORS)(
+    "%s twice, then success: the order completes with the same ids as without faults",
+    async (error) => {
+      const faulty = await workflow.run(SAMPLE_ORDER, {
+        executionName: `exec-transient-${error}`,
+        inject: [{ service: "payment-service", error, times: 2 }],
+      });
+      expect(faulty.status).toBe("SUCCEEDED");
+      expect(count(faulty, "payment-service authorize")).toBe(3);
+      expect((faulty.output as { total: number }).total).toBe(118.77);
+    },
+  );
 
   test("business errors are never retried", async () => {
     const result = await run(SAMPLE_ORDER, [{ service: "payment-service", error: "PaymentDeclined", times: 1 }]);
@@ -269,11 +279,17 @@ describe("payload size: the input limits keep every state far below Step Functio
   const STEP_FUNCTIONS_LIMIT = 256 * 1024;
   const longest = (prefix: string, index: number) => `${prefix}${String(index).padStart(3, "0")}`.padEnd(64, "X");
   const largestOrder = (productId: (index: number) => string) =>
-    order("u".repeat(64), Array.from({ length: 100 }, (_, index) => ({ productId: productId(index), quantity: 10000, price: 999999.99 })));
+    order(
+      "u".repeat(64),
+      Array.from({ length: 100 }, (_, index) => ({ productId: productId(index), quantity: 10000, price: 999999.99 })),
+    );
 
   test("the largest valid order, failing late (after payment and reservation), stays under a quarter of the limit", async () => {
     // 100 distinct 64-character products: every service sees the biggest payload it can get.
-    const result = await workflow.run(largestOrder((index) => longest("P", index)), { measurePayloads: true });
+    const result = await workflow.run(
+      largestOrder((index) => longest("P", index)),
+      { measurePayloads: true },
+    );
     expect(result.error).toBe("PaymentDeclined");
     expect(calls(result)).toContain("inventory-service reserve");
     expect(result.largestStateBytes).toBeGreaterThan(10000);
@@ -281,8 +297,15 @@ describe("payload size: the input limits keep every state far below Step Functio
   });
 
   test("an order past any limit is refused at the first service that reads the field, before it grows the state", async () => {
-    const tooLong = await workflow.run(largestOrder((index) => longest("P", index).padEnd(3000, "X")), { measurePayloads: true });
-    expect(tooLong).toMatchObject({ status: "FAILED", error: "InvalidInput", cause: "orderData.items[0].productId must be at most 64 characters, got 3000" });
+    const tooLong = await workflow.run(
+      largestOrder((index) => longest("P", index).padEnd(3000, "X")),
+      { measurePayloads: true },
+    );
+    expect(tooLong).toMatchObject({
+      status: "FAILED",
+      error: "InvalidInput",
+      cause: "orderData.items[0].productId must be at most 64 characters, got 3000",
+    });
     const tooMany = await workflow.run(order("test123", Array(101).fill({ productId: "PROD001", quantity: 1, price: 1 })));
     expect(tooMany).toMatchObject({ error: "InvalidInput", cause: "orderData.items must have at most 100 entries, got 101" });
   });

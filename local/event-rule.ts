@@ -44,5 +44,8 @@ export function applyInputPath(inputPath: string | undefined, event: Json): Json
   return match[1]
     .slice(1)
     .split(".")
-    .reduce<Json>((value, key) => (value !== null && typeof value === "object" ? (value as Record<string, Json>)[key] : undefined), event);
+    .reduce<Json>(
+      (value, key) => (value !== null && typeof value === "object" ? (value as Record<string, Json>)[key] : undefined),
+      event,
+    );
 }

@@ -45,5 +45,9 @@ export async function invokeLikeStepFunctions(handler: Handler, payload: unknown
   } catch (error) {
     throw functionError(error);
   }
-  return { ExecutedVersion: "$LATEST", Payload: result === undefined ? null : JSON.parse(JSON.stringify(result)), StatusCode: 200 };
+  return {
+    ExecutedVersion: "$LATEST",
+    Payload: result === undefined ? null : JSON.parse(JSON.stringify(result)),
+    StatusCode: 200,
+  };
 }

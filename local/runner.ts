@@ -96,7 +96,9 @@ export class LocalWorkflow {
 
   async run(input: unknown, options: RunOptions = {}): Promise<WorkflowResult> {
     const invocations: Invocation[] = [];
-    const remaining = new Map<Injection, number>((options.inject ?? []).map((injection) => [injection, injection.times ?? Infinity]));
+    const remaining = new Map<Injection, number>(
+      (options.inject ?? []).map((injection) => [injection, injection.times ?? Infinity]),
+    );
     const handlers = { ...HANDLERS, ...options.handlers };
 
     const taskResourceLocalHandlers = Object.fromEntries(
@@ -131,7 +133,9 @@ export class LocalWorkflow {
       for await (const event of execution.eventLogs) {
         if (event.type === "StateEntered") transitions++;
         if (options.measurePayloads && (event.type === "StateEntered" || event.type === "StateExited")) {
-          const bytes = Buffer.byteLength(JSON.stringify(event.type === "StateEntered" ? event.state.input : (event.state.output ?? null)));
+          const bytes = Buffer.byteLength(
+            JSON.stringify(event.type === "StateEntered" ? event.state.input : (event.state.output ?? null)),
+          );
           largestStateBytes = Math.max(largestStateBytes, bytes);
         }
         if (event.type === "ExecutionFailed") failure = { Error: event.Error, Cause: event.Cause };

@@ -14,7 +14,8 @@ const USAGE = "npm run workflow -- [--trace] [--event] [--inject <service>=<Erro
 
 export function parseInjection(text: string): Injection {
   const match = /^([a-z-]+)=([A-Za-z0-9_.]+)(?::(\d+))?$/.exec(text);
-  if (!match) throw new Error(`--inject ${text}: expected <service>=<ErrorName>[:<times>], e.g. payment-service=ServiceUnavailable:2`);
+  if (!match)
+    throw new Error(`--inject ${text}: expected <service>=<ErrorName>[:<times>], e.g. payment-service=ServiceUnavailable:2`);
   const [, service, error, times] = match;
   if (!(SERVICES as readonly string[]).includes(service)) {
     throw new Error(`--inject ${text}: unknown service ${service} (one of: ${SERVICES.join(", ")})`);

@@ -52,7 +52,10 @@ function emptyStackProject(): string {
       "app.synth();",
     ].join("\n"),
   );
-  writeFileSync(path.join(dir, "cdktf.json"), JSON.stringify({ language: "typescript", app: "node app.js", terraformProviders: [], terraformModules: [] }));
+  writeFileSync(
+    path.join(dir, "cdktf.json"),
+    JSON.stringify({ language: "typescript", app: "node app.js", terraformProviders: [], terraformModules: [] }),
+  );
   return dir;
 }
 
@@ -81,10 +84,15 @@ function benchSynth() {
 function benchFunctions() {
   const outdir = mkdtempSync(path.join(tmpdir(), "bench-zips-"));
   try {
-    execFileSync(process.execPath, ["scripts/run-app.mjs"], { cwd: PROJECT_ROOT, env: { ...env, LAMBDA_PACKAGING: "synth", CDKTF_OUTDIR: outdir } });
+    execFileSync(process.execPath, ["scripts/run-app.mjs"], {
+      cwd: PROJECT_ROOT,
+      env: { ...env, LAMBDA_PACKAGING: "synth", CDKTF_OUTDIR: outdir },
+    });
     const stack = JSON.parse(readFileSync(path.join(outdir, "stacks", "microservices-stepfn", "cdk.tf.json"), "utf8"));
     const zipOf = (service: string) => {
-      const fn = Object.values(stack.resource.aws_lambda_function as Record<string, any>).find((f) => f.function_name.endsWith(`-${service}`));
+      const fn = Object.values(stack.resource.aws_lambda_function as Record<string, any>).find((f) =>
+        f.function_name.endsWith(`-${service}`),
+      );
       return statSync(path.join(outdir, "stacks", "microservices-stepfn", fn.filename)).size;
     };
     const loadMs = (file: string) => {
@@ -99,7 +107,14 @@ function benchFunctions() {
     return Object.fromEntries(
       SERVICES.map((service) => {
         const bundle = path.join(PROJECT_ROOT, ".build", "functions", service, "index.js");
-        return [service, { zipBytes: zipOf(service), bundleBytes: statSync(bundle).size, loadMs: round(Math.max(0, loadMs(bundle) - baseline), 2) }];
+        return [
+          service,
+          {
+            zipBytes: zipOf(service),
+            bundleBytes: statSync(bundle).size,
+            loadMs: round(Math.max(0, loadMs(bundle) - baseline), 2),
+          },
+        ];
       }),
     );
   } finally {
@@ -111,9 +126,13 @@ function benchFunctions() {
 export function costPerMillion(result: Pick<WorkflowResult, "transitions" | "invocations">) {
   const { stepFunctions: sfn, lambda, assumptions } = prices;
   const invocations = result.invocations.length;
-  const lambdaGbSeconds = (invocations * assumptions.lambdaBilledMsPerInvocation) / 1000 * (assumptions.lambdaMemoryMb / 1024);
-  const lambdaCost = (architecture: "x86_64" | "arm64") => invocations * lambda.perRequest + lambdaGbSeconds * lambda.perGbSecond[architecture];
-  const expressMs = Math.max(sfn.expressMinimumBilledMs, invocations * assumptions.lambdaBilledMsPerInvocation + result.transitions * assumptions.expressOverheadMsPerTransition);
+  const lambdaGbSeconds = ((invocations * assumptions.lambdaBilledMsPerInvocation) / 1000) * (assumptions.lambdaMemoryMb / 1024);
+  const lambdaCost = (architecture: "x86_64" | "arm64") =>
+    invocations * lambda.perRequest + lambdaGbSeconds * lambda.perGbSecond[architecture];
+  const expressMs = Math.max(
+    sfn.expressMinimumBilledMs,
+    invocations * assumptions.lambdaBilledMsPerInvocation + result.transitions * assumptions.expressOverheadMsPerTransition,
+  );
   const express = sfn.expressPerRequest + (expressMs / 1000) * (sfn.expressBilledMemoryMb / 1024) * sfn.expressPerGbSecond;
   const standard = result.transitions * sfn.standardPerStateTransition;
   const perMillion = (value: number) => round(value * 1e6, 2);
@@ -174,7 +193,12 @@ async function main() {
   };
   const report = {
     date: new Date().toISOString(),
-    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version, platform: `${process.platform}/${process.arch}` },
+    machine: {
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model,
+      node: process.version,
+      platform: `${process.platform}/${process.arch}`,
+    },
     runsPerFigure: RUNS,
     prices: { date: prices.date, region: prices.region, source: prices.source, assumptions: prices.assumptions },
     synth,
@@ -186,8 +210,13 @@ async function main() {
   const costs = (workflow.paths.happy as any).costPerMillionOrdersUsd;
   const table = [
     `synth: app ${synth.appSeconds} s (after an edit ${synth.appAfterEditSeconds} s) | cdktf synth ${synth.cdktfSynthSeconds} s | empty-stack floor ${synth.emptyStackFloorSeconds} s | ratio ${synth.overFloor}`,
-    ...Object.entries(functions).map(([service, fn]) => `${service.padEnd(21)} zip ${fn.zipBytes} B  bundle ${fn.bundleBytes} B  load ${fn.loadMs} ms`),
-    ...Object.entries(workflow.paths).map(([name, p]: [string, any]) => `${name.padEnd(21)} ${p.status.padEnd(9)} ${p.transitions} transitions, ${p.lambdaInvocations} invocations`),
+    ...Object.entries(functions).map(
+      ([service, fn]) => `${service.padEnd(21)} zip ${fn.zipBytes} B  bundle ${fn.bundleBytes} B  load ${fn.loadMs} ms`,
+    ),
+    ...Object.entries(workflow.paths).map(
+      ([name, p]: [string, any]) =>
+        `${name.padEnd(21)} ${p.status.padEnd(9)} ${p.transitions} transitions, ${p.lambdaInvocations} invocations`,
+    ),
     `cost per 1M happy orders (USD): STANDARD x86 ${costs.STANDARD.x86_64}, arm ${costs.STANDARD.arm64} | EXPRESS x86 ${costs.EXPRESS.x86_64}, arm ${costs.EXPRESS.arm64}`,
     `local runner: ${workflow.localRunnerExecutionsPerSecond} happy executions/s`,
     `targets: ${JSON.stringify(targets)}`,

@@ -23,12 +23,15 @@ function describeRule(rule: Rule): string {
 }
 
 function errorsLabel(errors: string[]): string {
-  if (errors.length === TRANSIENT_ERRORS.length && errors.every((error, i) => error === TRANSIENT_ERRORS[i])) return "transient faults";
+  if (errors.length === TRANSIENT_ERRORS.length && errors.every((error, i) => error === TRANSIENT_ERRORS[i]))
+    return "transient faults";
   return errors.join(", ");
 }
 
 function node(name: string, state: State): string {
-  const service = (state.Parameters as { FunctionName?: string } | undefined)?.FunctionName?.split(":function:microservices-stepfn-")[1];
+  const service = (state.Parameters as { FunctionName?: string } | undefined)?.FunctionName?.split(
+    ":function:microservices-stepfn-",
+  )[1];
   switch (state.Type) {
     case "Task":
       return `${name}["${name}<br/><small>${service}</small>"]`;

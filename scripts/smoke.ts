@@ -55,7 +55,10 @@ export function normalizeOutputs(raw: Record<string, any>): StackOutputs {
   const stackLevel = raw[STACK_NAME];
   const flat = stackLevel && typeof stackLevel === "object" && !("value" in stackLevel) ? stackLevel : raw;
   return Object.fromEntries(
-    Object.entries(flat).map(([name, entry]) => [name, entry !== null && typeof entry === "object" && "value" in entry ? entry.value : entry]),
+    Object.entries(flat).map(([name, entry]) => [
+      name,
+      entry !== null && typeof entry === "object" && "value" in entry ? entry.value : entry,
+    ]),
   );
 }
 
@@ -102,12 +105,20 @@ export async function runSmoke(options: SmokeOptions): Promise<StepResult[]> {
   const direct = await clients.sfn.send(
     new StartExecutionCommand({ stateMachineArn, name: `smoke-${options.runId}`, input: JSON.stringify(SAMPLE_ORDER) }),
   );
-  results.push({ step: "start-execution (sample order)", ok: Boolean(direct.executionArn), detail: direct.executionArn ?? "no execution ARN" });
+  results.push({
+    step: "start-execution (sample order)",
+    ok: Boolean(direct.executionArn),
+    detail: direct.executionArn ?? "no execution ARN",
+  });
 
   const entries: PutEventsRequestEntry[] = example("put-events-entries.json");
   const put = await clients.events.send(new PutEventsCommand({ Entries: entries }));
   const putOk = put.FailedEntryCount === 0;
-  results.push({ step: "put-events (Order Submitted)", ok: putOk, detail: putOk ? `event ${put.Entries?.[0]?.EventId}` : JSON.stringify(put.Entries) });
+  results.push({
+    step: "put-events (Order Submitted)",
+    ok: putOk,
+    detail: putOk ? `event ${put.Entries?.[0]?.EventId}` : JSON.stringify(put.Entries),
+  });
 
   // The rule starts its execution with a generated name: the newest one started since the put.
   let eventExecutionArn: string | undefined;
@@ -127,15 +138,25 @@ export async function runSmoke(options: SmokeOptions): Promise<StepResult[]> {
     for (const execution of Object.values(executions)) {
       if (execution.arn && execution.status === "RUNNING") {
         const described = await clients.sfn.send(new DescribeExecutionCommand({ executionArn: execution.arn }));
-        Object.assign(execution, { status: described.status, output: described.output, error: described.error, cause: described.cause });
+        Object.assign(execution, {
+          status: described.status,
+          output: described.output,
+          error: described.error,
+          cause: described.cause,
+        });
       }
     }
-    progress(`waiting: direct ${executions.direct.status}, event ${executions.event.status} (${Math.round((now() - started) / 1000)} s)`);
+    progress(
+      `waiting: direct ${executions.direct.status}, event ${executions.event.status} (${Math.round((now() - started) / 1000)} s)`,
+    );
     if (Object.values(executions).every((execution) => !["RUNNING", "WAITING"].includes(execution.status))) break;
     await sleep(pollMs);
   }
 
-  for (const [which, execution] of Object.entries(executions) as [keyof typeof EXPECTED_TOTALS, (typeof executions)["direct"]][]) {
+  for (const [which, execution] of Object.entries(executions) as [
+    keyof typeof EXPECTED_TOTALS,
+    (typeof executions)["direct"],
+  ][]) {
     const total = execution.output ? JSON.parse(execution.output).total : undefined;
     const ok = execution.status === "SUCCEEDED" && total === EXPECTED_TOTALS[which];
     results.push({
@@ -155,7 +176,10 @@ export async function runSmoke(options: SmokeOptions): Promise<StepResult[]> {
 
 export function report(results: StepResult[]): string {
   return results
-    .map((result) => `${result.ok ? "PASS" : "FAIL"}  ${result.step}: ${result.detail}${result.link ? `\n      ${result.link}` : ""}`)
+    .map(
+      (result) =>
+        `${result.ok ? "PASS" : "FAIL"}  ${result.step}: ${result.detail}${result.link ? `\n      ${result.link}` : ""}`,
+    )
     .join("\n");
 }
 
@@ -186,11 +210,17 @@ async function main(): Promise<void> {
     outputs = readOutputs(option("--outputs"));
     requireOutput(outputs, "state_machine_arn");
   } catch (error) {
-    process.stderr.write(`cannot read the stack's outputs (deploy first, or pass --outputs <file>): ${(error as Error).message}\n`);
+    process.stderr.write(
+      `cannot read the stack's outputs (deploy first, or pass --outputs <file>): ${(error as Error).message}\n`,
+    );
     process.exit(2);
   }
   const region = regionOf(outputs.state_machine_arn as string);
-  const clients = { lambda: new LambdaClient({ region }), sfn: new SFNClient({ region }), events: new EventBridgeClient({ region }) };
+  const clients = {
+    lambda: new LambdaClient({ region }),
+    sfn: new SFNClient({ region }),
+    events: new EventBridgeClient({ region }),
+  };
   const results = await runSmoke({
     outputs,
     clients,

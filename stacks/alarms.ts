@@ -34,13 +34,27 @@ interface AlarmSpec {
 /** Each alarm fires on the first occurrence in 5 minutes: every one of these means an order needs a look. */
 function alarmSpecs(props: AlarmsProps): AlarmSpec[] {
   const workflow = (name: string, metricName: string, description: string): AlarmSpec => ({
-    name, description, namespace: "AWS/States", metricName, statistic: "Sum", dimensions: { StateMachineArn: props.stateMachineArn },
+    name,
+    description,
+    namespace: "AWS/States",
+    metricName,
+    statistic: "Sum",
+    dimensions: { StateMachineArn: props.stateMachineArn },
   });
   const lambda = (service: ServiceName, name: string, metricName: string, description: string): AlarmSpec => ({
-    name: `${service}-${name}`, description, namespace: "AWS/Lambda", metricName, statistic: "Sum", dimensions: { FunctionName: props.functionNames[service] },
+    name: `${service}-${name}`,
+    description,
+    namespace: "AWS/Lambda",
+    metricName,
+    statistic: "Sum",
+    dimensions: { FunctionName: props.functionNames[service] },
   });
   return [
-    workflow("executions-failed", "ExecutionsFailed", "An order workflow execution failed: see its Error and Cause in the console."),
+    workflow(
+      "executions-failed",
+      "ExecutionsFailed",
+      "An order workflow execution failed: see its Error and Cause in the console.",
+    ),
     workflow("executions-timed-out", "ExecutionsTimedOut", "An order workflow execution timed out."),
     workflow("executions-throttled", "ExecutionThrottled", "Step Functions throttled the order workflow."),
     {
@@ -52,7 +66,12 @@ function alarmSpecs(props: AlarmsProps): AlarmSpec[] {
       dimensions: { QueueName: props.deadLetterQueueName },
     },
     ...SERVICES.flatMap((service) => [
-      lambda(service, "errors", "Errors", `${service} reported errors (a business refusal, a fault, or an undelivered notification).`),
+      lambda(
+        service,
+        "errors",
+        "Errors",
+        `${service} reported errors (a business refusal, a fault, or an undelivered notification).`,
+      ),
       lambda(service, "throttles", "Throttles", `${service} was throttled.`),
     ]),
   ];
@@ -77,7 +96,9 @@ export class Alarms extends Construct {
       protocol: "email",
       endpoint: vars.alarmEmail.stringValue,
     });
-    const actions = Token.asList(`\${${vars.alarmEmail.fqn} != null && ${vars.enableAlarms.fqn} ? [${this.topic.fqn}[0].arn] : []}`);
+    const actions = Token.asList(
+      `\${${vars.alarmEmail.fqn} != null && ${vars.enableAlarms.fqn} ? [${this.topic.fqn}[0].arn] : []}`,
+    );
 
     this.alarms = alarmSpecs(props).map(
       (spec) =>

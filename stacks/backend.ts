@@ -7,9 +7,7 @@
  */
 import { CloudBackend, LocalBackend, NamedCloudWorkspace, TerraformStack } from "cdktf";
 
-export type BackendChoice =
-  | { kind: "local" }
-  | { kind: "cloud"; organization: string; workspace: string; hostname?: string };
+export type BackendChoice = { kind: "local" } | { kind: "cloud"; organization: string; workspace: string; hostname?: string };
 
 /** cdktf.json `context.terraformCloud`, e.g. `{ "organization": "acme", "workspace": "orders-prod" }`. */
 export interface TerraformCloudContext {

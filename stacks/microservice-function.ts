@@ -11,7 +11,12 @@ import { packageBundle, PackagingMode } from "./packaging";
 import { ServiceName } from "./services";
 import { WorkflowVariables } from "./variables";
 
-export function lambdaLogGroup(scope: Construct, namePrefix: string, service: ServiceName, vars: WorkflowVariables): CloudwatchLogGroup {
+export function lambdaLogGroup(
+  scope: Construct,
+  namePrefix: string,
+  service: ServiceName,
+  vars: WorkflowVariables,
+): CloudwatchLogGroup {
   return new CloudwatchLogGroup(scope, `${service}-logs`, {
     name: `/aws/lambda/${namePrefix}-${service}`,
     retentionInDays: vars.logRetentionDays.numberValue,

@@ -54,9 +54,7 @@ export class OrderWorkflowStack extends TerraformStack {
 
     new AwsProvider(this, "aws", {
       region: vars.awsRegion.stringValue,
-      defaultTags: [
-        { tags: { Project: namePrefix, Environment: vars.environment.stringValue, ManagedBy: "cdktf" } },
-      ],
+      defaultTags: [{ tags: { Project: namePrefix, Environment: vars.environment.stringValue, ManagedBy: "cdktf" } }],
     });
     // Declared only when used, so that synth-time packaging needs no hashicorp/archive at all.
     if (props.packaging === "archive") new ArchiveProvider(this, "archive");
@@ -115,9 +113,13 @@ export class OrderWorkflowStack extends TerraformStack {
   protected allocateLogicalId(element: TerraformElement | Node): string {
     const node = TerraformElement.isTerraformElement(element) ? element.node : element;
     const components = node.scopes.slice(node.scopes.indexOf(this) + 1).map((scope) => scope.node.id);
-    const id = components.join("_").replace(/[^A-Za-z0-9_]+/g, "_").toLowerCase();
+    const id = components
+      .join("_")
+      .replace(/[^A-Za-z0-9_]+/g, "_")
+      .toLowerCase();
     const owner = this.logicalIds.get(id);
-    if (owner !== undefined && owner !== node.path) throw new Error(`${node.path} and ${owner} would share the Terraform name ${id}`);
+    if (owner !== undefined && owner !== node.path)
+      throw new Error(`${node.path} and ${owner} would share the Terraform name ${id}`);
     this.logicalIds.set(id, node.path);
     return id;
   }
@@ -132,7 +134,10 @@ export class OrderWorkflowStack extends TerraformStack {
       new TerraformOutput(this, `${key}_function_name`, { value: fn.functionName, description: `Name of ${service}` });
       new TerraformOutput(this, `${key}_function_arn`, { value: fn.arn, description: `ARN of ${service}` });
     }
-    new TerraformOutput(this, "event_rule_name", { value: this.trigger.rule.name, description: "EventBridge rule that starts the workflow" });
+    new TerraformOutput(this, "event_rule_name", {
+      value: this.trigger.rule.name,
+      description: "EventBridge rule that starts the workflow",
+    });
     new TerraformOutput(this, "event_rule_arn", { value: this.trigger.rule.arn, description: "ARN of the EventBridge rule" });
     new TerraformOutput(this, "lambda_log_group_names", {
       value: mapServices((service) => logGroups[service].name),
@@ -146,7 +151,10 @@ export class OrderWorkflowStack extends TerraformStack {
       value: this.trigger.deadLetterQueue.url,
       description: "SQS queue holding Order Submitted events that could not start the workflow",
     });
-    new TerraformOutput(this, "dead_letter_queue_arn", { value: this.trigger.deadLetterQueue.arn, description: "ARN of the dead-letter queue" });
+    new TerraformOutput(this, "dead_letter_queue_arn", {
+      value: this.trigger.deadLetterQueue.arn,
+      description: "ARN of the dead-letter queue",
+    });
     new TerraformOutput(this, "alarm_topic_arn", {
       value: `\${length(${this.alarms.topic.fqn}) > 0 ? ${this.alarms.topic.fqn}[0].arn : null}`,
       description: "SNS topic the alarms notify (null without alarm_email)",

@@ -20,7 +20,13 @@ export const WORKFLOW_LOG_LEVELS = ["ALL", "ERROR", "FATAL", "OFF"];
 /** `${...}` around a Terraform expression, as a validation condition. */
 const expression = (text: string) => `\${${text}}`;
 
-function wholeNumberBetween(name: string, min: number, max: number, unit: string, why: string): TerraformVariableValidationConfig {
+function wholeNumberBetween(
+  name: string,
+  min: number,
+  max: number,
+  unit: string,
+  why: string,
+): TerraformVariableValidationConfig {
   const ref = `var.${name}`;
   return {
     condition: expression(`${ref} == floor(${ref}) && ${ref} >= ${min} && ${ref} <= ${max}`),
@@ -64,71 +70,138 @@ export class WorkflowVariables {
 
   constructor(private readonly scope: Construct) {
     // DESIGN.md section 2: the four inputs of the original recipe.
-    this.projectName = this.string("project_name", "microservices-stepfn",
+    this.projectName = this.string(
+      "project_name",
+      "microservices-stepfn",
       "Prefix of every resource name (<project_name>-user-service, <project_name>-workflow, ...). 3 to 40 characters so that derived names stay within AWS limits.",
       [
         {
           condition: expression("length(var.project_name) >= 3 && length(var.project_name) <= 40"),
-          errorMessage: "project_name must be 3 to 40 characters long, so that every derived name stays within AWS's 64-character limits.",
+          errorMessage:
+            "project_name must be 3 to 40 characters long, so that every derived name stays within AWS's 64-character limits.",
         },
         {
           condition: expression('can(regex("^[a-z][a-z0-9-]*[a-z0-9]$", var.project_name))'),
-          errorMessage: "project_name may contain only lowercase letters, digits and hyphens, must start with a letter and must end with a letter or digit.",
+          errorMessage:
+            "project_name may contain only lowercase letters, digits and hyphens, must start with a letter and must end with a letter or digit.",
         },
-      ]);
-    this.environment = this.string("environment", "dev",
+      ],
+    );
+    this.environment = this.string(
+      "environment",
+      "dev",
       "Deployment environment, written to the Environment tag of every resource (never into names). prod also turns the workflow's logs down to ERROR without execution data.",
-      [oneOf("environment", ENVIRONMENTS)]);
-    this.lambdaTimeout = this.number("lambda_timeout", 30, "Timeout of each Lambda function, in whole seconds (3 to 900).",
-      [wholeNumberBetween("lambda_timeout", 3, 900, "seconds", "Lambda's maximum")]);
-    this.lambdaMemorySize = this.number("lambda_memory_size", 128, "Memory of each Lambda function, in whole MB (128 to 10240).",
-      [wholeNumberBetween("lambda_memory_size", 128, 10240, "MB", "Lambda's limits")]);
+      [oneOf("environment", ENVIRONMENTS)],
+    );
+    this.lambdaTimeout = this.number("lambda_timeout", 30, "Timeout of each Lambda function, in whole seconds (3 to 900).", [
+      wholeNumberBetween("lambda_timeout", 3, 900, "seconds", "Lambda's maximum"),
+    ]);
+    this.lambdaMemorySize = this.number(
+      "lambda_memory_size",
+      128,
+      "Memory of each Lambda function, in whole MB (128 to 10240).",
+      [wholeNumberBetween("lambda_memory_size", 128, 10240, "MB", "Lambda's limits")],
+    );
 
     // Cost and capacity.
-    this.lambdaArchitecture = this.string("lambda_architecture", "arm64",
+    this.lambdaArchitecture = this.string(
+      "lambda_architecture",
+      "arm64",
       "Instruction set of the functions: arm64 (Graviton, about 20% cheaper per GB-second) or x86_64. The bundles are plain JavaScript and run on both.",
-      [oneOf("lambda_architecture", LAMBDA_ARCHITECTURES)]);
-    this.lambdaReservedConcurrency = this.number("lambda_reserved_concurrency", -1,
+      [oneOf("lambda_architecture", LAMBDA_ARCHITECTURES)],
+    );
+    this.lambdaReservedConcurrency = this.number(
+      "lambda_reserved_concurrency",
+      -1,
       "Concurrent executions reserved for each function; -1 reserves none (the account's unreserved pool is shared). Reserving caps a runaway workload but takes capacity from the account.",
-      [{
-        condition: expression("var.lambda_reserved_concurrency == floor(var.lambda_reserved_concurrency) && var.lambda_reserved_concurrency >= -1 && var.lambda_reserved_concurrency <= 1000"),
-        errorMessage: "lambda_reserved_concurrency must be -1 (no reservation) or a whole number from 0 to 1000.",
-      }]);
-    this.workflowType = this.string("workflow_type", "STANDARD",
+      [
+        {
+          condition: expression(
+            "var.lambda_reserved_concurrency == floor(var.lambda_reserved_concurrency) && var.lambda_reserved_concurrency >= -1 && var.lambda_reserved_concurrency <= 1000",
+          ),
+          errorMessage: "lambda_reserved_concurrency must be -1 (no reservation) or a whole number from 0 to 1000.",
+        },
+      ],
+    );
+    this.workflowType = this.string(
+      "workflow_type",
+      "STANDARD",
       "STANDARD (exactly-once, up to a year, billed per state transition) or EXPRESS (at-least-once, up to 5 minutes, billed per request and duration; cheaper at volume).",
-      [oneOf("workflow_type", WORKFLOW_TYPES)]);
+      [oneOf("workflow_type", WORKFLOW_TYPES)],
+    );
 
     // Logs, tracing and encryption.
-    this.logRetentionDays = this.number("log_retention_days", 30, "How long CloudWatch keeps the functions' and the workflow's logs, in days.",
-      [oneOf("log_retention_days", LOG_RETENTION_DAYS, "one of the values CloudWatch Logs accepts")]);
-    this.workflowLogLevel = this.string("workflow_log_level", null,
+    this.logRetentionDays = this.number(
+      "log_retention_days",
+      30,
+      "How long CloudWatch keeps the functions' and the workflow's logs, in days.",
+      [oneOf("log_retention_days", LOG_RETENTION_DAYS, "one of the values CloudWatch Logs accepts")],
+    );
+    this.workflowLogLevel = this.string(
+      "workflow_log_level",
+      null,
       "Step Functions logging level (ALL, ERROR, FATAL or OFF). null: ERROR in prod, ALL elsewhere.",
-      [nullOrMatching("workflow_log_level", "^(ALL|ERROR|FATAL|OFF)$", `one of ${WORKFLOW_LOG_LEVELS.join(", ")}`)]);
-    this.workflowLogIncludeExecutionData = this.bool("workflow_log_include_execution_data", null,
-      "Whether the workflow's logs include execution input and output (order data is personal data). null: false in prod, true elsewhere.");
+      [nullOrMatching("workflow_log_level", "^(ALL|ERROR|FATAL|OFF)$", `one of ${WORKFLOW_LOG_LEVELS.join(", ")}`)],
+    );
+    this.workflowLogIncludeExecutionData = this.bool(
+      "workflow_log_include_execution_data",
+      null,
+      "Whether the workflow's logs include execution input and output (order data is personal data). null: false in prod, true elsewhere.",
+    );
     this.enableXrayTracing = this.bool("enable_xray_tracing", true, "X-Ray tracing on the state machine and the functions.");
-    this.kmsKeyArn = this.string("kms_key_arn", null,
+    this.kmsKeyArn = this.string(
+      "kms_key_arn",
+      null,
       "ARN of a customer-managed KMS key for the log groups, the dead-letter queue, the alarm topic and the functions' environment. null: AWS-managed encryption. The key policy must allow CloudWatch Logs, SQS and SNS to use it.",
-      [nullOrMatching("kms_key_arn", "^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[a-zA-Z0-9-]+$", "the ARN of a KMS key (arn:aws:kms:<region>:<account>:key/<id>)")]);
+      [
+        nullOrMatching(
+          "kms_key_arn",
+          "^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[a-zA-Z0-9-]+$",
+          "the ARN of a KMS key (arn:aws:kms:<region>:<account>:key/<id>)",
+        ),
+      ],
+    );
 
     // Alarms and event delivery.
-    this.enableAlarms = this.bool("enable_alarms", true,
-      "CloudWatch alarms on failed, timed-out and throttled executions, on the dead-letter queue and on each function's errors and throttles.");
-    this.alarmEmail = this.string("alarm_email", null, "E-mail address subscribed to the alarms through an SNS topic. null: no topic.",
-      [nullOrMatching("alarm_email", "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", "one e-mail address")]);
-    this.eventMaximumAgeSeconds = this.number("event_maximum_age_seconds", 86400,
+    this.enableAlarms = this.bool(
+      "enable_alarms",
+      true,
+      "CloudWatch alarms on failed, timed-out and throttled executions, on the dead-letter queue and on each function's errors and throttles.",
+    );
+    this.alarmEmail = this.string(
+      "alarm_email",
+      null,
+      "E-mail address subscribed to the alarms through an SNS topic. null: no topic.",
+      [nullOrMatching("alarm_email", "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", "one e-mail address")],
+    );
+    this.eventMaximumAgeSeconds = this.number(
+      "event_maximum_age_seconds",
+      86400,
       "How long EventBridge keeps retrying to start the workflow for an event before it goes to the dead-letter queue, in seconds (60 to 86400).",
-      [wholeNumberBetween("event_maximum_age_seconds", 60, 86400, "seconds", "EventBridge's limits")]);
-    this.eventMaximumRetryAttempts = this.number("event_maximum_retry_attempts", 185,
+      [wholeNumberBetween("event_maximum_age_seconds", 60, 86400, "seconds", "EventBridge's limits")],
+    );
+    this.eventMaximumRetryAttempts = this.number(
+      "event_maximum_retry_attempts",
+      185,
       "How many times EventBridge retries to start the workflow for an event (0 to 185).",
-      [wholeNumberBetween("event_maximum_retry_attempts", 0, 185, "attempts", "EventBridge's limits")]);
+      [wholeNumberBetween("event_maximum_retry_attempts", 0, 185, "attempts", "EventBridge's limits")],
+    );
 
-    this.awsRegion = this.string("aws_region", null,
+    this.awsRegion = this.string(
+      "aws_region",
+      null,
       "AWS Region to deploy to. null: the usual AWS environment (AWS_REGION, AWS_DEFAULT_REGION or the profile's region).",
-      [nullOrMatching("aws_region", "^[a-z]{2}(-[a-z]+)+-[0-9]+$", 'a Region code such as "us-east-1"')]);
+      [nullOrMatching("aws_region", "^[a-z]{2}(-[a-z]+)+-[0-9]+$", 'a Region code such as "us-east-1"')],
+    );
   }
 
-  private declare(name: string, type: string, defaultValue: unknown, description: string, validation?: TerraformVariableValidationConfig[]) {
+  private declare(
+    name: string,
+    type: string,
+    defaultValue: unknown,
+    description: string,
+    validation?: TerraformVariableValidationConfig[],
+  ) {
     const variable = new TerraformVariable(this.scope, name, {
       type,
       description,
@@ -140,7 +213,12 @@ export class WorkflowVariables {
     return variable;
   }
 
-  private string(name: string, defaultValue: string | null, description: string, validation: TerraformVariableValidationConfig[]) {
+  private string(
+    name: string,
+    defaultValue: string | null,
+    description: string,
+    validation: TerraformVariableValidationConfig[],
+  ) {
     return this.declare(name, "string", defaultValue, description, validation);
   }
 

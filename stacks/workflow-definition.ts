@@ -66,7 +66,11 @@ export function longestPathAttempts(states: Record<string, State>, from: string)
     state.Type === "Task"
       ? 1 + retries
       : state.Type === "Parallel"
-        ? Math.max(...(state.Branches as { StartAt: string; States: Record<string, State> }[]).map((b) => longestPathAttempts(b.States, b.StartAt)))
+        ? Math.max(
+            ...(state.Branches as { StartAt: string; States: Record<string, State> }[]).map((b) =>
+              longestPathAttempts(b.States, b.StartAt),
+            ),
+          )
         : 0;
   const next = [
     ...((state.Choices ?? []) as { Next: string }[]).map((choice) => choice.Next),
@@ -156,7 +160,9 @@ function explainFailures(task: string, service: ServiceName, handling: FailureHa
       Type: "Pass",
       Parameters: {
         error: SERVICE_UNAVAILABLE,
-        detail: { "errorMessage.$": `States.Format('${service} did not answer after retries (last error: {})', ${caught}.Error)` },
+        detail: {
+          "errorMessage.$": `States.Format('${service} did not answer after retries (last error: {})', ${caught}.Error)`,
+        },
         ...orderId,
       },
       ...placement,
@@ -234,7 +240,11 @@ function buildStates(arn: PerService<string>, options: WorkflowOptions): Record<
   const inventory = "$.fulfilment.inventory";
   /** Where each summary field is in the state once payment and inventory have succeeded. */
   const summaryInState = (field: string) =>
-    field === "transactionId" ? `${payment}.transactionId` : field === "reservations" ? `${inventory}.reservations` : `$.order.${field}`;
+    field === "transactionId"
+      ? `${payment}.transactionId`
+      : field === "reservations"
+        ? `${inventory}.reservations`
+        : `$.order.${field}`;
 
   return {
     // The whole request goes to user-service, so that a malformed one is refused there with
@@ -314,7 +324,12 @@ function buildStates(arn: PerService<string>, options: WorkflowOptions): Record<
           "inventory-service",
           invoke(
             arn["inventory-service"],
-            { action: "reserve", "orderId.$": "$.order.orderId", "items.$": "$.order.items", "idempotencyKey.$": IDEMPOTENCY_KEY },
+            {
+              action: "reserve",
+              "orderId.$": "$.order.orderId",
+              "items.$": "$.order.items",
+              "idempotencyKey.$": IDEMPOTENCY_KEY,
+            },
             options,
             { ResultSelector: { "reservations.$": "$.Payload.reservations" }, End: true },
           ),

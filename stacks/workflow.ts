@@ -89,7 +89,11 @@ export class Workflow extends Construct {
       role: this.role.id,
       policy: policyDocument(
         // The function and any of its versions or aliases (`<arn>:*`).
-        allow("InvokeWorkflowFunctions", INVOKE_FUNCTION_ACTIONS, functionArns.flatMap((arn) => [arn, `${arn}:*`])),
+        allow(
+          "InvokeWorkflowFunctions",
+          INVOKE_FUNCTION_ACTIONS,
+          functionArns.flatMap((arn) => [arn, `${arn}:*`]),
+        ),
         // AWS requires "*": the log-delivery actions have no resource-level permissions.
         allow("DeliverExecutionLogs", STATES_LOG_DELIVERY_ACTIONS, ["*"]),
       ),

@@ -32,7 +32,9 @@ export function findToolchain(): { toolchain?: Toolchain; reason?: string } {
   if (which.status !== 0 || !terraform) return { reason: "terraform is not on PATH" };
   const mirror = MIRROR_CANDIDATES.find((dir) => dir && existsSync(path.join(dir, AWS_PROVIDER_DIR)));
   if (!mirror) {
-    return { reason: `no provider mirror holding ${AWS_PROVIDER_DIR} (looked in ${MIRROR_CANDIDATES.filter(Boolean).join(", ")}; set TF_PROVIDER_MIRROR)` };
+    return {
+      reason: `no provider mirror holding ${AWS_PROVIDER_DIR} (looked in ${MIRROR_CANDIDATES.filter(Boolean).join(", ")}; set TF_PROVIDER_MIRROR)`,
+    };
   }
   const versions = readdirSync(path.join(mirror, AWS_PROVIDER_DIR)).sort();
   return { toolchain: { terraform, mirror, awsVersion: versions[versions.length - 1] } };

@@ -32,7 +32,9 @@ describe("inventory-service reserve", () => {
 
   test.each([...STOCK])("%s: its whole stock (%p) can be reserved, one more cannot", (productId, available) => {
     if (available > 0) {
-      expect(processInventory(reserve([{ productId, quantity: available }], `exec-all-${productId}`)).result.status).toBe("RESERVED");
+      expect(processInventory(reserve([{ productId, quantity: available }], `exec-all-${productId}`)).result.status).toBe(
+        "RESERVED",
+      );
     }
     expect(() => processInventory(reserve([{ productId, quantity: available + 1 }], `exec-more-${productId}`))).toThrow(
       `Insufficient inventory for product ${productId}: requested ${available + 1}, available ${available}`,
@@ -41,8 +43,18 @@ describe("inventory-service reserve", () => {
 
   test("quantities of the same product on several lines are added up", () => {
     expect(() =>
-      processInventory(reserve([{ productId: "PROD004", quantity: 6 }, { productId: "PROD004", quantity: 5 }], "exec-sum")),
-    ).toThrow(expect.objectContaining({ name: "InsufficientInventory", message: expect.stringContaining("requested 11, available 10") }));
+      processInventory(
+        reserve(
+          [
+            { productId: "PROD004", quantity: 6 },
+            { productId: "PROD004", quantity: 5 },
+          ],
+          "exec-sum",
+        ),
+      ),
+    ).toThrow(
+      expect.objectContaining({ name: "InsufficientInventory", message: expect.stringContaining("requested 11, available 10") }),
+    );
   });
 
   test.each(["PROD999", "constructor", "__proto__", "prod001"])("product %p is not in the catalogue", async (productId) => {
@@ -69,7 +81,10 @@ describe("inventory-service release", () => {
 
   test.each([
     [{ action: "release", orderId: "ord-1", reservations: [], idempotencyKey: "k" }, "reservations must not be empty"],
-    [{ action: "release", orderId: "ord-1", reservations: [{ productId: "P", quantity: 1 }], idempotencyKey: "k" }, "reservations[0].reservationId is required"],
+    [
+      { action: "release", orderId: "ord-1", reservations: [{ productId: "P", quantity: 1 }], idempotencyKey: "k" },
+      "reservations[0].reservationId is required",
+    ],
     [reserve([{ productId: "PROD001" }]), "items[0].quantity is required"],
     [reserve([{ productId: "PROD001", quantity: 1, price: -1 }]), "items[0].price must be greater than 0"],
     [reserve("PROD001"), "items must be an array, got a string"],

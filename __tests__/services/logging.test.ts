@@ -14,7 +14,14 @@ describe("structured logs", () => {
   beforeEach(() => lines.splice(0));
 
   test("GIVEN a call WHEN it succeeds THEN one JSON line with service, action, idempotency key and outcome", async () => {
-    await paymentService({ action: "authorize", orderId: "ord-1", userId: "u", creditScore: 700, amountCents: 100, idempotencyKey: "exec-log" });
+    await paymentService({
+      action: "authorize",
+      orderId: "ord-1",
+      userId: "u",
+      creditScore: 700,
+      amountCents: 100,
+      idempotencyKey: "exec-log",
+    });
     expect(lines).toHaveLength(1);
     expect(lines[0].endsWith("\n")).toBe(true);
     expect(JSON.parse(lines[0])).toEqual({
@@ -30,7 +37,13 @@ describe("structured logs", () => {
 
   test("a refused call logs the error name as its outcome, with the message", async () => {
     await expect(paymentService({ action: "authorize", idempotencyKey: "exec-bad" })).rejects.toThrow();
-    expect(JSON.parse(lines[0])).toMatchObject({ level: "WARN", outcome: "InvalidInput", action: "authorize", idempotencyKey: "exec-bad", message: "orderId is required" });
+    expect(JSON.parse(lines[0])).toMatchObject({
+      level: "WARN",
+      outcome: "InvalidInput",
+      action: "authorize",
+      idempotencyKey: "exec-bad",
+      message: "orderId is required",
+    });
   });
 
   test("a repeated call is logged as replayed", async () => {

@@ -67,15 +67,19 @@ const MALFORMED: [ServiceName, string, string][] = [
   ["order-service", '{"orderData":[],"userData":{"userId":"u"}}', "orderData"],
   ["order-service", `{"orderData":{"items":[${ITEM}]},"userData":"u"}`, "userData"],
   ["order-service", `{"orderData":{"items":[${ITEM}]},"userData":{"userId":"u"},"idempotencyKey":"has space"}`, "idempotencyKey"],
-  ["order-service", `{"orderData":{"items":[${ITEM}]},"userData":{"userId":"u"},"idempotencyKey":"${"k".repeat(129)}"}`, "idempotencyKey"],
+  [
+    "order-service",
+    `{"orderData":{"items":[${ITEM}]},"userData":{"userId":"u"},"idempotencyKey":"${"k".repeat(129)}"}`,
+    "idempotencyKey",
+  ],
   // payment-service
   ["payment-service", '{"action":"charge"}', "action"],
   ["payment-service", '{"action":null}', "action"],
   ["payment-service", authorize(',"extra":1'), "extra"],
-  ["payment-service", authorize('').replace('"creditScore":700', '"creditScore":"700"'), "creditScore"],
-  ["payment-service", authorize('').replace('"amountCents":100', '"amountCents":1e309'), "amountCents"],
-  ["payment-service", authorize('').replace('"amountCents":100', '"amountCents":-0'), "amountCents"],
-  ["payment-service", authorize('').replace('"orderId":"ord-1"', '"orderId":"ord 1\\n"'), "orderId"],
+  ["payment-service", authorize("").replace('"creditScore":700', '"creditScore":"700"'), "creditScore"],
+  ["payment-service", authorize("").replace('"amountCents":100', '"amountCents":1e309'), "amountCents"],
+  ["payment-service", authorize("").replace('"amountCents":100', '"amountCents":-0'), "amountCents"],
+  ["payment-service", authorize("").replace('"orderId":"ord-1"', '"orderId":"ord 1\\n"'), "orderId"],
   ["payment-service", '{"action":"refund","transactionId":null,"amountCents":1,"idempotencyKey":"k"}', "transactionId"],
   // inventory-service
   ["inventory-service", reserve(""), "items"],
@@ -84,10 +88,26 @@ const MALFORMED: [ServiceName, string, string][] = [
   ["inventory-service", '{"action":"release","orderId":"ord-1","reservations":{"a":1},"idempotencyKey":"k"}', "reservations"],
   ["inventory-service", '{"action":"reserve","orderId":"ord-1","items":[],"idempotencyKey":"k","warehouse":"x"}', "warehouse"],
   // notification-service
-  ["notification-service", `{"action":"confirmation","recipient":${recipient},"order":{"orderId":"o","userId":"test123","total":"1","transactionId":"t"},"idempotencyKey":"k"}`, "order.total"],
-  ["notification-service", `{"action":"confirmation","recipient":{"userId":"u","email":"a@b\\"c"},"order":{},"idempotencyKey":"k"}`, "recipient.email"],
-  ["notification-service", `{"action":"failure","recipient":${recipient},"orderId":null,"error":"Boom","reason":"x","idempotencyKey":"k"}`, "error"],
-  ["notification-service", `{"action":"failure","recipient":${recipient},"orderId":7,"error":"InvalidInput","reason":"x","idempotencyKey":"k"}`, "orderId"],
+  [
+    "notification-service",
+    `{"action":"confirmation","recipient":${recipient},"order":{"orderId":"o","userId":"test123","total":"1","transactionId":"t"},"idempotencyKey":"k"}`,
+    "order.total",
+  ],
+  [
+    "notification-service",
+    `{"action":"confirmation","recipient":{"userId":"u","email":"a@b\\"c"},"order":{},"idempotencyKey":"k"}`,
+    "recipient.email",
+  ],
+  [
+    "notification-service",
+    `{"action":"failure","recipient":${recipient},"orderId":null,"error":"Boom","reason":"x","idempotencyKey":"k"}`,
+    "error",
+  ],
+  [
+    "notification-service",
+    `{"action":"failure","recipient":${recipient},"orderId":7,"error":"InvalidInput","reason":"x","idempotencyKey":"k"}`,
+    "orderId",
+  ],
 ];
 
 describe("malformed events are refused with InvalidInput naming the field", () => {

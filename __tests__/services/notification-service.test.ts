@@ -21,7 +21,14 @@ describe("notification-service", () => {
   });
 
   test("a failure notice carries the error name and the reason", async () => {
-    const event = { action: "failure", recipient, orderId: null, error: "InvalidInput", reason: "orderData is required", idempotencyKey: "exec-n2" };
+    const event = {
+      action: "failure",
+      recipient,
+      orderId: null,
+      error: "InvalidInput",
+      reason: "orderData is required",
+      idempotencyKey: "exec-n2",
+    };
     await expect(handler(event)).resolves.toMatchObject({
       type: "ORDER_FAILED",
       orderId: null,
@@ -41,11 +48,26 @@ describe("notification-service", () => {
   test.each([
     [{ action: "sms" }, "action must be one of: confirmation, failure"],
     [{ action: "confirmation", recipient: { userId: "u" }, order, idempotencyKey: "k" }, "recipient.email is required"],
-    [{ action: "confirmation", recipient: { ...recipient, email: "not-an-address" }, order, idempotencyKey: "k" }, "recipient.email may contain only one address"],
-    [{ action: "confirmation", recipient, order: { ...order, total: -1 }, idempotencyKey: "k" }, "order.total must be greater than 0, got -1"],
-    [{ action: "confirmation", recipient, order: { ...order, total: "1" }, idempotencyKey: "k" }, "order.total must be a finite number, got a string"],
-    [{ action: "failure", recipient, orderId: null, error: "Oops", reason: "x", idempotencyKey: "k" }, "error must be one of: InvalidInput"],
-    [{ action: "failure", recipient, orderId: null, error: "InvalidInput", reason: "", idempotencyKey: "k" }, "reason must not be empty"],
+    [
+      { action: "confirmation", recipient: { ...recipient, email: "not-an-address" }, order, idempotencyKey: "k" },
+      "recipient.email may contain only one address",
+    ],
+    [
+      { action: "confirmation", recipient, order: { ...order, total: -1 }, idempotencyKey: "k" },
+      "order.total must be greater than 0, got -1",
+    ],
+    [
+      { action: "confirmation", recipient, order: { ...order, total: "1" }, idempotencyKey: "k" },
+      "order.total must be a finite number, got a string",
+    ],
+    [
+      { action: "failure", recipient, orderId: null, error: "Oops", reason: "x", idempotencyKey: "k" },
+      "error must be one of: InvalidInput",
+    ],
+    [
+      { action: "failure", recipient, orderId: null, error: "InvalidInput", reason: "", idempotencyKey: "k" },
+      "reason must not be empty",
+    ],
   ])("%j is refused: %s", async (event, message) => {
     await expect(handler(event)).rejects.toMatchObject({ name: "InvalidInput", message: expect.stringContaining(message) });
   });

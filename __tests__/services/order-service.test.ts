@@ -2,7 +2,12 @@ import { createOrder, handler } from "../../functions/order-service";
 
 const userData = { userId: "test123" };
 const item = (overrides: object = {}) => ({ productId: "PROD001", quantity: 1, price: 10, ...overrides });
-const order = (items: unknown, extra: object = {}) => ({ orderData: { items }, userData, idempotencyKey: "exec-order", ...extra });
+const order = (items: unknown, extra: object = {}) => ({
+  orderData: { items },
+  userData,
+  idempotencyKey: "exec-order",
+  ...extra,
+});
 
 describe("order-service", () => {
   test("GIVEN the README's sample order WHEN created THEN subtotal 109.97, tax 8.80, total 118.77", async () => {
@@ -34,7 +39,10 @@ describe("order-service", () => {
   });
 
   test("the recipe's invoke payload (no idempotency key) works and gives the same id for the same order", () => {
-    const payload = { orderData: { items: [{ productId: "PROD001", quantity: 2, price: 29.99 }] }, userData: { userId: "test123" } };
+    const payload = {
+      orderData: { items: [{ productId: "PROD001", quantity: 2, price: 29.99 }] },
+      userData: { userId: "test123" },
+    };
     const first = createOrder(payload);
     expect(first.result.total).toBe(64.78); // 59.98 + 4.80
     expect(createOrder(payload).result.orderId).toBe(first.result.orderId);
@@ -60,7 +68,13 @@ describe("order-service", () => {
     [100, true],
     [101, false],
   ])("%p items accepted: %p", (count, accepted) => {
-    const run = () => createOrder(order(Array.from({ length: count }, () => item()), { idempotencyKey: `exec-n${count}` }));
+    const run = () =>
+      createOrder(
+        order(
+          Array.from({ length: count }, () => item()),
+          { idempotencyKey: `exec-n${count}` },
+        ),
+      );
     if (accepted) expect(run().result.items).toHaveLength(100);
     else expect(run).toThrow("orderData.items must have at most 100 entries, got 101");
   });
@@ -81,7 +95,10 @@ describe("order-service", () => {
     [order([item({ productId: "" })]), "orderData.items[0].productId must not be empty"],
     [order([item({ productId: "P".repeat(65) })]), "orderData.items[0].productId must be at most 64 characters, got 65"],
     [order([item({ productId: "PROD 1" })]), "orderData.items[0].productId may contain only letters, digits and _ . : / -"],
-    [order([item({ colour: "red" })]), "orderData.items[0].colour is not an accepted field (accepted: productId, quantity, price)"],
+    [
+      order([item({ colour: "red" })]),
+      "orderData.items[0].colour is not an accepted field (accepted: productId, quantity, price)",
+    ],
     [order([item(), null]), "orderData.items[1] must be a JSON object, got null"],
     [order([[item()]]), "orderData.items[0] must be a JSON object, got an array"],
     [order([]), "orderData.items must not be empty"],

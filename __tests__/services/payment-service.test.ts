@@ -54,7 +54,13 @@ describe("payment-service refund", () => {
   test("refunds a transaction once per key", () => {
     const refund = { action: "refund", transactionId: "txn-1", amountCents: 500, idempotencyKey: "exec-r" };
     const first = processPayment(refund);
-    expect(first.result).toEqual({ refundId: expect.stringMatching(/^rfd-/), transactionId: "txn-1", amountCents: 500, amount: 5, status: "REFUNDED" });
+    expect(first.result).toEqual({
+      refundId: expect.stringMatching(/^rfd-/),
+      transactionId: "txn-1",
+      amountCents: 500,
+      amount: 5,
+      status: "REFUNDED",
+    });
     expect(processPayment(refund)).toMatchObject({ result: first.result, replayed: true });
   });
 });
@@ -69,7 +75,10 @@ describe("payment-service refuses malformed events", () => {
     [{ ...authorize(100, 700), orderId: undefined }, "orderId is required"],
     [{ ...authorize(100, 700), idempotencyKey: "has space" }, "idempotencyKey may contain only letters, digits and _ : . -"],
     [{ action: "refund", transactionId: "txn-1", amountCents: 5 }, "idempotencyKey is required"],
-    [{ action: "refund", transactionId: "txn-1", amountCents: 5, idempotencyKey: "k", orderId: "x" }, "orderId is not an accepted field"],
+    [
+      { action: "refund", transactionId: "txn-1", amountCents: 5, idempotencyKey: "k", orderId: "x" },
+      "orderId is not an accepted field",
+    ],
   ])("%j: %s", async (event, message) => {
     await expect(handler(event)).rejects.toMatchObject({ name: "InvalidInput", message: expect.stringContaining(message) });
   });

@@ -37,7 +37,7 @@ describe("user-service", () => {
     [{ userId: "" }, "userId must not be empty"],
     [{ userId: "x".repeat(65) }, "userId must be at most 64 characters, got 65"],
     [{ userId: "a b" }, "userId may contain only letters, digits and _ . @ -"],
-    [{ userId: "a\"b" }, "userId may contain only letters, digits and _ . @ -"],
+    [{ userId: 'a"b' }, "userId may contain only letters, digits and _ . @ -"],
     [{ userId: "ünïcode" }, "userId may contain only letters, digits and _ . @ -"],
     [{ userId: "a", extra: 1 }, "extra is not an accepted field (accepted: userId, orderData)"],
   ])("refuses %p with InvalidInput: %s", async (event, message) => {

@@ -72,13 +72,11 @@ function reserve(request: JsonObject) {
   }
   const outcome = ledger.run("reserve", idempotencyKey, { orderId, requested: [...requested] }, () => ({
     orderId,
-    reservations: [...requested].map(
-      ([productId, quantity]): Reservation => ({
-        reservationId: deriveId("res", idempotencyKey, productId),
-        productId,
-        quantity,
-      }),
-    ),
+    reservations: [...requested].map(([productId, quantity]): Reservation => ({
+      reservationId: deriveId("res", idempotencyKey, productId),
+      productId,
+      quantity,
+    })),
     status: "RESERVED" as const,
   }));
   return { ...outcome, action: "reserve", idempotencyKey };
@@ -87,18 +85,16 @@ function reserve(request: JsonObject) {
 function release(request: JsonObject) {
   allowOnlyKeys(request, "", ["action", "orderId", "reservations", "idempotencyKey"]);
   const orderId = requireIdentifier(request.orderId, "orderId");
-  const reservations = requireArray(request.reservations, "reservations", LIMITS.maxItems).map(
-    (entry, index): Reservation => {
-      const field = `reservations[${index}]`;
-      const reservation = requireObject(entry, field);
-      allowOnlyKeys(reservation, field, ["reservationId", "productId", "quantity"]);
-      return {
-        reservationId: requireIdentifier(reservation.reservationId, fieldOf(field, "reservationId")),
-        productId: requireProductId(reservation.productId, fieldOf(field, "productId")),
-        quantity: requireWholeNumber(reservation.quantity, fieldOf(field, "quantity"), 1, LIMITS.maxQuantity * LIMITS.maxItems),
-      };
-    },
-  );
+  const reservations = requireArray(request.reservations, "reservations", LIMITS.maxItems).map((entry, index): Reservation => {
+    const field = `reservations[${index}]`;
+    const reservation = requireObject(entry, field);
+    allowOnlyKeys(reservation, field, ["reservationId", "productId", "quantity"]);
+    return {
+      reservationId: requireIdentifier(reservation.reservationId, fieldOf(field, "reservationId")),
+      productId: requireProductId(reservation.productId, fieldOf(field, "productId")),
+      quantity: requireWholeNumber(reservation.quantity, fieldOf(field, "quantity"), 1, LIMITS.maxQuantity * LIMITS.maxItems),
+    };
+  });
   const idempotencyKey = requireIdentifier(request.idempotencyKey, "idempotencyKey");
   const outcome = ledger.run("release", idempotencyKey, { orderId, reservations }, () => ({
     orderId,

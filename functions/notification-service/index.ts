@@ -59,7 +59,14 @@ const ledger = new IdempotencyLedger();
 
 function deliver(log: Logger, kind: string, recipient: Recipient, subject: string, idempotencyKey: string) {
   const notificationId = deriveId("ntf", idempotencyKey, kind);
-  log.info("notification sent", { action: kind, idempotencyKey, notificationId, channel: "email", to: recipient.userId, subject });
+  log.info("notification sent", {
+    action: kind,
+    idempotencyKey,
+    notificationId,
+    channel: "email",
+    to: recipient.userId,
+    subject,
+  });
   return { notificationId, type: kind, channel: "email", recipient: recipient.email, subject, delivered: true };
 }
 

@@ -5,12 +5,7 @@
  */
 
 /** Errors that describe the order itself: retrying cannot change the outcome. */
-export const BUSINESS_ERROR_NAMES = [
-  "InvalidInput",
-  "PaymentDeclined",
-  "ProductNotFound",
-  "InsufficientInventory",
-] as const;
+export const BUSINESS_ERROR_NAMES = ["InvalidInput", "PaymentDeclined", "ProductNotFound", "InsufficientInventory"] as const;
 
 /** A transient fault a service reports itself; Step Functions retries it. */
 export const SERVICE_UNAVAILABLE = "ServiceUnavailable";
