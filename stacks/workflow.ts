@@ -50,9 +50,13 @@ export function renderDefinition(functionArns: PerService<string>, lambdaTimeout
   const definition = buildWorkflowDefinition(functionArns, { taskTimeoutSeconds: marker });
   const expressions = timeoutExpressions(definition, lambdaTimeout, workflowType);
   const executionMarker = executionTimeoutSeconds(longestPathAttempts(definition.States, definition.StartAt), marker);
-  return JSON.stringify(definition)
+  const rendered = JSON.stringify(definition)
     .replaceAll(`"TimeoutSeconds":${marker}`, `"TimeoutSeconds":\${${expressions.task}}`)
     .replace(`"TimeoutSeconds":${executionMarker}`, `"TimeoutSeconds":\${${expressions.execution}}`);
+  if (rendered.includes(String(marker)) || rendered.includes(String(executionMarker))) {
+    throw new Error("a timeout of the workflow definition was left unreplaced");
+  }
+  return rendered;
 }
 
 export interface WorkflowProps {
