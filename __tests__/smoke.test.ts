@@ -69,26 +69,16 @@ beforeEach(async () => {
     await workflow.run({ userId: "test123", orderData: { items: [{ productId: "PROD001", quantity: 1, price: 99.99 }] } })
   ).output;
   // Both RUNNING at the first look, done at the second.
-  sfn
-    .on(DescribeExecutionCommand, { executionArn: DIRECT })
-    .resolvesOnce({ status: "RUNNING", executionArn: DIRECT, stateMachineArn: ARN, startDate: new Date(clock) })
-    .resolves({
-      status: "SUCCEEDED",
-      executionArn: DIRECT,
-      stateMachineArn: ARN,
-      startDate: new Date(clock),
-      output: JSON.stringify(directOutput),
-    });
-  sfn
-    .on(DescribeExecutionCommand, { executionArn: FROM_EVENT })
-    .resolvesOnce({ status: "RUNNING", executionArn: FROM_EVENT, stateMachineArn: ARN, startDate: new Date(clock) })
-    .resolves({
-      status: "SUCCEEDED",
-      executionArn: FROM_EVENT,
-      stateMachineArn: ARN,
-      startDate: new Date(clock),
-      output: JSON.stringify(eventOutput),
-    });
+  for (const [executionArn, output] of [
+    [DIRECT, directOutput],
+    [FROM_EVENT, eventOutput],
+  ] as const) {
+    const described = { executionArn, stateMachineArn: ARN, startDate: new Date(clock) };
+    sfn
+      .on(DescribeExecutionCommand, { executionArn })
+      .resolvesOnce({ ...described, status: "RUNNING" })
+      .resolves({ ...described, status: "SUCCEEDED", output: JSON.stringify(output) });
+  }
 });
 
 describe("npm run smoke", () => {
