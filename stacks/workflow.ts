@@ -22,7 +22,6 @@ import { PerService, SERVICES } from "./services";
 import { WorkflowVariables } from "./variables";
 import {
   buildWorkflowDefinition,
-  executionTimeoutSeconds,
   longestPathAttempts,
   MAX_RETRY_DELAY_SECONDS,
   TASK_TIMEOUT_MARGIN_SECONDS,
@@ -49,7 +48,8 @@ export function renderDefinition(functionArns: PerService<string>, lambdaTimeout
   const marker = 987_654_321;
   const definition = buildWorkflowDefinition(functionArns, { taskTimeoutSeconds: marker });
   const expressions = timeoutExpressions(definition, lambdaTimeout, workflowType);
-  const executionMarker = executionTimeoutSeconds(longestPathAttempts(definition.States, definition.StartAt), marker);
+  // The builder derived the execution's limit from the marker, so it is a marker too.
+  const executionMarker = definition.TimeoutSeconds;
   const rendered = JSON.stringify(definition)
     .replaceAll(`"TimeoutSeconds":${marker}`, `"TimeoutSeconds":\${${expressions.task}}`)
     .replace(`"TimeoutSeconds":${executionMarker}`, `"TimeoutSeconds":\${${expressions.execution}}`);
