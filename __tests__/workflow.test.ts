@@ -52,6 +52,14 @@ describe("happy path", () => {
     ]);
   });
 
+  test("any valid userId gets its confirmation delivered, even one with several @", async () => {
+    const result = await run({ userId: "a@b@c", orderData: SAMPLE_ORDER.orderData });
+    expect(result.output).toMatchObject({
+      status: "COMPLETED",
+      notification: { delivered: true, recipient: "a_b_c@example.com" },
+    });
+  });
+
   test("the same execution name (a redriven or repeated execution) gives the same ids and acts once", async () => {
     const first = await workflow.run(SAMPLE_ORDER, { executionName: "exec-idempotent" });
     const again = await workflow.run(SAMPLE_ORDER, { executionName: "exec-idempotent" });

@@ -23,8 +23,10 @@ describe("user-service", () => {
     expect(getUser({ userId: "u1", orderData: { items: [] } }).userId).toBe("u1");
   });
 
-  test("an e-mail address as userId is used as the address", () => {
+  test("an e-mail address as userId is used as the address; any other userId gets one address", () => {
     expect(getUser({ userId: "ann@example.org" }).email).toBe("ann@example.org");
+    expect(getUser({ userId: "a@b@c" }).email).toBe("a_b_c@example.com");
+    expect(getUser({ userId: "@handle" }).email).toBe("_handle@example.com");
   });
 
   test.each([

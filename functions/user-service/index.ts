@@ -21,6 +21,11 @@ export function creditScoreOf(userId: string): number {
   return 600 + (fnv1a32(userId) % 251);
 }
 
+/** A userId that is one e-mail address is used as such; any other gets a placeholder address. */
+export function emailOf(userId: string): string {
+  return /^[^@]+@[^@]+$/.test(userId) ? userId : `${userId.replace(/@/g, "_")}@example.com`;
+}
+
 export function getUser(event: unknown): UserProfile {
   const request = requireObject(event, "input");
   allowOnlyKeys(request, "", ["userId", "orderData"]);
@@ -28,7 +33,7 @@ export function getUser(event: unknown): UserProfile {
   return {
     userId,
     name: `Customer ${userId}`,
-    email: userId.includes("@") ? userId : `${userId}@example.com`,
+    email: emailOf(userId),
     creditScore: creditScoreOf(userId),
   };
 }
