@@ -36,6 +36,8 @@ const MALFORMED: [ServiceName, string, string][] = [
   ["user-service", '{"userId":"emoji\\ud83d\\ude00"}', "userId"],
   ["user-service", '{"userId":"ok","admin":true}', "admin"],
   ["user-service", '{"userId":"ok","__proto__":{"x":1}}', "__proto__"],
+  ["user-service", `{"userId":"ok","${"k".repeat(100000)}":1}`, `"${"k".repeat(64)}..."`],
+  ["user-service", '{"userId":"ok","bad key\\n":1}', '"bad key\\n"'],
   // order-service: items
   ["order-service", order(""), "orderData.items"],
   ["order-service", order(Array(101).fill(ITEM).join(",")), "orderData.items"],

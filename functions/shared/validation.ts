@@ -42,7 +42,9 @@ export function requireObject(value: unknown, field: string): JsonObject {
 export function allowOnlyKeys(object: JsonObject, field: string, allowed: readonly string[]): void {
   for (const key of Object.keys(object)) {
     if (!allowed.includes(key)) {
-      const where = field === "" ? key : `${field}.${key}`;
+      // The key comes from the caller: shown at most 64 characters long, and quoted when it is not a plain name.
+      const shown = /^[A-Za-z0-9_$]{1,64}$/.test(key) ? key : JSON.stringify(key.length > 64 ? `${key.slice(0, 64)}...` : key);
+      const where = field === "" ? shown : `${field}.${shown}`;
       throw new InvalidInput(`${where} is not an accepted field (accepted: ${allowed.join(", ")})`);
     }
   }
