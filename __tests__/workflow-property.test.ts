@@ -73,6 +73,26 @@ describe("any input ends in an explained state", () => {
     );
   });
 
+  test("compensation is exact: nothing undone on success, at most one refund or one release, and one notice per failure", async () => {
+    await fc.assert(
+      fc.asyncProperty(orderRequest, async (input) => {
+        const result = await workflow.run(input);
+        const count = (action: string) => result.invocations.filter((call) => call.action === action).length;
+        if (result.status === "SUCCEEDED") {
+          expect([count("refund"), count("release"), count("failure"), count("confirmation")]).toEqual([0, 0, 0, 1]);
+        } else {
+          // A refund only for an authorized payment, a release only for a made reservation: never both.
+          expect(count("refund") + count("release")).toBeLessThanOrEqual(1);
+          expect(count("refund")).toBeLessThanOrEqual(count("authorize"));
+          expect(count("release")).toBeLessThanOrEqual(count("reserve"));
+          // The customer hears once, when there is a customer (user-service answered).
+          expect(count("failure")).toBe(result.invocations.length > 1 ? 1 : 0);
+        }
+      }),
+      { numRuns: 400 },
+    );
+  });
+
   test("valid orders from any valid userId either complete with the contract's total or fail with a business reason", async () => {
     const validItem = fc.record({
       productId: fc.constantFrom("PROD001", "PROD002", "PROD003", "PROD004"),
