@@ -4,7 +4,15 @@
  * validation blocks rejecting bad values at plan time. Synth-time packaging, because
  * hashicorp/archive is not in the mirror (DESIGN.md section 5).
  */
-import { findToolchain, prepareForOfflinePlan, terraform } from "./helpers/terraform";
+import {
+  findToolchain,
+  PlannedChange,
+  planOffline,
+  prepareForOfflinePlan,
+  terraform,
+  TerraformRun,
+  terraformAsync,
+} from "./helpers/terraform";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -69,35 +77,74 @@ const describeWithTerraform = toolchain ? describe : describe.skip;
 describeWithTerraform("terraform init, validate and plan, offline", () => {
   let root: string | undefined;
   let stackDir: string;
-  let planned: { type: string; actions: string[]; address: string; after: Record<string, unknown> }[];
+  // Started together once init is done, awaited by the tests: the plans take no lock and
+  // each waits mostly for the provider to start, so side by side they take half the time.
+  let runs: {
+    validate: Promise<TerraformRun>;
+    defaults: ReturnType<typeof planOffline>;
+    switched: ReturnType<typeof planOffline>;
+    prod: ReturnType<typeof planOffline>;
+    refusals: Promise<TerraformRun>[];
+  };
+  const FULL_STACK_REFUSALS = [
+    ["project_name", "UPPER", "project_name may contain only lowercase letters"],
+    ["lambda_timeout", "0", "lambda_timeout must be a whole number of seconds from 3 to 900"],
+  ];
+  const SWITCHED = {
+    project_name: "shop-orders-2",
+    environment: "prod",
+    lambda_timeout: "900",
+    lambda_memory_size: "10240",
+    lambda_architecture: "x86_64",
+    lambda_reserved_concurrency: "5",
+    workflow_type: "EXPRESS",
+    enable_xray_tracing: "false",
+    alarm_email: "ops@example.com",
+    kms_key_arn: "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+    log_retention_days: "365",
+    event_maximum_retry_attempts: "3",
+  };
 
   beforeAll(() => {
     ({ root, stackDir } = synthToDirectory("synth"));
     prepareForOfflinePlan(stackDir, toolchain!);
     const init = terraform(stackDir, ["init", "-input=false"]);
     expect(init.text).toContain("Terraform has been successfully initialized");
+    runs = {
+      validate: terraformAsync(stackDir, ["validate"]),
+      defaults: planOffline(stackDir, "defaults", []),
+      switched: planOffline(
+        stackDir,
+        "switched",
+        Object.entries(SWITCHED).flatMap(([name, value]) => ["-var", `${name}=${value}`]),
+      ),
+      prod: planOffline(stackDir, "prod", [`-var-file=${path.join(PROJECT_ROOT, "env", "prod.tfvars")}`]),
+      refusals: FULL_STACK_REFUSALS.map(([name, value]) =>
+        terraformAsync(stackDir, ["plan", "-refresh=false", "-input=false", "-lock=false", "-var", `${name}=${value}`]),
+      ),
+    };
   }, 120000);
 
-  afterAll(() => removeDirectory(root));
+  // Every run has ended before the directory goes.
+  afterAll(async () => {
+    await Promise.allSettled([runs.validate, runs.defaults, runs.switched, runs.prod, ...runs.refusals]);
+    removeDirectory(root);
+  });
 
-  test("terraform validate accepts the stack", () => {
-    const validate = terraform(stackDir, ["validate"]);
+  const afterOf = (changes: PlannedChange[], type: string) =>
+    changes.filter((change) => change.type === type).map((change) => change.after);
+
+  test("terraform validate accepts the stack", async () => {
+    const validate = await runs.validate;
     expect(validate.text).toContain("The configuration is valid");
     expect(validate.status).toBe(0);
   });
 
-  test("terraform plan -refresh=false creates every resource of the system", () => {
-    const plan = terraform(stackDir, ["plan", "-refresh=false", "-input=false", "-lock=false", "-out=offline.tfplan"]);
+  test("terraform plan -refresh=false creates every resource of the system", async () => {
+    const { plan, changes } = await runs.defaults;
     expect(plan.status).toBe(0);
-    const show = terraform(stackDir, ["show", "-json", "offline.tfplan"]);
-    planned = JSON.parse(show.stdout).resource_changes.map((change: any) => ({
-      type: change.type,
-      address: change.address,
-      actions: change.change.actions,
-      after: change.change.after,
-    }));
     const counts: Record<string, number> = {};
-    for (const change of planned) {
+    for (const change of changes) {
       expect(change.actions).toEqual(["create"]);
       counts[change.type] = (counts[change.type] ?? 0) + 1;
     }
@@ -115,68 +162,59 @@ describeWithTerraform("terraform init, validate and plan, offline", () => {
     });
   });
 
-  test("the plan resolves names and tags from the defaults", () => {
-    const names = planned.filter((change) => change.type === "aws_lambda_function").map((change) => change.after.function_name);
-    expect(names.sort()).toEqual([
+  test("the plan resolves names and tags from the defaults", async () => {
+    const { changes } = await runs.defaults;
+    expect(
+      afterOf(changes, "aws_lambda_function")
+        .map((fn) => fn.function_name)
+        .sort(),
+    ).toEqual([
       "microservices-stepfn-inventory-service",
       "microservices-stepfn-notification-service",
       "microservices-stepfn-order-service",
       "microservices-stepfn-payment-service",
       "microservices-stepfn-user-service",
     ]);
-    const rule = planned.find((change) => change.type === "aws_cloudwatch_event_rule")!;
-    expect(rule.after.name).toBe("microservices-stepfn-trigger");
-    expect(rule.after.tags_all).toEqual({ Project: "microservices-stepfn", Environment: "dev", ManagedBy: "cdktf" });
+    const [rule] = afterOf(changes, "aws_cloudwatch_event_rule");
+    expect(rule.name).toBe("microservices-stepfn-trigger");
+    expect(rule.tags_all).toEqual({ Project: "microservices-stepfn", Environment: "dev", ManagedBy: "cdktf" });
   });
 
-  test("every switch turned the other way plans, and the plan follows each switch", () => {
-    const plan = terraform(stackDir, [
-      "plan",
-      "-refresh=false",
-      "-input=false",
-      "-lock=false",
-      "-out=switched.tfplan",
-      "-var",
-      "project_name=shop-orders-2",
-      "-var",
-      "environment=prod",
-      "-var",
-      "lambda_timeout=900",
-      "-var",
-      "lambda_memory_size=10240",
-      "-var",
-      "lambda_architecture=x86_64",
-      "-var",
-      "lambda_reserved_concurrency=5",
-      "-var",
-      "workflow_type=EXPRESS",
-      "-var",
-      "enable_xray_tracing=false",
-      "-var",
-      "alarm_email=ops@example.com",
-      "-var",
-      "kms_key_arn=arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
-      "-var",
-      "log_retention_days=365",
-      "-var",
-      "event_maximum_retry_attempts=3",
-    ]);
+  test("the defaults plan a dev stack: ALL logs with execution data, X-Ray on, arm64, SQS-managed encryption", async () => {
+    const { changes } = await runs.defaults;
+    expect(afterOf(changes, "aws_sfn_state_machine")[0]).toMatchObject({
+      type: "STANDARD",
+      tracing_configuration: [{ enabled: true }],
+      logging_configuration: [{ level: "ALL", include_execution_data: true }],
+    });
+    for (const fn of afterOf(changes, "aws_lambda_function")) {
+      expect(fn).toMatchObject({ architectures: ["arm64"], tracing_config: [{ mode: "Active" }] });
+    }
+    expect(afterOf(changes, "aws_sqs_queue")[0]).toMatchObject({
+      sqs_managed_sse_enabled: true,
+      message_retention_seconds: 1209600,
+    });
+    expect(afterOf(changes, "aws_cloudwatch_event_target")[0]).toMatchObject({
+      input_path: "$.detail",
+      retry_policy: [{ maximum_event_age_in_seconds: 86400, maximum_retry_attempts: 185 }],
+    });
+  });
+
+  test("every switch turned the other way plans, and the plan follows each switch", async () => {
+    const { plan, changes } = await runs.switched;
     expect(plan.status).toBe(0);
-    const changes: any[] = JSON.parse(terraform(stackDir, ["show", "-json", "switched.tfplan"]).stdout).resource_changes;
-    const after = (type: string) => changes.filter((change) => change.type === type).map((change) => change.change.after);
-    expect(after("aws_sns_topic")).toHaveLength(1);
-    expect(after("aws_sns_topic_subscription")).toEqual([
+    expect(afterOf(changes, "aws_sns_topic")).toHaveLength(1);
+    expect(afterOf(changes, "aws_sns_topic_subscription")).toEqual([
       expect.objectContaining({ protocol: "email", endpoint: "ops@example.com" }),
     ]);
-    expect(after("aws_iam_role_policy")).toHaveLength(3); // no X-Ray policies
-    const [stateMachine] = after("aws_sfn_state_machine");
-    expect(stateMachine).toMatchObject({
+    expect(afterOf(changes, "aws_iam_role_policy")).toHaveLength(3); // no X-Ray policies
+    expect(afterOf(changes, "aws_sfn_state_machine")[0]).toMatchObject({
       name: "shop-orders-2-workflow",
       type: "EXPRESS",
       tracing_configuration: [{ enabled: false }],
       logging_configuration: [{ level: "ERROR", include_execution_data: false }],
     });
-    for (const fn of after("aws_lambda_function")) {
+    for (const fn of afterOf(changes, "aws_lambda_function")) {
       expect(fn).toMatchObject({
         architectures: ["x86_64"],
         timeout: 900,
@@ -185,62 +223,36 @@ describeWithTerraform("terraform init, validate and plan, offline", () => {
         tracing_config: [{ mode: "PassThrough" }],
       });
     }
-    const [queue] = after("aws_sqs_queue");
+    const [queue] = afterOf(changes, "aws_sqs_queue");
     expect(queue.kms_master_key_id).toMatch(/^arn:aws:kms:/);
     expect(queue.sqs_managed_sse_enabled).not.toBe(true);
-    expect(
-      after("aws_cloudwatch_log_group").every(
-        (group) => group.retention_in_days === 365 && group.kms_key_id.startsWith("arn:aws:kms:"),
-      ),
-    ).toBe(true);
+    for (const group of afterOf(changes, "aws_cloudwatch_log_group")) {
+      expect([group.retention_in_days, group.kms_key_id]).toEqual([365, SWITCHED.kms_key_arn]);
+    }
   });
 
-  test("the defaults plan a dev stack: ALL logs with execution data, X-Ray on, arm64, SQS-managed encryption", () => {
-    const after = (type: string) => planned.filter((change) => change.type === type).map((change) => change.after);
-    expect(after("aws_sfn_state_machine")[0]).toMatchObject({
-      type: "STANDARD",
-      tracing_configuration: [{ enabled: true }],
-      logging_configuration: [{ level: "ALL", include_execution_data: true }],
-    });
-    for (const fn of after("aws_lambda_function"))
-      expect(fn).toMatchObject({ architectures: ["arm64"], tracing_config: [{ mode: "Active" }] });
-    expect(after("aws_sqs_queue")[0]).toMatchObject({ sqs_managed_sse_enabled: true, message_retention_seconds: 1209600 });
-    expect(after("aws_cloudwatch_event_target")[0]).toMatchObject({
-      input_path: "$.detail",
-      retry_policy: [{ maximum_event_age_in_seconds: 86400, maximum_retry_attempts: 185 }],
-    });
-  });
-
-  test("the prod example (env/prod.tfvars) plans a prod stack: ERROR logs without order data, alarms mailed", () => {
-    const plan = terraform(stackDir, [
-      "plan",
-      "-refresh=false",
-      "-input=false",
-      "-lock=false",
-      "-out=prod.tfplan",
-      `-var-file=${path.join(PROJECT_ROOT, "env", "prod.tfvars")}`,
-    ]);
+  test("the prod example (env/prod.tfvars) plans a prod stack: ERROR logs without order data, alarms mailed", async () => {
+    const { plan, changes } = await runs.prod;
     expect(plan.status).toBe(0);
-    const changes: any[] = JSON.parse(terraform(stackDir, ["show", "-json", "prod.tfplan"]).stdout).resource_changes;
-    const count = (type: string) => changes.filter((change) => change.type === type).length;
-    expect(changes.find((change) => change.type === "aws_sfn_state_machine").change.after).toMatchObject({
+    expect(afterOf(changes, "aws_sfn_state_machine")[0]).toMatchObject({
       name: "orders-prod-workflow",
       logging_configuration: [{ level: "ERROR", include_execution_data: false }],
     });
+    const count = (type: string) => afterOf(changes, type).length;
     expect([count("aws_cloudwatch_metric_alarm"), count("aws_sns_topic"), count("aws_sns_topic_subscription")]).toEqual([
       14, 1, 1,
     ]);
   });
 
-  test.each([
-    ["project_name", "UPPER", "project_name may contain only lowercase letters"],
-    ["lambda_timeout", "0", "lambda_timeout must be a whole number of seconds from 3 to 900"],
-  ])("the full stack's plan rejects %s=%s with the validation's message", (name, value, message) => {
-    const plan = terraform(stackDir, ["plan", "-refresh=false", "-input=false", "-lock=false", "-var", `${name}=${value}`]);
-    expect(plan.status).not.toBe(0);
-    expect(plan.text).toContain(`Invalid value for variable`);
-    expect(plan.text).toContain(message);
-  });
+  test.each(FULL_STACK_REFUSALS.map(([name, value, message], index) => [name, value, message, index] as const))(
+    "the full stack's plan rejects %s=%s with the validation's message",
+    async (_name, _value, message, index) => {
+      const plan = await runs.refusals[index];
+      expect(plan.status).not.toBe(0);
+      expect(plan.text).toContain(`Invalid value for variable`);
+      expect(plan.text).toContain(message);
+    },
+  );
 });
 
 /**

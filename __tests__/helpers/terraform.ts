@@ -4,7 +4,7 @@
  * mirror's version, dummy credentials and the provider's skip_* flags. Nothing here
  * reaches the network.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { TerraformJson } from "./synth";
@@ -67,24 +67,78 @@ export interface TerraformRun {
   text: string;
 }
 
+function environment(stackDir: string): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    TF_CLI_CONFIG_FILE: path.join(stackDir, "offline.tfrc"),
+    TF_IN_AUTOMATION: "1",
+    TF_INPUT: "0",
+    CHECKPOINT_DISABLE: "1",
+    AWS_ACCESS_KEY_ID: "offline-dummy",
+    AWS_SECRET_ACCESS_KEY: "offline-dummy",
+    AWS_REGION: "us-east-1",
+    AWS_EC2_METADATA_DISABLED: "true",
+    AWS_PROFILE: "",
+  };
+}
+
+function terraformRun(status: number | null, stdout: string, stderr: string): TerraformRun {
+  const text = `${stdout}\n${stderr}`.replace(/[│╷╵]/g, " ").replace(/\s+/g, " ");
+  return { status, stdout, stderr, text };
+}
+
 export function terraform(stackDir: string, args: string[]): TerraformRun {
   const result = spawnSync("terraform", [...args, "-no-color"], {
     cwd: stackDir,
     encoding: "utf8",
     timeout: 120000,
-    env: {
-      ...process.env,
-      TF_CLI_CONFIG_FILE: path.join(stackDir, "offline.tfrc"),
-      TF_IN_AUTOMATION: "1",
-      TF_INPUT: "0",
-      CHECKPOINT_DISABLE: "1",
-      AWS_ACCESS_KEY_ID: "offline-dummy",
-      AWS_SECRET_ACCESS_KEY: "offline-dummy",
-      AWS_REGION: "us-east-1",
-      AWS_EC2_METADATA_DISABLED: "true",
-      AWS_PROFILE: "",
-    },
+    env: environment(stackDir),
   });
-  const text = `${result.stdout}\n${result.stderr}`.replace(/[│╷╵]/g, " ").replace(/\s+/g, " ");
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr, text };
+  return terraformRun(result.status, result.stdout, result.stderr);
+}
+
+/** The same, without blocking: independent plans of one stack run side by side (they take no lock). */
+export function terraformAsync(stackDir: string, args: string[]): Promise<TerraformRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("terraform", [...args, "-no-color"], { cwd: stackDir, env: environment(stackDir) });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => (stdout += chunk));
+    child.stderr.on("data", (chunk) => (stderr += chunk));
+    child.on("error", reject);
+    child.on("close", (status) => resolve(terraformRun(status, stdout, stderr)));
+  });
+}
+
+export interface PlannedChange {
+  type: string;
+  address: string;
+  actions: string[];
+  after: Record<string, any>;
+}
+
+/** `terraform plan -refresh=false` with extra arguments, then the planned changes from `terraform show -json`. */
+export async function planOffline(
+  stackDir: string,
+  name: string,
+  extraArgs: string[],
+): Promise<{ plan: TerraformRun; changes: PlannedChange[] }> {
+  const planFile = `${name}.tfplan`;
+  const plan = await terraformAsync(stackDir, [
+    "plan",
+    "-refresh=false",
+    "-input=false",
+    "-lock=false",
+    `-out=${planFile}`,
+    ...extraArgs,
+  ]);
+  if (plan.status !== 0) return { plan, changes: [] };
+  const show = await terraformAsync(stackDir, ["show", "-json", planFile]);
+  const changes = (JSON.parse(show.stdout).resource_changes as any[]).map((change) => ({
+    type: change.type,
+    address: change.address,
+    actions: change.change.actions,
+    after: change.change.after,
+  }));
+  return { plan, changes };
 }
