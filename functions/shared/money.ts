@@ -4,16 +4,13 @@
  * inside Number.MAX_SAFE_INTEGER.
  */
 import { InvalidInput } from "./errors";
-import { describe, LIMITS } from "./validation";
+import { LIMITS, requireFiniteNumber } from "./validation";
 
 export const TAX_RATE_PERCENT = 8;
 
 /** Parses a price in dollars (finite, > 0, <= 1000000, at most 2 decimals) into cents. */
-export function priceToCents(value: unknown, field: string): number {
-  if (value === undefined) throw new InvalidInput(`${field} is required`);
-  if (typeof value !== "number" || !Number.isFinite(value)) {
-    throw new InvalidInput(`${field} must be a finite number, got ${describe(value)}`);
-  }
+export function priceToCents(input: unknown, field: string): number {
+  const value = requireFiniteNumber(input, field);
   if (!(value > 0) || value > LIMITS.maxPrice) {
     throw new InvalidInput(`${field} must be greater than 0 and at most ${LIMITS.maxPrice}, got ${value}`);
   }

@@ -44,8 +44,7 @@ export function allowOnlyKeys(object: JsonObject, field: string, allowed: readon
     if (!allowed.includes(key)) {
       // The key comes from the caller: shown at most 64 characters long, and quoted when it is not a plain name.
       const shown = /^[A-Za-z0-9_$]{1,64}$/.test(key) ? key : JSON.stringify(key.length > 64 ? `${key.slice(0, 64)}...` : key);
-      const where = field === "" ? shown : `${field}.${shown}`;
-      throw new InvalidInput(`${where} is not an accepted field (accepted: ${allowed.join(", ")})`);
+      throw new InvalidInput(`${fieldOf(field, shown)} is not an accepted field (accepted: ${allowed.join(", ")})`);
     }
   }
 }
@@ -82,11 +81,16 @@ export function requireWholeNumber(value: unknown, field: string, min: number, m
   return value;
 }
 
-export function requirePositiveNumber(value: unknown, field: string): number {
+export function requireFiniteNumber(value: unknown, field: string): number {
   if (value === undefined) throw new InvalidInput(`${field} is required`);
   if (typeof value !== "number" || !Number.isFinite(value)) {
     throw new InvalidInput(`${field} must be a finite number, got ${describe(value)}`);
   }
+  return value;
+}
+
+export function requirePositiveNumber(input: unknown, field: string): number {
+  const value = requireFiniteNumber(input, field);
   if (!(value > 0)) throw new InvalidInput(`${field} must be greater than 0, got ${value}`);
   return value;
 }
