@@ -8,7 +8,7 @@
 import { InsufficientInventory, ProductNotFound } from "../shared/errors";
 import { defineHandler } from "../shared/handler";
 import { deriveId, IdempotencyLedger } from "../shared/idempotency";
-import { priceToCents } from "../shared/money";
+import { requireItems } from "../shared/items";
 import {
   allowOnlyKeys,
   fieldOf,
@@ -40,15 +40,9 @@ export interface Reservation {
 /** Sums the requested quantity per product, keeping the order in which products first appear. */
 function requestedPerProduct(items: unknown, field: string): Map<string, number> {
   const requested = new Map<string, number>();
-  requireArray(items, field, LIMITS.maxItems).forEach((entry, index) => {
-    const itemField = `${field}[${index}]`;
-    const item = requireObject(entry, itemField);
-    allowOnlyKeys(item, itemField, ["productId", "quantity", "price"]);
-    const productId = requireProductId(item.productId, fieldOf(itemField, "productId"));
-    const quantity = requireWholeNumber(item.quantity, fieldOf(itemField, "quantity"), 1, LIMITS.maxQuantity);
-    if (item.price !== undefined) priceToCents(item.price, fieldOf(itemField, "price"));
+  for (const { productId, quantity } of requireItems(items, field, "optional")) {
     requested.set(productId, (requested.get(productId) ?? 0) + quantity);
-  });
+  }
   return requested;
 }
 

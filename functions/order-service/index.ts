@@ -7,19 +7,10 @@
  */
 import { defineHandler } from "../shared/handler";
 import { deriveId, IdempotencyLedger } from "../shared/idempotency";
-import { centsToAmount, priceToCents, taxCents } from "../shared/money";
+import { requireItems } from "../shared/items";
+import { centsToAmount, taxCents } from "../shared/money";
 import { InvalidInput } from "../shared/errors";
-import {
-  allowOnlyKeys,
-  fieldOf,
-  LIMITS,
-  requireArray,
-  requireIdentifier,
-  requireObject,
-  requireProductId,
-  requireUserId,
-  requireWholeNumber,
-} from "../shared/validation";
+import { allowOnlyKeys, requireIdentifier, requireObject, requireUserId } from "../shared/validation";
 
 export interface OrderItem {
   productId: string;
@@ -39,20 +30,6 @@ export interface Order {
   status: "CREATED";
 }
 
-export function validateItems(value: unknown, field: string): Array<OrderItem & { priceCents: number }> {
-  return requireArray(value, field, LIMITS.maxItems).map((entry, index) => {
-    const itemField = `${field}[${index}]`;
-    const item = requireObject(entry, itemField);
-    allowOnlyKeys(item, itemField, ["productId", "quantity", "price"]);
-    return {
-      productId: requireProductId(item.productId, fieldOf(itemField, "productId")),
-      quantity: requireWholeNumber(item.quantity, fieldOf(itemField, "quantity"), 1, LIMITS.maxQuantity),
-      price: item.price as number,
-      priceCents: priceToCents(item.price, fieldOf(itemField, "price")),
-    };
-  });
-}
-
 const ledger = new IdempotencyLedger();
 
 export function createOrder(event: unknown) {
@@ -65,7 +42,8 @@ export function createOrder(event: unknown) {
   }
   const orderData = requireObject(request.orderData, "orderData");
   allowOnlyKeys(orderData, "orderData", ["items"]);
-  const items = validateItems(orderData.items, "orderData.items");
+  // Prices are required here, so both price fields are set.
+  const items = requireItems(orderData.items, "orderData.items", "required") as Array<OrderItem & { priceCents: number }>;
   const idempotencyKey =
     request.idempotencyKey === undefined
       ? deriveId("content", userId, JSON.stringify(items))
