@@ -144,13 +144,14 @@ export function costPerMillion(result: Pick<WorkflowResult, "transitions" | "inv
 
 async function benchWorkflow() {
   const workflow = new LocalWorkflow();
-  const order = (userId: string, items: object[]) => ({ userId, orderData: { items } });
+  // The same orders `npm run workflow` users try: examples/failures/<kind>.json.
+  const failure = (file: string) => JSON.parse(readFileSync(path.join(PROJECT_ROOT, "examples", "failures", file), "utf8"));
   const paths: Record<string, Parameters<LocalWorkflow["run"]>> = {
     happy: [SAMPLE_ORDER],
-    InvalidInput: [order("test123", [{ productId: "PROD001", quantity: 1, price: 9.999 }])],
-    PaymentDeclined: [order("user-1", [{ productId: "PROD003", quantity: 20, price: 50 }])],
-    ProductNotFound: [order("test123", [{ productId: "PROD999", quantity: 1, price: 5 }])],
-    InsufficientInventory: [order("test123", [{ productId: "PROD004", quantity: 11, price: 5 }])],
+    InvalidInput: [failure("invalid-input.json")],
+    PaymentDeclined: [failure("payment-declined.json")],
+    ProductNotFound: [failure("product-not-found.json")],
+    InsufficientInventory: [failure("insufficient-inventory.json")],
     ServiceUnavailable: [SAMPLE_ORDER, { inject: [{ service: "payment-service", error: "ServiceUnavailable" }] }],
   };
   const report: Record<string, unknown> = {};
