@@ -222,9 +222,10 @@ describe("no lost events, no silent failures", () => {
       expect(alarm.count).toBe("${var.enable_alarms ? 1 : 0}");
       expect(alarm.threshold).toBe(1);
       expect(alarm.treat_missing_data).toBe("notBreaching");
-      expect(alarm.alarm_actions).toMatch(
-        /^\$\{var\.alarm_email != null && var\.enable_alarms \? \[aws_sns_topic\.\w+\[0\]\.arn\] : \[\]\}$/,
-      );
+      expect([alarm.alarm_actions, alarm.ok_actions]).toEqual([
+        "${aws_sns_topic.alarms_topic[*].arn}",
+        "${aws_sns_topic.alarms_topic[*].arn}",
+      ]);
     }
   });
 

@@ -331,6 +331,10 @@ describe("outputs", () => {
     );
   });
 
+  test("alarm_topic_arn is the topic's ARN, or null when there is no topic", () => {
+    expect(json.output.alarm_topic_arn.value).toBe("${one(aws_sns_topic.alarms_topic[*].arn)}");
+  });
+
   test("examples/sample-order.json is that same sample order", () => {
     expect(JSON.parse(readFileSync(path.join(PROJECT_ROOT, "examples", "sample-order.json"), "utf8"))).toEqual(SAMPLE_ORDER);
   });

@@ -194,6 +194,9 @@ describeWithTerraform("terraform init, validate and plan, offline", () => {
       sqs_managed_sse_enabled: true,
       message_retention_seconds: 1209600,
     });
+    // No alarm_email: the alarms exist, with no action to notify (an empty set plans as null).
+    for (const alarm of afterOf(changes, "aws_cloudwatch_metric_alarm"))
+      expect([alarm.alarm_actions, alarm.ok_actions]).toEqual([null, null]);
     expect(afterOf(changes, "aws_cloudwatch_event_target")[0]).toMatchObject({
       input_path: "$.detail",
       retry_policy: [{ maximum_event_age_in_seconds: 86400, maximum_retry_attempts: 185 }],

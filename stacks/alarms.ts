@@ -96,9 +96,8 @@ export class Alarms extends Construct {
       protocol: "email",
       endpoint: vars.alarmEmail.stringValue,
     });
-    const actions = Token.asList(
-      `\${${vars.alarmEmail.fqn} != null && ${vars.enableAlarms.fqn} ? [${this.topic.fqn}[0].arn] : []}`,
-    );
+    // The topic's ARN when it exists, else no action: derived from the topic's own count.
+    const actions = Token.asList(`\${${this.topic.fqn}[*].arn}`);
 
     this.alarms = alarmSpecs(props).map(
       (spec) =>

@@ -156,7 +156,7 @@ export class OrderWorkflowStack extends TerraformStack {
       description: "ARN of the dead-letter queue",
     });
     new TerraformOutput(this, "alarm_topic_arn", {
-      value: `\${length(${this.alarms.topic.fqn}) > 0 ? ${this.alarms.topic.fqn}[0].arn : null}`,
+      value: `\${one(${this.alarms.topic.fqn}[*].arn)}`,
       description: "SNS topic the alarms notify (null without alarm_email)",
     });
     new TerraformOutput(this, "start_execution_command", {
