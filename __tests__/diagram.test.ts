@@ -2,16 +2,9 @@
 import { readFileSync } from "node:fs";
 import { localFunctionArns } from "../local/runner";
 import { DIAGRAM_FILE, diagramDocument, mermaidOf } from "../scripts/diagram";
-import { buildWorkflowDefinition, State } from "../stacks/workflow-definition";
+import { allStates, buildWorkflowDefinition } from "../stacks/workflow-definition";
 
 const definition = buildWorkflowDefinition(localFunctionArns());
-
-function allStates(states: Record<string, State>): [string, State][] {
-  return Object.entries(states).flatMap(([name, state]) => [
-    [name, state] as [string, State],
-    ...((state.Branches ?? []) as { States: Record<string, State> }[]).flatMap((branch) => allStates(branch.States)),
-  ]);
-}
 
 describe("workflow diagram", () => {
   test("GIVEN the committed docs/workflow.md THEN it is what `npm run diagram` writes now (run it after changing the workflow)", () => {

@@ -6,6 +6,7 @@ import aslValidator = require("asl-validator");
 import { BUSINESS_ERROR_NAMES } from "../functions/shared/errors";
 import { localFunctionArns } from "../local/runner";
 import {
+  allStates,
   buildWorkflowDefinition,
   RETRY_POLICY,
   State,
@@ -17,12 +18,6 @@ import {
 const definition = buildWorkflowDefinition(localFunctionArns());
 
 /** Every state, branches included. */
-function allStates(states: Record<string, State> = definition.States): [string, State][] {
-  return Object.entries(states).flatMap(([name, state]) => [
-    [name, state] as [string, State],
-    ...((state.Branches ?? []) as { States: Record<string, State> }[]).flatMap((branch) => allStates(branch.States)),
-  ]);
-}
 
 /** Where each state can go next: Next, Choice rules, Default, Catch targets; "END" for End. */
 function edges(states: Record<string, State>): Record<string, string[]> {
@@ -92,7 +87,7 @@ describe("workflow definition", () => {
 
   test("every Task uses the optimized lambda:invoke integration with one of the five functions", () => {
     const arns = Object.values(localFunctionArns());
-    const tasks = allStates().filter(([, state]) => state.Type === "Task");
+    const tasks = allStates(definition.States).filter(([, state]) => state.Type === "Task");
     expect(tasks.map(([name]) => name)).toEqual([
       "GetUser",
       "CreateOrder",
@@ -110,7 +105,7 @@ describe("workflow definition", () => {
   });
 
   test("every Task retries exactly the transient faults, with exponential backoff and full jitter", () => {
-    for (const [name, task] of allStates().filter(([, state]) => state.Type === "Task")) {
+    for (const [name, task] of allStates(definition.States).filter(([, state]) => state.Type === "Task")) {
       const [retrier, ...others] = task.Retry as Record<string, unknown>[];
       expect([name, others]).toEqual([name, []]);
       expect(retrier.ErrorEquals).toEqual(TRANSIENT_ERRORS);
@@ -131,7 +126,7 @@ describe("workflow definition", () => {
 
   test("every Task has a timeout, and the worst case of all its attempts fits in the execution's", () => {
     const execution = (definition as WorkflowDefinition).TimeoutSeconds;
-    for (const [, task] of allStates().filter(([, state]) => state.Type === "Task")) {
+    for (const [, task] of allStates(definition.States).filter(([, state]) => state.Type === "Task")) {
       const timeout = task.TimeoutSeconds as number;
       const { MaxAttempts, MaxDelaySeconds } = (task.Retry as { MaxAttempts: number; MaxDelaySeconds: number }[])[0];
       expect(timeout).toBeGreaterThan(0);
@@ -140,7 +135,7 @@ describe("workflow definition", () => {
   });
 
   test("no service gets a raw {Payload} wrapper: every Task that follows another selects fields with ResultSelector", () => {
-    for (const [name, task] of allStates().filter(([, state]) => state.Type === "Task")) {
+    for (const [name, task] of allStates(definition.States).filter(([, state]) => state.Type === "Task")) {
       expect([name, typeof task.ResultSelector]).toEqual([name, "object"]);
       expect(JSON.stringify(task.Parameters)).not.toMatch(/"\$\.(Payload|[a-zA-Z]+\.Payload)"/);
     }

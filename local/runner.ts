@@ -6,7 +6,7 @@
 import "./promise-with-resolvers";
 import { StateMachine } from "aws-local-stepfunctions";
 import { mapServices, PerService, SERVICES, ServiceName } from "../stacks/services";
-import { buildWorkflowDefinition, State, WorkflowDefinition } from "../stacks/workflow-definition";
+import { allStates, buildWorkflowDefinition, State, WorkflowDefinition } from "../stacks/workflow-definition";
 import { Handler, HANDLERS } from "./handlers";
 import { injectedError, invokeLikeStepFunctions } from "./lambda-invoke";
 
@@ -56,17 +56,13 @@ type EventLog = ReturnType<StateMachine["run"]>["eventLogs"] extends AsyncGenera
 const DEFAULT_ACTION: Record<string, string> = { "user-service": "get", "order-service": "create" };
 
 /** Every Task state, branches included, with the service its FunctionName points at. */
-function taskServices(states: Record<string, State>, arns: PerService<string>, found = new Map<string, ServiceName>()) {
-  for (const [name, state] of Object.entries(states)) {
-    if (state.Type === "Task") {
-      const functionName = (state.Parameters as { FunctionName?: string }).FunctionName;
-      const service = SERVICES.find((candidate) => arns[candidate] === functionName);
-      if (!service) throw new Error(`Task ${name} calls ${functionName}, which is none of the five services`);
-      found.set(name, service);
-    }
-    for (const branch of (state.Branches ?? []) as Array<{ States: Record<string, State> }>) {
-      taskServices(branch.States, arns, found);
-    }
+function taskServices(states: Record<string, State>, arns: PerService<string>): Map<string, ServiceName> {
+  const found = new Map<string, ServiceName>();
+  for (const [name, state] of allStates(states).filter(([, candidate]) => candidate.Type === "Task")) {
+    const functionName = (state.Parameters as { FunctionName?: string }).FunctionName;
+    const service = SERVICES.find((candidate) => arns[candidate] === functionName);
+    if (!service) throw new Error(`Task ${name} calls ${functionName}, which is none of the five services`);
+    found.set(name, service);
   }
   return found;
 }

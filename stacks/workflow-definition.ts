@@ -28,6 +28,14 @@ export interface WorkflowOptions {
   taskTimeoutSeconds: number;
 }
 
+/** Every state of a States object with its name, the states of Parallel branches included. */
+export function allStates(states: Record<string, State>): [string, State][] {
+  return Object.entries(states).flatMap(([name, state]) => [
+    [name, state] as [string, State],
+    ...((state.Branches ?? []) as { States: Record<string, State> }[]).flatMap((branch) => allStates(branch.States)),
+  ]);
+}
+
 /** A Task waits this much longer than its function may run. */
 export const TASK_TIMEOUT_MARGIN_SECONDS = 5;
 
