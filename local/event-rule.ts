@@ -2,7 +2,8 @@
  * Applies an EventBridge rule's event pattern and its target's input mapping to an event,
  * as EventBridge does, for `npm run workflow -- --event`. Supports the pattern syntax a
  * rule like ours uses: exact values, nested objects, and the prefix, exists and
- * anything-but filters; anything else is refused rather than guessed.
+ * anything-but filters; and input mappings by input_path or by an input transformer whose
+ * placeholders stand unquoted for JSON values. Anything else is refused rather than guessed.
  */
 type Json = unknown;
 
@@ -36,11 +37,11 @@ export function matchesPattern(pattern: Record<string, Json>, event: Json): bool
   });
 }
 
-/** The target's `input_path` (a simple `$.a.b` path), or the whole event when there is none. */
-export function applyInputPath(inputPath: string | undefined, event: Json): Json {
-  if (inputPath === undefined || inputPath === "$") return event;
-  const match = /^\$((?:\.[A-Za-z0-9_-]+)+)$/.exec(inputPath);
-  if (!match) throw new Error(`input_path ${inputPath} is not supported by the local runner`);
+/** The value at a simple `$.a.b` path of the event; undefined when it is not there. */
+function valueAt(path: string, event: Json): Json {
+  if (path === "$") return event;
+  const match = /^\$((?:\.[A-Za-z0-9_-]+)+)$/.exec(path);
+  if (!match) throw new Error(`path ${path} is not supported by the local runner`);
   return match[1]
     .slice(1)
     .split(".")
@@ -48,4 +49,44 @@ export function applyInputPath(inputPath: string | undefined, event: Json): Json
       (value, key) => (value !== null && typeof value === "object" ? (value as Record<string, Json>)[key] : undefined),
       event,
     );
+}
+
+/** The target's `input_path`, or the whole event when there is none. */
+export function applyInputPath(inputPath: string | undefined, event: Json): Json {
+  return valueAt(inputPath ?? "$", event);
+}
+
+export interface InputTransformer {
+  inputPaths: Record<string, string>;
+  inputTemplate: string;
+}
+
+/**
+ * The target's input transformer: each `<name>` of the template, standing where a JSON
+ * value goes, becomes the value at its path as JSON (null when the event has none).
+ */
+export function applyInputTransformer({ inputPaths, inputTemplate }: InputTransformer, event: Json): Json {
+  const text = inputTemplate.replace(/(")?<([A-Za-z0-9_.-]+)>/g, (placeholder, quote: string | undefined, name: string) => {
+    if (quote)
+      throw new Error(`input template placeholder "${placeholder.slice(1)} inside quotes is not supported by the local runner`);
+    if (!(name in inputPaths)) throw new Error(`input template placeholder <${name}> has no input path`);
+    return JSON.stringify(valueAt(inputPaths[name], event) ?? null);
+  });
+  return JSON.parse(text);
+}
+
+/** A rule's pattern with its target's input mapping, as deployed. */
+export interface TargetMapping {
+  eventPattern: Record<string, Json>;
+  inputPath?: string;
+  inputTransformer?: InputTransformer;
+}
+
+/** The execution input the rule and target would start for this event, or no match. */
+export function executionInputFor(mapping: TargetMapping, event: Json): { matched: false } | { matched: true; input: Json } {
+  if (!matchesPattern(mapping.eventPattern, event)) return { matched: false };
+  const input = mapping.inputTransformer
+    ? applyInputTransformer(mapping.inputTransformer, event)
+    : applyInputPath(mapping.inputPath, event);
+  return { matched: true, input };
 }

@@ -1,17 +1,21 @@
-/** The real handler of each service, as the local runner and `npm run invoke` call them. */
-import { handler as inventoryService } from "../functions/inventory-service";
-import { handler as notificationService } from "../functions/notification-service";
-import { handler as orderService } from "../functions/order-service";
-import { handler as paymentService } from "../functions/payment-service";
-import { handler as userService } from "../functions/user-service";
+/** The real handler of each service, as the local runner and `npm run invoke` call them, on a given store. */
+import { handlerFor as inventoryService } from "../functions/inventory-service";
+import { handlerFor as notificationService } from "../functions/notification-service";
+import { handlerFor as orderService } from "../functions/order-service";
+import { handlerFor as paymentService } from "../functions/payment-service";
+import { handlerFor as userService } from "../functions/user-service";
+import { Handler } from "../functions/shared/handler";
+import { StateStore } from "../functions/shared/store";
 import { PerService } from "../stacks/services";
 
-export type Handler = (event: unknown) => Promise<unknown>;
+export type { Handler };
 
-export const HANDLERS: PerService<Handler> = {
-  "user-service": userService,
-  "order-service": orderService,
-  "payment-service": paymentService,
-  "inventory-service": inventoryService,
-  "notification-service": notificationService,
-};
+export function handlersFor(store: StateStore): PerService<Handler> {
+  return {
+    "user-service": userService(store),
+    "order-service": orderService(store),
+    "payment-service": paymentService(store),
+    "inventory-service": inventoryService(store),
+    "notification-service": notificationService(store),
+  };
+}

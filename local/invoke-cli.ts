@@ -8,7 +8,8 @@
 import { setLogSink } from "../functions/shared/logger";
 import { SERVICES, ServiceName } from "../stacks/services";
 import { fail, readJsonFile } from "./cli-input";
-import { HANDLERS } from "./handlers";
+import { defaultStore } from "../functions/shared/default-store";
+import { handlersFor } from "./handlers";
 
 const USAGE = `npm run invoke -- <service> <payload.json>   (service: ${SERVICES.join(", ")})`;
 
@@ -20,7 +21,7 @@ async function main(): Promise<void> {
   const payload = readJsonFile(file, USAGE);
   setLogSink((line) => process.stderr.write(line));
   try {
-    const result = await HANDLERS[service as ServiceName](payload);
+    const result = await handlersFor(defaultStore())[service as ServiceName](payload);
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   } catch (error) {
     const { name, message } = error as Error;

@@ -22,15 +22,14 @@ export function functionError(error: unknown): StepFunctionsError {
 }
 
 /**
- * Builds an error injected before the handler runs: Lambda service errors and States.*
- * errors carry a plain-text Cause, a service's own errors (ServiceUnavailable, business
- * errors) the runtime's JSON Cause.
+ * Builds an injected error: errors of Lambda, its runtime and Step Functions (names with a
+ * dot: Lambda.Unknown, Sandbox.Timedout, Runtime.ExitError, States.Timeout) carry a
+ * plain-text Cause, a service's own errors (ServiceUnavailable, business errors) the
+ * runtime's JSON Cause.
  */
 export function injectedError(service: string, errorName: string): StepFunctionsError {
-  const message = `${errorName} injected into ${service} by --inject`;
-  if (errorName.startsWith("Lambda.") || errorName.startsWith("States.")) {
-    return new StepFunctionsError(errorName, message);
-  }
+  const message = `${errorName} injected into ${service}`;
+  if (errorName.includes(".")) return new StepFunctionsError(errorName, message);
   const injected = new Error(message);
   injected.name = errorName;
   return functionError(injected);

@@ -1,25 +1,39 @@
 /**
  * Runs the deployed workflow definition on aws-local-stepfunctions against the real
  * handlers in functions/, with no AWS account. This is what `npm run workflow` and the
- * workflow tests use.
+ * workflow tests use. The services keep their state in an in-process store with
+ * DynamoDB's behaviour; executions of one LocalWorkflow share it unless told otherwise.
  */
 import "./promise-with-resolvers";
-import { StateMachine } from "aws-local-stepfunctions";
+import { ExecutionError, StateMachine } from "aws-local-stepfunctions";
+import { seededMemoryStore } from "../functions/shared/default-store";
+import { StateStore } from "../functions/shared/store";
 import { mapServices, PerService, SERVICES, ServiceName } from "../stacks/services";
-import { allStates, buildWorkflowDefinition, State, WorkflowDefinition } from "../stacks/workflow-definition";
-import { Handler, HANDLERS } from "./handlers";
+import { allStates, buildWorkflowDefinition, State, STATE, WorkflowDefinition } from "../stacks/workflow-definition";
+import { Handler, handlersFor } from "./handlers";
+import { depthOf, MAX_INPUT_DEPTH, STATE_DATA_LIMIT_BYTES } from "./input-limits";
 import { injectedError, invokeLikeStepFunctions } from "./lambda-invoke";
 
+export { MAX_INPUT_DEPTH, STATE_DATA_LIMIT_BYTES };
+
+const REGION = "us-east-1";
+const ACCOUNT = "123456789012";
+export const DEFAULT_PROJECT_NAME = "microservices-stepfn";
+
 /** ARNs of the functions as `cdktf deploy` would name them with the default project_name, in a placeholder account. */
-export function localFunctionArns(projectName = "microservices-stepfn"): PerService<string> {
-  return mapServices((service) => `arn:aws:lambda:us-east-1:123456789012:function:${projectName}-${service}`);
+export function localFunctionArns(projectName = DEFAULT_PROJECT_NAME): PerService<string> {
+  return mapServices((service) => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${projectName}-${service}`);
 }
 
 export interface Injection {
   service: ServiceName;
+  /** Only calls of this action (authorize, refund, ...); every call of the service when undefined. */
+  action?: string;
   error: string;
-  /** How many calls fail before the handler runs again; every call when undefined. */
+  /** How many calls fail before the service answers again; every call when undefined. */
   times?: number;
+  /** The handler runs and its effects happen, then the call fails: the answer is lost. */
+  after?: boolean;
 }
 
 export interface Invocation {
@@ -34,8 +48,12 @@ export interface WorkflowResult {
   cause?: string;
   transitions: number;
   invocations: Invocation[];
-  /** With `measurePayloads`: the largest state input or output, in bytes of JSON (Step Functions' limit is 256 KB). */
-  largestStateBytes?: number;
+  /** The largest state input or output, in bytes of JSON. */
+  largestStateBytes: number;
+  /** The states entered, in order (branches interleaved as they ran). */
+  states: string[];
+  /** After a failure past payment and inventory: what each undo answered (REFUNDED, NOTHING_TO_REFUND, NOT_DONE, ...). */
+  compensation?: { refund: string; release: string };
 }
 
 export interface RunOptions {
@@ -44,10 +62,10 @@ export interface RunOptions {
   trace?: (line: string) => void;
   /** `$$.Execution.Name`, the idempotency key; a fresh one per run when undefined. */
   executionName?: string;
-  /** Measures every state's input and output (see WorkflowResult.largestStateBytes). */
-  measurePayloads?: boolean;
   /** Replaces a service's handler, for tests of how the workflow treats a misbehaving service. */
   handlers?: Partial<PerService<Handler>>;
+  /** The state this run works on; the workflow's own store when undefined. */
+  store?: StateStore;
 }
 
 /** The library does not export its event type; it is what `run().eventLogs` yields. */
@@ -74,12 +92,24 @@ function actionOf(service: ServiceName, payload: unknown): string {
 
 let executionCounter = 0;
 
+export interface LocalWorkflowOptions {
+  projectName?: string;
+  /** Shared by every run that names no store of its own; a fresh one seeded from the catalogue by default. */
+  store?: StateStore;
+}
+
 export class LocalWorkflow {
   readonly definition: WorkflowDefinition;
+  readonly store: StateStore;
   private readonly machine: StateMachine;
   private readonly tasks: Map<string, ServiceName>;
+  private readonly stateMachineName: string;
 
-  constructor(arns: PerService<string> = localFunctionArns()) {
+  constructor(options: LocalWorkflowOptions = {}) {
+    const projectName = options.projectName ?? DEFAULT_PROJECT_NAME;
+    const arns = localFunctionArns(projectName);
+    this.stateMachineName = `${projectName}-workflow`;
+    this.store = options.store ?? seededMemoryStore();
     this.definition = buildWorkflowDefinition(arns);
     // Validating takes tens of milliseconds, so the machine is built once and run many times.
     // A JSON copy, not structuredClone: under Jest that yields objects of another realm, which the
@@ -91,25 +121,38 @@ export class LocalWorkflow {
   }
 
   async run(input: unknown, options: RunOptions = {}): Promise<WorkflowResult> {
+    if (depthOf(input) > MAX_INPUT_DEPTH) {
+      throw new Error(`the input nests deeper than ${MAX_INPUT_DEPTH} levels, more than the local interpreter can run`);
+    }
     const invocations: Invocation[] = [];
     const remaining = new Map<Injection, number>(
       (options.inject ?? []).map((injection) => [injection, injection.times ?? Infinity]),
     );
-    const handlers = { ...HANDLERS, ...options.handlers };
+    const handlers = { ...handlersFor(options.store ?? this.store), ...options.handlers };
+
+    /** The injection that applies to this call, counted; at most one per call. */
+    const injectionFor = (service: ServiceName, action: string) => {
+      for (const [injection, left] of remaining) {
+        if (injection.service === service && (injection.action ?? action) === action && left > 0) {
+          remaining.set(injection, left - 1);
+          return injection;
+        }
+      }
+      return undefined;
+    };
 
     const taskResourceLocalHandlers = Object.fromEntries(
       [...this.tasks].map(([stateName, service]) => [
         stateName,
         async (parameters: unknown) => {
           const payload = (parameters as { Payload?: unknown }).Payload;
-          invocations.push({ function: service, action: actionOf(service, payload) });
-          for (const [injection, left] of remaining) {
-            if (injection.service === service && left > 0) {
-              remaining.set(injection, left - 1);
-              throw injectedError(service, injection.error);
-            }
-          }
-          return invokeLikeStepFunctions(handlers[service], payload);
+          const action = actionOf(service, payload);
+          invocations.push({ function: service, action });
+          const injection = injectionFor(service, action);
+          if (injection && !injection.after) throw injectedError(service, injection.error);
+          const answer = await invokeLikeStepFunctions(handlers[service], payload);
+          if (injection) throw injectedError(service, injection.error);
+          return answer;
         },
       ]),
     );
@@ -117,46 +160,64 @@ export class LocalWorkflow {
     const retryIntervalOverrides = Object.fromEntries([...this.tasks.keys()].map((stateName) => [stateName, 0]));
 
     const executionName = options.executionName ?? `local-${process.pid}-${++executionCounter}`;
-    const execution = this.machine.run(input as never, {
+    const executionId = `arn:aws:states:${REGION}:${ACCOUNT}:execution:${this.stateMachineName}:${executionName}`;
+    // Copies: the library's States.JsonMerge merges into its first argument (Object.assign), which
+    // here is $$.Execution.Input; on AWS intrinsic functions change nothing. The caller's object stays as given.
+    const copy = () => (input === undefined ? undefined : JSON.parse(JSON.stringify(input)));
+    const execution = this.machine.run(copy() as never, {
       overrides: { taskResourceLocalHandlers, retryIntervalOverrides },
-      context: { Execution: { Name: executionName, Input: input } } as never,
+      context: {
+        Execution: { Id: executionId, Name: executionName, Input: copy(), StartTime: new Date().toISOString() },
+      } as never,
     });
 
-    let transitions = 0;
+    const states: string[] = [];
     let largestStateBytes = 0;
+    let oversized: string | undefined;
     let failure: { Error: string; Cause: unknown } | undefined;
+    let compensation: WorkflowResult["compensation"];
     const collect = (async () => {
       for await (const event of execution.eventLogs) {
-        if (event.type === "StateEntered") transitions++;
-        if (options.measurePayloads && (event.type === "StateEntered" || event.type === "StateExited")) {
-          const bytes = Buffer.byteLength(
-            JSON.stringify(event.type === "StateEntered" ? event.state.input : (event.state.output ?? null)),
-          );
+        if (event.type === "StateEntered") states.push(event.state.name);
+        if (event.type === "StateEntered" && event.state.name === STATE.orderFailed) {
+          const undone = (event.state.input as { compensation?: Record<"refund" | "release", { status: string }> }).compensation;
+          if (undone) compensation = { refund: undone.refund.status, release: undone.release.status };
+        }
+        if (event.type === "StateEntered" || event.type === "StateExited") {
+          const data = event.type === "StateEntered" ? event.state.input : (event.state.output ?? null);
+          const bytes = Buffer.byteLength(JSON.stringify(data) ?? "null");
           largestStateBytes = Math.max(largestStateBytes, bytes);
+          if (bytes > STATE_DATA_LIMIT_BYTES && !oversized) {
+            oversized = `the ${event.type === "StateEntered" ? "input" : "output"} of ${event.state.name} is ${bytes} bytes, above Step Functions' limit of ${STATE_DATA_LIMIT_BYTES}`;
+          }
         }
         if (event.type === "ExecutionFailed") failure = { Error: event.Error, Cause: event.Cause };
         if (options.trace) traceLine(event, options.trace);
       }
     })();
 
-    const measured = () => (options.measurePayloads ? { largestStateBytes } : {});
+    const common = () => ({
+      transitions: states.length,
+      invocations,
+      largestStateBytes,
+      states,
+      ...(compensation ? { compensation } : {}),
+    });
     let output: unknown;
     try {
       output = await execution.result;
     } catch (error) {
-      await collect;
-      if (!failure) throw error;
-      return {
-        status: "FAILED",
-        error: failure.Error,
-        cause: typeof failure.Cause === "string" ? failure.Cause : JSON.stringify(failure.Cause),
-        transitions,
-        invocations,
-        ...measured(),
-      };
+      // Anything but the execution's own failure is the interpreter's, and its event log never ends.
+      if (!(error instanceof ExecutionError)) throw error;
     }
     await collect;
-    return { status: "SUCCEEDED", output, transitions, invocations, ...measured() };
+    // AWS stops the execution there, with an error no Catch can handle; this interpreter has no such limit.
+    if (oversized) return { status: "FAILED", error: "States.DataLimitExceeded", cause: oversized, ...common() };
+    if (failure) {
+      const cause = typeof failure.Cause === "string" ? failure.Cause : JSON.stringify(failure.Cause);
+      return { status: "FAILED", error: failure.Error, cause, ...common() };
+    }
+    return { status: "SUCCEEDED", output, ...common() };
   }
 }
 

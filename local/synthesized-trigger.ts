@@ -7,11 +7,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { OrderWorkflowStack, STACK_NAME } from "../stacks/order-workflow-stack";
+import { TargetMapping } from "./event-rule";
 
-export interface SynthesizedTrigger {
-  eventPattern: Record<string, unknown>;
-  inputPath?: string;
-}
+export type SynthesizedTrigger = TargetMapping;
 
 type Resources = Record<string, Record<string, Record<string, unknown>>>;
 
@@ -24,12 +22,14 @@ export function only<T>(resources: Record<string, T> | undefined, type: string):
 export function triggerOf(synthesized: { resource: Resources }): SynthesizedTrigger {
   const rule = only(synthesized.resource.aws_cloudwatch_event_rule, "aws_cloudwatch_event_rule");
   const target = only(synthesized.resource.aws_cloudwatch_event_target, "aws_cloudwatch_event_target");
-  if (target.input_transformer !== undefined || target.input !== undefined) {
-    throw new Error("the target uses input or input_transformer, which the local runner does not apply");
-  }
+  if (target.input !== undefined) throw new Error("the target uses a constant input, which the local runner does not apply");
+  const transformer = target.input_transformer as { input_paths: Record<string, string>; input_template: string } | undefined;
   return {
     eventPattern: JSON.parse(rule.event_pattern as string),
     inputPath: target.input_path as string | undefined,
+    ...(transformer
+      ? { inputTransformer: { inputPaths: transformer.input_paths, inputTemplate: transformer.input_template } }
+      : {}),
   };
 }
 

@@ -1,48 +1,106 @@
 /**
- * npm run workflow -- [--trace] [--event] [--inject <service>=<ErrorName>[:<times>]]... <input.json>
+ * npm run workflow -- [options] <input.json>...
  *
- * Runs the workflow locally and prints one JSON object on stdout (DESIGN.md section 4).
- * Exit status: 0 SUCCEEDED, 1 FAILED, 2 bad arguments or input file, 3 event not matched.
+ * Runs the workflow locally, one execution per file, one after another in one process
+ * and on one store (stock, orders and idempotency records carry over from file to file),
+ * and prints one JSON object per file on stdout (docs/local-runner.md).
  */
 import { setLogSink } from "../functions/shared/logger";
 import { SERVICES, ServiceName } from "../stacks/services";
 import { fail, readJsonFile } from "./cli-input";
-import { applyInputPath, matchesPattern } from "./event-rule";
-import { Injection, LocalWorkflow } from "./runner";
+import { executionInputFor } from "./event-rule";
+import { MAX_INPUT_DEPTH } from "./input-limits";
+import { Injection, LocalWorkflow, WorkflowResult } from "./runner";
 
-const USAGE = "npm run workflow -- [--trace] [--event] [--inject <service>=<ErrorName>[:<times>]]... <input.json>";
+export const USAGE = `Usage: npm run workflow -- [options] <input.json>...
 
-export function parseInjection(text: string): Injection {
-  const match = /^([a-z-]+)=([A-Za-z0-9_.]+)(?::(\d+))?$/.exec(text);
-  if (!match)
-    throw new Error(`--inject ${text}: expected <service>=<ErrorName>[:<times>], e.g. payment-service=ServiceUnavailable:2`);
-  const [, service, error, times] = match;
-  if (!(SERVICES as readonly string[]).includes(service)) {
-    throw new Error(`--inject ${text}: unknown service ${service} (one of: ${SERVICES.join(", ")})`);
+Runs the workflow definition on the real handlers, one execution per file, in order,
+sharing the services' state; prints one JSON result per file on stdout.
+
+Options:
+  --trace                 print each state entered, exited, retried and caught on stderr
+  --event                 each file is an EventBridge event: the synthesized rule and target apply first
+  --inject <service>[.<action>]=<ErrorName>[:<times>]
+                          the first <times> calls (default: all) fail with <ErrorName> before the handler runs
+  --inject-after <service>[.<action>]=<ErrorName>[:<times>]
+                          the handler runs and acts, then the call fails: the answer is lost
+  --help                  print this text
+
+Services and actions: user-service.get, order-service.create, payment-service.authorize|refund,
+inventory-service.reserve|release, notification-service.confirmation|failure.
+Input files: JSON, at most 262144 bytes (Step Functions' input limit), nested at most ${MAX_INPUT_DEPTH} deep.
+Exit status: 0 every run SUCCEEDED, 1 a run FAILED, 2 bad arguments or input file (nothing run),
+3 an event did not match the rule.`;
+
+/** The actions each service has, as the workflow calls them. */
+export const SERVICE_ACTIONS: Record<ServiceName, string[]> = {
+  "user-service": ["get"],
+  "order-service": ["create"],
+  "payment-service": ["authorize", "refund"],
+  "inventory-service": ["reserve", "release"],
+  "notification-service": ["confirmation", "failure"],
+};
+
+export function parseInjection(text: string, option = "--inject"): Injection {
+  const match = /^([a-z-]+)(?:\.([a-z]+))?=([A-Za-z0-9_.]+)(?::(\d+))?$/.exec(text);
+  if (!match) {
+    throw new Error(
+      `${option} ${text}: expected <service>[.<action>]=<ErrorName>[:<times>], e.g. payment-service.refund=ServiceUnavailable:2`,
+    );
   }
-  return { service: service as ServiceName, error, times: times === undefined ? undefined : Number(times) };
+  const [, service, action, error, times] = match;
+  if (!(SERVICES as readonly string[]).includes(service)) {
+    throw new Error(`${option} ${text}: unknown service ${service} (one of: ${SERVICES.join(", ")})`);
+  }
+  const actions = SERVICE_ACTIONS[service as ServiceName];
+  if (action !== undefined && !actions.includes(action)) {
+    throw new Error(`${option} ${text}: ${service} has no action ${action} (its actions: ${actions.join(", ")})`);
+  }
+  return {
+    service: service as ServiceName,
+    ...(action === undefined ? {} : { action }),
+    error,
+    times: times === undefined ? undefined : Number(times),
+    ...(option === "--inject-after" ? { after: true } : {}),
+  };
 }
 
 export interface WorkflowArguments {
+  help: boolean;
   trace: boolean;
   event: boolean;
   inject: Injection[];
-  file?: string;
+  files: string[];
 }
 
 export function parseArguments(args: string[]): WorkflowArguments {
-  const parsed: WorkflowArguments = { trace: false, event: false, inject: [] };
+  const parsed: WorkflowArguments = { help: false, trace: false, event: false, inject: [], files: [] };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
-    if (arg === "--trace") parsed.trace = true;
+    const [option, inlineValue] =
+      arg.startsWith("--") && arg.includes("=")
+        ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)]
+        : [arg, undefined];
+    if (arg === "--help" || arg === "-h") parsed.help = true;
+    else if (arg === "--trace") parsed.trace = true;
     else if (arg === "--event") parsed.event = true;
-    else if (arg === "--inject") parsed.inject.push(parseInjection(args[++i] ?? ""));
-    else if (arg.startsWith("--inject=")) parsed.inject.push(parseInjection(arg.slice("--inject=".length)));
-    else if (arg.startsWith("-")) throw new Error(`unknown option ${arg}`);
-    else if (parsed.file === undefined) parsed.file = arg;
-    else throw new Error(`unexpected argument ${arg}: give one input file`);
+    else if (option === "--inject" || option === "--inject-after") {
+      const value = inlineValue ?? args[++i];
+      if (value === undefined) throw new Error(`${option} needs a value: <service>[.<action>]=<ErrorName>[:<times>]`);
+      parsed.inject.push(parseInjection(value, option));
+    } else if (arg.startsWith("-")) throw new Error(`unknown option ${arg}`);
+    else parsed.files.push(arg);
   }
+  if (!parsed.help && parsed.files.length === 0) throw new Error("missing input file");
   return parsed;
+}
+
+type Printed = WorkflowResult | { status: "NOT_MATCHED" };
+
+/** 3 when an event matched nothing, else 1 when a run failed, else 0. */
+export function exitStatus(results: Printed[]): number {
+  if (results.some((result) => result.status === "NOT_MATCHED")) return 3;
+  return results.some((result) => result.status === "FAILED") ? 1 : 0;
 }
 
 async function main(): Promise<void> {
@@ -50,28 +108,41 @@ async function main(): Promise<void> {
   try {
     args = parseArguments(process.argv.slice(2));
   } catch (error) {
-    fail(`${(error as Error).message}\nUsage: ${USAGE}`);
+    fail(`${(error as Error).message}\n${USAGE}`);
   }
-  let input = readJsonFile(args.file, USAGE);
+  if (args.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  // Every file is read and checked before anything runs.
+  const inputs = args.files.map((file) => readJsonFile(file));
   const trace = args.trace ? (line: string) => process.stderr.write(`[trace] ${line}\n`) : undefined;
   if (args.trace) setLogSink((line) => process.stderr.write(line));
   else process.env.LOG_LEVEL = "SILENT";
 
-  if (args.event) {
-    // Loaded only here: synthesizing the stack costs a second that plain runs need not pay.
-    const { synthesizeTrigger } = await import("./synthesized-trigger");
-    const trigger = synthesizeTrigger();
-    if (!matchesPattern(trigger.eventPattern, input)) {
-      process.stdout.write(`${JSON.stringify({ status: "NOT_MATCHED" })}\n`);
-      process.exit(3);
+  // Loaded only for --event: synthesizing the stack costs a second that plain runs need not pay.
+  const trigger = args.event ? (await import("./synthesized-trigger")).synthesizeTrigger() : undefined;
+  const workflow = new LocalWorkflow();
+  const results: Printed[] = [];
+  for (const [index, file] of args.files.entries()) {
+    let input = inputs[index];
+    let result: Printed;
+    if (trigger) {
+      const mapped = executionInputFor(trigger, input);
+      if (!mapped.matched) {
+        result = { status: "NOT_MATCHED" };
+        results.push(result);
+        process.stdout.write(`${JSON.stringify(args.files.length > 1 ? { file, ...result } : result)}\n`);
+        continue;
+      }
+      input = mapped.input;
+      trace?.(`${file}: the event matched the rule; execution input ${JSON.stringify(input)}`);
     }
-    input = applyInputPath(trigger.inputPath, input);
-    trace?.(`event matched the rule; execution input is ${trigger.inputPath ?? "the whole event"}`);
+    result = await workflow.run(input, { inject: args.inject, trace });
+    results.push(result);
+    process.stdout.write(`${JSON.stringify(args.files.length > 1 ? { file, ...result } : result, null, 2)}\n`);
   }
-
-  const result = await new LocalWorkflow().run(input, { inject: args.inject, trace });
-  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-  process.exit(result.status === "SUCCEEDED" ? 0 : 1);
+  process.exit(exitStatus(results));
 }
 
 if (require.main === module) void main();

@@ -19,6 +19,15 @@ export const ORDER_EVENT_DETAIL_TYPE = "Order Submitted";
 /** 14 days, SQS's maximum: time enough to notice the alarm and redrive. */
 export const DEAD_LETTER_RETENTION_SECONDS = 1209600;
 
+/**
+ * What the target sends Step Functions: the event's detail fields as the execution input,
+ * plus the event's id, by which order-service recognizes the same event delivered twice.
+ * Unquoted placeholders: EventBridge inserts each value as JSON (a string with its quotes,
+ * an object as an object). A literal string, not jsonencode, which would escape < and >.
+ */
+export const TARGET_INPUT_PATHS = { userId: "$.detail.userId", orderData: "$.detail.orderData", eventId: "$.id" };
+export const TARGET_INPUT_TEMPLATE = '{"userId": <userId>, "orderData": <orderData>, "eventId": <eventId>}';
+
 export interface TriggerProps {
   namePrefix: string;
   stateMachineArn: string;
@@ -79,9 +88,7 @@ export class Trigger extends Construct {
       targetId: "order-workflow",
       arn: props.stateMachineArn,
       roleArn: this.role.arn,
-      // The event's detail is the execution input as is. A path, not an input template:
-      // no `<placeholder>` that jsonencode could escape, and no JSON to rebuild by hand.
-      inputPath: "$.detail",
+      inputTransformer: { inputPaths: TARGET_INPUT_PATHS, inputTemplate: TARGET_INPUT_TEMPLATE },
       retryPolicy: {
         maximumEventAgeInSeconds: vars.eventMaximumAgeSeconds.numberValue,
         maximumRetryAttempts: vars.eventMaximumRetryAttempts.numberValue,

@@ -3,15 +3,22 @@
  * functions' ARNs. The deployed state machine (with Terraform references as ARNs) and
  * the local runner (with placeholder ARNs) both use this one definition.
  *
- * Happy path, 7 states entered:
+ * Happy path, 7 states entered (Standard workflows are billed per state entered):
  *   GetUser -> CreateOrder -> ProcessPaymentAndInventory (AuthorizePayment || ReserveInventory)
  *   -> CheckFulfilment -> SendConfirmation
  *
- * Failures are normalized to `$.failure = { error, detail: { errorMessage }, orderId }`,
- * compensated (RefundPayment, ReleaseInventory), reported to the customer (NotifyFailure)
- * and end in OrderFailed with Error = the root cause's name and Cause = its message.
+ * Failures are normalized to `$.failure = { error, detail: { errorMessage }, orderId }`.
+ * Once payment and inventory have been tried, a failure compensates both (Compensate:
+ * RefundPayment || ReleaseInventory): the services know what each key really did, so a
+ * call whose answer was lost is undone too, and an undo of nothing says so. An undo that
+ * still fails makes the order CompensationFailed. Every failure with a known customer is
+ * told to them (NotifyFailure) and ends in OrderFailed with Error = the root cause's name.
+ * The rules are in docs/errors-and-outcomes.md.
+ *
+ * Built only from constructs both interpreters this project runs on agree on (AWS's
+ * documented behaviour): no `States.Format` with escaped braces, no `ResultPath: "$"`.
  */
-import { BUSINESS_ERROR_NAMES, SERVICE_UNAVAILABLE } from "../functions/shared/errors";
+import { BUSINESS_ERROR_NAMES, COMPENSATION_FAILED, DUPLICATE_ORDER, SERVICE_UNAVAILABLE } from "../functions/shared/errors";
 import { PerService, ServiceName } from "./services";
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -28,15 +35,20 @@ export interface WorkflowOptions {
   taskTimeoutSeconds: number;
 }
 
+interface Branch {
+  StartAt: string;
+  States: Record<string, State>;
+}
+
 /** Every state of a States object with its name, the states of Parallel branches included. */
 export function allStates(states: Record<string, State>): [string, State][] {
   return Object.entries(states).flatMap(([name, state]) => [
     [name, state] as [string, State],
-    ...((state.Branches ?? []) as { States: Record<string, State> }[]).flatMap((branch) => allStates(branch.States)),
+    ...((state.Branches ?? []) as unknown as Branch[]).flatMap((branch) => allStates(branch.States)),
   ]);
 }
 
-/** A Task waits this much longer than its function may run. */
+/** A Task waits this much longer than its function may run, so the function has surely stopped when it times out. */
 export const TASK_TIMEOUT_MARGIN_SECONDS = 5;
 
 /** The options for functions with the given timeout (lambda_timeout). */
@@ -46,59 +58,98 @@ export function optionsFor(lambdaTimeoutSeconds: number): WorkflowOptions {
 
 export const DEFAULT_WORKFLOW_OPTIONS: WorkflowOptions = optionsFor(30);
 
-/** Faults worth retrying: Lambda's own service errors, throttling, timeouts, and a service's own transient fault. */
+/**
+ * Faults worth retrying, because every call is idempotent: Lambda's own service errors
+ * and throttling, a function that timed out, crashed or ran out of memory (Lambda.Unknown,
+ * Sandbox.Timedout, Runtime.ExitError), a Task timeout, and a service's own transient fault.
+ */
 export const TRANSIENT_ERRORS = [
   "Lambda.ServiceException",
   "Lambda.AWSLambdaException",
   "Lambda.SdkClientException",
+  "Lambda.ClientExecutionTimeoutException",
   "Lambda.TooManyRequestsException",
+  "Lambda.Unknown",
+  "Sandbox.Timedout",
+  "Runtime.ExitError",
   "States.Timeout",
   SERVICE_UNAVAILABLE,
 ];
 
 export const RETRY_POLICY = { IntervalSeconds: 1, BackoffRate: 2, MaxAttempts: 3, MaxDelaySeconds: 8, JitterStrategy: "FULL" };
-/** Compensation must not give up easily: an unreleased reservation or unrefunded payment needs a human. */
-export const COMPENSATION_RETRY_POLICY = { ...RETRY_POLICY, MaxAttempts: 6, MaxDelaySeconds: 30 };
-/** The longest wait between two attempts of any Task. */
-export const MAX_RETRY_DELAY_SECONDS = Math.max(RETRY_POLICY.MaxDelaySeconds, COMPENSATION_RETRY_POLICY.MaxDelaySeconds);
+/** Compensation must not give up easily: an unrefunded payment or unreleased stock needs a human. */
+export const COMPENSATION_RETRY_POLICY = { ...RETRY_POLICY, MaxAttempts: 6, MaxDelaySeconds: 10 };
+
+interface Retrier {
+  MaxAttempts: number;
+  IntervalSeconds: number;
+  BackoffRate: number;
+  MaxDelaySeconds: number;
+}
+
+/** The longest a retrier waits in all: each wait at most min(MaxDelaySeconds, IntervalSeconds x BackoffRate^n). */
+export function longestRetryWaitSeconds(retrier: Retrier): number {
+  return Array.from({ length: retrier.MaxAttempts }, (_, n) =>
+    Math.min(retrier.MaxDelaySeconds, retrier.IntervalSeconds * retrier.BackoffRate ** n),
+  ).reduce((sum, wait) => sum + wait, 0);
+}
+
+/** The worst case of a path: how many Task attempts may time out one after another, and the retry waits between them. */
+export interface WorstCase {
+  attempts: number;
+  waitSeconds: number;
+}
 
 /**
- * The most Task attempts one execution can make one after another: along the longest
- * path of the graph, each Task counts its first attempt and all its retries, and a
- * Parallel state its longest branch.
+ * The worst case from a state to the end: along every path of the graph, each Task
+ * counts its first attempt and all its retries (and their waits), a Parallel state its
+ * worst branch. Attempts and waits are maximized separately, so that
+ * `attempts x task timeout + waits` bounds every path for any task timeout.
  */
-export function longestPathAttempts(states: Record<string, State>, from: string): number {
+export function worstCaseFrom(states: Record<string, State>, from: string): WorstCase {
   const state = states[from];
-  const retries = ((state.Retry ?? []) as { MaxAttempts: number }[]).reduce((sum, retrier) => sum + retrier.MaxAttempts, 0);
-  const own =
-    state.Type === "Task"
-      ? 1 + retries
-      : state.Type === "Parallel"
-        ? Math.max(
-            ...(state.Branches as { StartAt: string; States: Record<string, State> }[]).map((b) =>
-              longestPathAttempts(b.States, b.StartAt),
-            ),
-          )
-        : 0;
+  const retriers = (state.Retry ?? []) as unknown as Retrier[];
+  let own: WorstCase = { attempts: 0, waitSeconds: 0 };
+  if (state.Type === "Task") {
+    own = {
+      attempts: 1 + retriers.reduce((sum, retrier) => sum + retrier.MaxAttempts, 0),
+      waitSeconds: retriers.reduce((sum, retrier) => sum + longestRetryWaitSeconds(retrier), 0),
+    };
+  } else if (state.Type === "Parallel") {
+    const branches = (state.Branches as unknown as Branch[]).map((branch) => worstCaseFrom(branch.States, branch.StartAt));
+    own = {
+      attempts: Math.max(...branches.map((branch) => branch.attempts)),
+      waitSeconds: Math.max(...branches.map((branch) => branch.waitSeconds)),
+    };
+  }
   const next = [
     ...((state.Choices ?? []) as { Next: string }[]).map((choice) => choice.Next),
     ...((state.Catch ?? []) as { Next: string }[]).map((catcher) => catcher.Next),
     ...[state.Next, state.Default].filter((name): name is string => typeof name === "string"),
-  ];
-  return own + Math.max(0, ...next.map((name) => longestPathAttempts(states, name)));
+  ].map((name) => worstCaseFrom(states, name));
+  return {
+    attempts: own.attempts + Math.max(0, ...next.map((rest) => rest.attempts)),
+    waitSeconds: own.waitSeconds + Math.max(0, ...next.map((rest) => rest.waitSeconds)),
+  };
 }
 
-/** An execution limit no legitimate run reaches: every attempt on the longest path timing out, after the longest wait. */
-export function executionTimeoutSeconds(attempts: number, taskTimeoutSeconds: number): number {
-  return attempts * (taskTimeoutSeconds + MAX_RETRY_DELAY_SECONDS);
+/** Time for the states between the Tasks, beyond the worst case of the Tasks themselves. */
+export const EXECUTION_MARGIN_SECONDS = 10;
+
+/** An execution limit no legitimate run reaches: every attempt on the worst path timing out, after the longest waits. */
+export function executionTimeoutSeconds(worst: WorstCase, taskTimeoutSeconds: number): number {
+  return worst.attempts * taskTimeoutSeconds + worst.waitSeconds + EXECUTION_MARGIN_SECONDS;
 }
 
+/** Every call carries the execution's name: a retry or a redrive of the execution repeats the same keys. */
 const IDEMPOTENCY_KEY = "$$.Execution.Name";
 
 /** Every state the workflow has; the tests and the runner refer to them by these names. */
 export const STATE = {
   getUser: "GetUser",
   createOrder: "CreateOrder",
+  readDuplicate: "ReadDuplicate",
+  duplicate: "Duplicate",
   processPaymentAndInventory: "ProcessPaymentAndInventory",
   authorizePayment: "AuthorizePayment",
   reserveInventory: "ReserveInventory",
@@ -108,8 +159,17 @@ export const STATE = {
   recordPaymentFailure: "RecordPaymentFailure",
   recordInventoryFailure: "RecordInventoryFailure",
   recordPaymentAndInventoryFailure: "RecordPaymentAndInventoryFailure",
+  compensate: "Compensate",
   refundPayment: "RefundPayment",
+  refundNotDone: "RefundNotDone",
+  transactionNotRefunded: "TransactionNotRefunded",
+  authorizationNotRefunded: "AuthorizationNotRefunded",
   releaseInventory: "ReleaseInventory",
+  releaseNotDone: "ReleaseNotDone",
+  reservationsNotReleased: "ReservationsNotReleased",
+  reservationsMayBeHeld: "ReservationsMayBeHeld",
+  checkCompensation: "CheckCompensation",
+  recordCompensationFailure: "RecordCompensationFailure",
   notifyFailure: "NotifyFailure",
   orderFailed: "OrderFailed",
 } as const;
@@ -149,9 +209,6 @@ interface FailureHandling {
  * The two Pass states that turn a caught error into `{ error, detail: { errorMessage } }`:
  * a business error's Cause is the Lambda runtime's JSON (`{"errorType","errorMessage","trace"}`);
  * anything else that survived the retries becomes ServiceUnavailable.
- *
- * ResultPath "$" is never written out (it is the default): aws-local-stepfunctions 3.0.0
- * reads it as a field named "$".
  */
 function explainFailures(task: string, service: ServiceName, handling: FailureHandling): Record<string, State> {
   const caught = handling.caughtAt ?? "$";
@@ -187,8 +244,8 @@ function catchFailures(task: string, caughtAt?: string): Json {
   ];
 }
 
-/** One branch of the Parallel state: success gives the service's result, failure gives the explained error. */
-function branch(task: string, service: ServiceName, state: State): { StartAt: string; States: Record<string, State> } {
+/** One branch of the fulfilment: success gives the service's result, failure gives the explained error. */
+function fulfilmentBranch(task: string, service: ServiceName, state: State): Branch {
   return {
     StartAt: task,
     States: {
@@ -198,27 +255,59 @@ function branch(task: string, service: ServiceName, state: State): { StartAt: st
   };
 }
 
-/**
- * A compensating Task: retried longer than the others, its result kept at
- * `$.compensation.<name>`; when it still fails, the order is still reported and ends
- * with its root cause, and the failed compensation stays in the history and the logs.
- */
-function compensation(functionArn: string, name: string, payload: State, resultSelector: State, options: WorkflowOptions): State {
-  return invoke(functionArn, payload, options, {
-    Retry: [{ ErrorEquals: TRANSIENT_ERRORS, ...COMPENSATION_RETRY_POLICY }],
-    ResultSelector: resultSelector,
-    ResultPath: `$.compensation.${name}`,
-    Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: `$.compensation.${name}Failure`, Next: STATE.notifyFailure }],
-    Next: STATE.notifyFailure,
-  });
-}
-
-function recordFailure(sourcePath: string, next: string): State {
+function recordFailure(sourcePath: string): State {
   return {
     Type: "Pass",
     Parameters: { "error.$": `${sourcePath}.error`, "detail.$": `${sourcePath}.detail`, "orderId.$": "$.order.orderId" },
     ResultPath: "$.failure",
-    Next: next,
+    Next: STATE.compensate,
+  };
+}
+
+/** How one undo reports what it leaves held, when the ids are known and when they are not. */
+interface Holdings {
+  /** A path that exists only when the original call answered (its ids are known). */
+  knownWhen: string;
+  known: [string, string];
+  unknown: [string, string];
+}
+
+/**
+ * One branch of Compensate: the undo, retried longer than other calls. Its result always
+ * has `held`: "" when done, else a sentence naming what is still held, which
+ * CheckCompensation and the CompensationFailed Cause read.
+ */
+function compensationBranch(
+  task: string,
+  undo: State,
+  errorAt: string,
+  holdings: Holdings,
+  names: [string, string, string],
+): Branch {
+  const [notDone, knownState, unknownState] = names;
+  const held = ([template, args]: [string, string]): State => ({
+    Type: "Pass",
+    Parameters: { status: "NOT_DONE", "held.$": `States.Format('${template} (last error: {}). ', ${args}, ${errorAt}.Error)` },
+    End: true,
+  });
+  return {
+    StartAt: task,
+    States: {
+      [task]: {
+        ...undo,
+        Retry: [{ ErrorEquals: TRANSIENT_ERRORS, ...COMPENSATION_RETRY_POLICY }],
+        ResultSelector: { "status.$": "$.Payload.status", held: "" },
+        Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: errorAt, Next: notDone }],
+        End: true,
+      },
+      [notDone]: {
+        Type: "Choice",
+        Choices: [{ Variable: holdings.knownWhen, IsPresent: true, Next: knownState }],
+        Default: unknownState,
+      },
+      [knownState]: held(holdings.known),
+      [unknownState]: held(holdings.unknown),
+    },
   };
 }
 
@@ -230,7 +319,7 @@ export function buildWorkflowDefinition(
   return {
     Comment: "Order workflow: user, order, payment || inventory, notification; compensates and explains every failure",
     StartAt: STATE.getUser,
-    TimeoutSeconds: executionTimeoutSeconds(longestPathAttempts(states, STATE.getUser), options.taskTimeoutSeconds),
+    TimeoutSeconds: executionTimeoutSeconds(worstCaseFrom(states, STATE.getUser), options.taskTimeoutSeconds),
     States: states,
   };
 }
@@ -242,6 +331,9 @@ const ORDER_SUMMARY_FIELDS = ["orderId", "userId", "items", "subtotal", "tax", "
 function orderSummary(pathOf: (field: string) => string): State {
   return Object.fromEntries(ORDER_SUMMARY_FIELDS.map((field) => [`${field}.$`, pathOf(field)]));
 }
+
+/** The customer as the notification service needs them: no credit score, no name. */
+const RECIPIENT: State = { "userId.$": "$.context.user.userId", "email.$": "$.context.user.email" };
 
 function buildStates(arn: PerService<string>, options: WorkflowOptions): Record<string, State> {
   const payment = "$.fulfilment.payment";
@@ -260,12 +352,12 @@ function buildStates(arn: PerService<string>, options: WorkflowOptions): Record<
     // `$$.Execution.Input` is `$`; read from the context, even a bare `false` or `""` arrives
     // (the local runner's JSONPath library answers `$` of a falsy document with nothing).
     [STATE.getUser]: invoke(arn["user-service"], "$$.Execution.Input", options, {
+      // The customer, and the execution's keys as an object CreateOrder can merge into the request.
       ResultSelector: {
-        "userId.$": "$.Payload.userId",
-        "email.$": "$.Payload.email",
-        "creditScore.$": "$.Payload.creditScore",
+        user: { "userId.$": "$.Payload.userId", "email.$": "$.Payload.email", "creditScore.$": "$.Payload.creditScore" },
+        execution: { "idempotencyKey.$": IDEMPOTENCY_KEY, "executionId.$": "$$.Execution.Id" },
       },
-      ResultPath: "$.userData",
+      ResultPath: "$.context",
       // The error replaces the state: the input may be no object at all, so no field can be added to it.
       Catch: catchFailures(STATE.getUser),
       Next: STATE.createOrder,
@@ -276,11 +368,11 @@ function buildStates(arn: PerService<string>, options: WorkflowOptions): Record<
       continuation: { Next: STATE.orderFailed },
     }),
 
-    // JsonMerge adds the idempotency key to the request, so that a missing orderData reaches
-    // order-service's validation instead of failing a `$.orderData` path lookup.
+    // The request as submitted (an object: user-service accepted it) with the execution's keys,
+    // so that a missing orderData reaches order-service's validation instead of failing a path lookup.
     [STATE.createOrder]: invoke(
       arn["order-service"],
-      `States.JsonMerge($, States.StringToJson(States.Format('\\{"idempotencyKey":"{}"\\}', ${IDEMPOTENCY_KEY})), false)`,
+      "States.JsonMerge($$.Execution.Input, $.context.execution, false)",
       options,
       {
         ResultSelector: {
@@ -293,7 +385,11 @@ function buildStates(arn: PerService<string>, options: WorkflowOptions): Record<
           "totalCents.$": "$.Payload.totalCents",
         },
         ResultPath: "$.order",
-        Catch: catchFailures(STATE.createOrder, "$.failure"),
+        Catch: [
+          // The same event delivered again: the order exists, nothing more to do.
+          { ErrorEquals: [DUPLICATE_ORDER], ResultPath: "$.duplicate", Next: STATE.readDuplicate },
+          ...(catchFailures(STATE.createOrder, "$.failure") as Json[]),
+        ],
         Next: STATE.processPaymentAndInventory,
       },
     ),
@@ -303,11 +399,23 @@ function buildStates(arn: PerService<string>, options: WorkflowOptions): Record<
       noOrderYet: true,
       continuation: { Next: STATE.notifyFailure },
     }),
+    [STATE.readDuplicate]: {
+      Type: "Pass",
+      Parameters: { "detail.$": "States.StringToJson($.duplicate.Cause)" },
+      ResultPath: "$.duplicate",
+      Next: STATE.duplicate,
+    },
+    [STATE.duplicate]: {
+      Type: "Pass",
+      Comment: "DuplicateOrder's message is the id of the order this request already made.",
+      Parameters: { status: "DUPLICATE", "orderId.$": "$.duplicate.detail.errorMessage" },
+      End: true,
+    },
 
     [STATE.processPaymentAndInventory]: {
       Type: "Parallel",
       Branches: [
-        branch(
+        fulfilmentBranch(
           STATE.authorizePayment,
           "payment-service",
           invoke(
@@ -315,8 +423,8 @@ function buildStates(arn: PerService<string>, options: WorkflowOptions): Record<
             {
               action: "authorize",
               "orderId.$": "$.order.orderId",
-              "userId.$": "$.userData.userId",
-              "creditScore.$": "$.userData.creditScore",
+              "userId.$": "$.context.user.userId",
+              "creditScore.$": "$.context.user.creditScore",
               "amountCents.$": "$.order.totalCents",
               "idempotencyKey.$": IDEMPOTENCY_KEY,
             },
@@ -326,8 +434,8 @@ function buildStates(arn: PerService<string>, options: WorkflowOptions): Record<
               End: true,
             },
           ),
-        ),
-        branch(
+        ) as unknown as Json,
+        fulfilmentBranch(
           STATE.reserveInventory,
           "inventory-service",
           invoke(
@@ -341,15 +449,15 @@ function buildStates(arn: PerService<string>, options: WorkflowOptions): Record<
             options,
             { ResultSelector: { "reservations.$": "$.Payload.reservations" }, End: true },
           ),
-        ),
+        ) as unknown as Json,
       ],
       ResultSelector: { "payment.$": "$[0]", "inventory.$": "$[1]" },
       ResultPath: "$.fulfilment",
       Next: STATE.checkFulfilment,
     },
 
-    // Each branch catches its own failure, so both outcomes are known here and only
-    // what actually happened is compensated.
+    // Each branch catches its own failure, so the Parallel state ends only when both calls
+    // have ended: no call is still running when the compensation starts.
     [STATE.checkFulfilment]: {
       Type: "Choice",
       Choices: [
@@ -370,7 +478,7 @@ function buildStates(arn: PerService<string>, options: WorkflowOptions): Record<
       arn["notification-service"],
       {
         action: "confirmation",
-        "recipient.$": "$.userData",
+        recipient: RECIPIENT,
         order: orderSummary(summaryInState),
         "idempotencyKey.$": IDEMPOTENCY_KEY,
       },
@@ -407,41 +515,87 @@ function buildStates(arn: PerService<string>, options: WorkflowOptions): Record<
         "orderId.$": "$.order.orderId",
       },
       ResultPath: "$.failure",
+      Next: STATE.compensate,
+    },
+    [STATE.recordPaymentFailure]: recordFailure(payment),
+    [STATE.recordInventoryFailure]: recordFailure(inventory),
+
+    // Both undos, whatever the failure: a declined payment or a refused reservation made
+    // nothing, and its undo says NOTHING_TO_REFUND / NOTHING_TO_RELEASE; a call whose answer
+    // was lost may have acted, and its undo finds and reverses what it did.
+    [STATE.compensate]: {
+      Type: "Parallel",
+      Branches: [
+        compensationBranch(
+          STATE.refundPayment,
+          invoke(
+            arn["payment-service"],
+            { action: "refund", "orderId.$": "$.order.orderId", "idempotencyKey.$": IDEMPOTENCY_KEY },
+            options,
+            {},
+          ),
+          "$.refundError",
+          {
+            knownWhen: `${payment}.transactionId`,
+            known: ["transaction {} of {} USD is not refunded", `${payment}.transactionId, $.order.total`],
+            unknown: ["the payment of {} USD, if it was authorized, is not refunded", "$.order.total"],
+          },
+          [STATE.refundNotDone, STATE.transactionNotRefunded, STATE.authorizationNotRefunded],
+        ) as unknown as Json,
+        compensationBranch(
+          STATE.releaseInventory,
+          invoke(
+            arn["inventory-service"],
+            { action: "release", "orderId.$": "$.order.orderId", "idempotencyKey.$": IDEMPOTENCY_KEY },
+            options,
+            {},
+          ),
+          "$.releaseError",
+          {
+            knownWhen: `${inventory}.reservations`,
+            known: ["reservations {} are not released", `States.JsonToString(${inventory}.reservations)`],
+            unknown: ["the reservations of order {}, if any were made, are not released", "$.order.orderId"],
+          },
+          [STATE.releaseNotDone, STATE.reservationsNotReleased, STATE.reservationsMayBeHeld],
+        ) as unknown as Json,
+      ],
+      ResultSelector: { "refund.$": "$[0]", "release.$": "$[1]" },
+      ResultPath: "$.compensation",
+      Next: STATE.checkCompensation,
+    },
+    [STATE.checkCompensation]: {
+      Type: "Choice",
+      Choices: [
+        {
+          And: [
+            { Variable: "$.compensation.refund.held", StringEquals: "" },
+            { Variable: "$.compensation.release.held", StringEquals: "" },
+          ],
+          Next: STATE.notifyFailure,
+        },
+      ],
+      Default: STATE.recordCompensationFailure,
+    },
+    // Never hidden: the order fails as CompensationFailed, naming what is held and the root cause.
+    [STATE.recordCompensationFailure]: {
+      Type: "Pass",
+      Parameters: {
+        error: COMPENSATION_FAILED,
+        detail: {
+          "errorMessage.$":
+            "States.Format('Order {} is not fully compensated: {}{}Root cause: {}: {}', $.order.orderId, $.compensation.refund.held, $.compensation.release.held, $.failure.error, $.failure.detail.errorMessage)",
+        },
+        "orderId.$": "$.order.orderId",
+      },
+      ResultPath: "$.failure",
       Next: STATE.notifyFailure,
     },
-    [STATE.recordPaymentFailure]: recordFailure(payment, STATE.releaseInventory),
-    [STATE.recordInventoryFailure]: recordFailure(inventory, STATE.refundPayment),
-
-    [STATE.refundPayment]: compensation(
-      arn["payment-service"],
-      "refund",
-      {
-        action: "refund",
-        "transactionId.$": `${payment}.transactionId`,
-        "amountCents.$": `${payment}.amountCents`,
-        "idempotencyKey.$": IDEMPOTENCY_KEY,
-      },
-      { "refundId.$": "$.Payload.refundId", "status.$": "$.Payload.status" },
-      options,
-    ),
-    [STATE.releaseInventory]: compensation(
-      arn["inventory-service"],
-      "release",
-      {
-        action: "release",
-        "orderId.$": "$.order.orderId",
-        "reservations.$": `${inventory}.reservations`,
-        "idempotencyKey.$": IDEMPOTENCY_KEY,
-      },
-      { "status.$": "$.Payload.status" },
-      options,
-    ),
 
     [STATE.notifyFailure]: invoke(
       arn["notification-service"],
       {
         action: "failure",
-        "recipient.$": "$.userData",
+        recipient: RECIPIENT,
         "orderId.$": "$.failure.orderId",
         "error.$": "$.failure.error",
         "reason.$": "$.failure.detail.errorMessage",
@@ -458,7 +612,7 @@ function buildStates(arn: PerService<string>, options: WorkflowOptions): Record<
 
     [STATE.orderFailed]: {
       Type: "Fail",
-      Comment: "Error is the root cause's name (DESIGN.md section 3); Cause is its message.",
+      Comment: "Error is the root cause's name (docs/errors-and-outcomes.md); Cause is its message.",
       ErrorPath: "$.failure.error",
       CausePath: "$.failure.detail.errorMessage",
     },

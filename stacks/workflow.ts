@@ -22,21 +22,28 @@ import { PerService, SERVICES } from "./services";
 import { WorkflowVariables } from "./variables";
 import {
   buildWorkflowDefinition,
-  longestPathAttempts,
-  MAX_RETRY_DELAY_SECONDS,
+  EXECUTION_MARGIN_SECONDS,
   TASK_TIMEOUT_MARGIN_SECONDS,
   WorkflowDefinition,
+  worstCaseFrom,
 } from "./workflow-definition";
 
 /** Express workflows run for at most 5 minutes. */
 export const EXPRESS_MAX_SECONDS = 300;
 
-/** Terraform expressions for the definition's timeouts, the same arithmetic as the builder's. */
-export function timeoutExpressions(definition: WorkflowDefinition, lambdaTimeout: string, workflowType: string) {
+/**
+ * Terraform expressions for the definition's timeouts, the same arithmetic as the
+ * builder's, and the longest lambda_timeout with which a failed order's retries and
+ * compensations still fit in an Express execution.
+ */
+export function timeoutExpressions(definition: WorkflowDefinition, lambdaTimeout: string) {
   const task = `${lambdaTimeout} + ${TASK_TIMEOUT_MARGIN_SECONDS}`;
-  const attempts = longestPathAttempts(definition.States, definition.StartAt);
-  const execution = `${attempts} * (${task} + ${MAX_RETRY_DELAY_SECONDS})`;
-  return { task, execution: `${workflowType} == "EXPRESS" ? min(${EXPRESS_MAX_SECONDS}, ${execution}) : ${execution}` };
+  const worst = worstCaseFrom(definition.States, definition.StartAt);
+  const execution = `${worst.attempts} * (${task}) + ${worst.waitSeconds + EXECUTION_MARGIN_SECONDS}`;
+  const longestExpressLambdaTimeout =
+    Math.floor((EXPRESS_MAX_SECONDS - worst.waitSeconds - EXECUTION_MARGIN_SECONDS) / worst.attempts) -
+    TASK_TIMEOUT_MARGIN_SECONDS;
+  return { task, execution, worst, longestExpressLambdaTimeout };
 }
 
 /**
@@ -44,10 +51,10 @@ export function timeoutExpressions(definition: WorkflowDefinition, lambdaTimeout
  * expressions. The builder is given an improbable task timeout as a marker; the numbers
  * it yields are swapped for `${...}` expressions that Terraform turns back into numbers.
  */
-export function renderDefinition(functionArns: PerService<string>, lambdaTimeout: string, workflowType: string): string {
+export function renderDefinition(functionArns: PerService<string>, lambdaTimeout: string): string {
   const marker = 987_654_321;
   const definition = buildWorkflowDefinition(functionArns, { taskTimeoutSeconds: marker });
-  const expressions = timeoutExpressions(definition, lambdaTimeout, workflowType);
+  const expressions = timeoutExpressions(definition, lambdaTimeout);
   // The builder derived the execution's limit from the marker, so it is a marker too.
   const executionMarker = definition.TimeoutSeconds;
   const rendered = JSON.stringify(definition)
@@ -125,11 +132,14 @@ export class Workflow extends Construct {
 
     includeExecutionData.overrideLogicalId("workflow_log_include_execution_data");
 
+    const definition = renderDefinition(props.functionArns, vars.lambdaTimeout.fqn);
+    // The worst case depends on the graph only, not on the ARNs or the timeouts.
+    const budget = timeoutExpressions(buildWorkflowDefinition(props.functionArns), vars.lambdaTimeout.fqn);
     this.stateMachine = new SfnStateMachine(this, "state-machine", {
       name,
       type: vars.workflowType.stringValue,
       roleArn: this.role.arn,
-      definition: renderDefinition(props.functionArns, vars.lambdaTimeout.fqn, vars.workflowType.fqn),
+      definition,
       loggingConfiguration: {
         logDestination: `${this.logGroup.arn}:*`,
         level: logLevel.asString,
@@ -138,6 +148,18 @@ export class Workflow extends Construct {
       tracingConfiguration: { enabled: vars.enableXrayTracing.booleanValue },
       // Creating the state machine checks the role's log-delivery permissions, so the policies come first.
       dependsOn: [policy, xrayPolicy],
+      lifecycle: {
+        precondition: [
+          {
+            // A failed order's retries and compensations must fit in the execution, or money and stock stay held.
+            condition: `\${${vars.workflowType.fqn} != "EXPRESS" || ${budget.execution} <= ${EXPRESS_MAX_SECONDS}}`,
+            errorMessage:
+              `workflow_type EXPRESS needs lambda_timeout <= ${budget.longestExpressLambdaTimeout}: a failed order's retries and compensations ` +
+              `can take ${budget.worst.attempts} x (lambda_timeout + ${TASK_TIMEOUT_MARGIN_SECONDS}) + ${budget.worst.waitSeconds + EXECUTION_MARGIN_SECONDS} seconds, ` +
+              `and an Express execution stops after ${EXPRESS_MAX_SECONDS}. Lower lambda_timeout, or use STANDARD.`,
+          },
+        ],
+      },
     });
   }
 }

@@ -1,35 +1,20 @@
 /**
  * inventory-service: reserves stock for the order's items and releases it when the
- * order is compensated.
+ * order is compensated. Stock lives in the stock table; a reservation takes every
+ * product's units in one transaction (never below zero, so concurrent orders cannot
+ * oversell) and records itself in the same transaction.
  *
  * reserve: `{ action: "reserve", orderId, items: [{ productId, quantity, price? }], idempotencyKey }`
- * release: `{ action: "release", orderId, reservations: [{ reservationId, productId, quantity }], idempotencyKey }`
+ * release: `{ action: "release", orderId, idempotencyKey }` puts back what the reservation
+ *   made with that key took, or nothing (NOTHING_TO_RELEASE) when it made none.
  */
-import { InsufficientInventory, ProductNotFound } from "../shared/errors";
-import { defineHandler } from "../shared/handler";
-import { deriveId, IdempotencyLedger } from "../shared/idempotency";
+import { AVAILABLE } from "../shared/catalogue";
+import { InsufficientInventory, InvalidInput, ProductNotFound } from "../shared/errors";
+import { defineHandler, ServiceContext } from "../shared/handler";
+import { Call, deriveId, once, recordedResult, recordKey } from "../shared/idempotency";
 import { requireItems } from "../shared/items";
-import {
-  allowOnlyKeys,
-  fieldOf,
-  JsonObject,
-  LIMITS,
-  requireArray,
-  requireIdentifier,
-  requireObject,
-  requireOneOf,
-  requireProductId,
-  requireWholeNumber,
-} from "../shared/validation";
-
-/** Units in stock per product (DESIGN.md section 3). */
-export const STOCK: ReadonlyMap<string, number> = new Map([
-  ["PROD001", 50],
-  ["PROD002", 25],
-  ["PROD003", 100],
-  ["PROD004", 10],
-  ["PROD005", 0],
-]);
+import { MAX_TRANSACTION_OPERATIONS, Operation, StateStore } from "../shared/store";
+import { allowOnlyKeys, JsonObject, requireIdentifier, requireObject, requireOneOf } from "../shared/validation";
 
 export interface Reservation {
   reservationId: string;
@@ -37,71 +22,128 @@ export interface Reservation {
   quantity: number;
 }
 
+export interface ReserveResult {
+  orderId: string;
+  reservations: Reservation[];
+  status: "RESERVED";
+}
+
+export interface Release {
+  orderId: string;
+  released: Reservation[];
+  status: "RELEASED" | "NOTHING_TO_RELEASE";
+}
+
+/** A reservation writes one stock item per product, plus two records: so many products fit one transaction. */
+export const MAX_PRODUCTS_PER_ORDER = MAX_TRANSACTION_OPERATIONS - 2;
+
+const SERVICE = "inventory-service";
+const call = (action: string, idempotencyKey: string): Call => ({ service: SERVICE, action, idempotencyKey });
+
 /** Sums the requested quantity per product, keeping the order in which products first appear. */
 function requestedPerProduct(items: unknown, field: string): Map<string, number> {
   const requested = new Map<string, number>();
   for (const { productId, quantity } of requireItems(items, field, "optional")) {
     requested.set(productId, (requested.get(productId) ?? 0) + quantity);
   }
+  if (requested.size > MAX_PRODUCTS_PER_ORDER) {
+    throw new InvalidInput(`${field} must name at most ${MAX_PRODUCTS_PER_ORDER} different products, got ${requested.size}`);
+  }
   return requested;
 }
 
-const ledger = new IdempotencyLedger();
+/** The refusal for one product, from the stock as it is now. */
+async function refusal(store: StateStore, productId: string, quantity: number): Promise<Error> {
+  const item = await store.get("stock", productId);
+  if (!item) return new ProductNotFound(`Product ${productId} is not in the catalogue`);
+  return new InsufficientInventory(
+    `Insufficient inventory for product ${productId}: requested ${quantity}, available ${item[AVAILABLE]}`,
+  );
+}
 
-function reserve(request: JsonObject) {
+async function reserve(request: JsonObject, { store }: ServiceContext) {
   allowOnlyKeys(request, "", ["action", "orderId", "items", "idempotencyKey"]);
   const orderId = requireIdentifier(request.orderId, "orderId");
-  const requested = requestedPerProduct(request.items, "items");
+  const requested = [...requestedPerProduct(request.items, "items")];
   const idempotencyKey = requireIdentifier(request.idempotencyKey, "idempotencyKey");
-  for (const [productId, quantity] of requested) {
-    const available = STOCK.get(productId);
-    if (available === undefined) {
-      throw new ProductNotFound(`Product ${productId} is not in the catalogue`);
-    }
-    if (quantity > available) {
-      throw new InsufficientInventory(
-        `Insufficient inventory for product ${productId}: requested ${quantity}, available ${available}`,
+
+  const outcome = await once<ReserveResult>(
+    store,
+    call("reserve", idempotencyKey),
+    { orderId, requested },
+    async () => {
+      // Refused with the first product (in the order's order) that is missing or short.
+      const stock = await store.getMany(
+        "stock",
+        requested.map(([productId]) => productId),
       );
-    }
-  }
-  const outcome = ledger.run("reserve", idempotencyKey, { orderId, requested: [...requested] }, () => ({
-    orderId,
-    reservations: [...requested].map(([productId, quantity]): Reservation => ({
-      reservationId: deriveId("res", idempotencyKey, productId),
-      productId,
-      quantity,
-    })),
-    status: "RESERVED" as const,
-  }));
+      for (const [productId, quantity] of requested) {
+        const available = stock.get(productId)?.[AVAILABLE];
+        if (available === undefined || (available as number) < quantity) throw await refusal(store, productId, quantity);
+      }
+      const writes: Operation[] = [
+        ...requested.map(([productId, quantity]): Operation => ({
+          type: "add",
+          table: "stock",
+          key: productId,
+          attribute: AVAILABLE,
+          amount: -quantity,
+          atLeastZero: true,
+        })),
+        // A reservation made after its release (a call that arrived very late) must not hold stock forever.
+        { type: "absent", table: "idempotency", key: recordKey(call("release", idempotencyKey)) },
+      ];
+      const reservations = requested.map(([productId, quantity]) => ({
+        reservationId: deriveId("res", idempotencyKey, productId),
+        productId,
+        quantity,
+      }));
+      return { result: { orderId, reservations, status: "RESERVED" }, writes };
+    },
+    async (index) => {
+      if (index < requested.length) throw await refusal(store, ...requested[index]);
+      throw new InvalidInput(`idempotencyKey ${idempotencyKey} was already released: a new reservation needs a new key`);
+    },
+  );
   return { ...outcome, action: "reserve", idempotencyKey };
 }
 
-function release(request: JsonObject) {
-  allowOnlyKeys(request, "", ["action", "orderId", "reservations", "idempotencyKey"]);
+async function release(request: JsonObject, { store }: ServiceContext) {
+  allowOnlyKeys(request, "", ["action", "orderId", "idempotencyKey"]);
   const orderId = requireIdentifier(request.orderId, "orderId");
-  const reservations = requireArray(request.reservations, "reservations", LIMITS.maxItems).map((entry, index): Reservation => {
-    const field = `reservations[${index}]`;
-    const reservation = requireObject(entry, field);
-    allowOnlyKeys(reservation, field, ["reservationId", "productId", "quantity"]);
+  const idempotencyKey = requireIdentifier(request.idempotencyKey, "idempotencyKey");
+  const reservationKey = recordKey(call("reserve", idempotencyKey));
+
+  const outcome = await once<Release>(store, call("release", idempotencyKey), { orderId }, async () => {
+    const reserved = await recordedResult<ReserveResult>(store, call("reserve", idempotencyKey));
+    if (!reserved) {
+      // Nothing was reserved with this key; the condition keeps a reservation from slipping in meanwhile.
+      return {
+        result: { orderId, released: [], status: "NOTHING_TO_RELEASE" },
+        writes: [{ type: "absent", table: "idempotency", key: reservationKey }],
+      };
+    }
+    if (reserved.orderId !== orderId) {
+      throw new InvalidInput(`idempotencyKey ${idempotencyKey} reserved stock for order ${reserved.orderId}, not ${orderId}`);
+    }
     return {
-      reservationId: requireIdentifier(reservation.reservationId, fieldOf(field, "reservationId")),
-      productId: requireProductId(reservation.productId, fieldOf(field, "productId")),
-      quantity: requireWholeNumber(reservation.quantity, fieldOf(field, "quantity"), 1, LIMITS.maxQuantity * LIMITS.maxItems),
+      result: { orderId, released: reserved.reservations, status: "RELEASED" },
+      writes: reserved.reservations.map(({ productId, quantity }): Operation => ({
+        type: "add",
+        table: "stock",
+        key: productId,
+        attribute: AVAILABLE,
+        amount: quantity,
+      })),
     };
   });
-  const idempotencyKey = requireIdentifier(request.idempotencyKey, "idempotencyKey");
-  const outcome = ledger.run("release", idempotencyKey, { orderId, reservations }, () => ({
-    orderId,
-    released: reservations,
-    status: "RELEASED" as const,
-  }));
   return { ...outcome, action: "release", idempotencyKey };
 }
 
-export function processInventory(event: unknown) {
+export async function processInventory(event: unknown, context: ServiceContext) {
   const request = requireObject(event, "input");
   const action = requireOneOf(request.action, "action", ["reserve", "release"] as const);
-  return action === "reserve" ? reserve(request) : release(request);
+  return action === "reserve" ? reserve(request, context) : release(request, context);
 }
 
-export const handler = defineHandler("inventory-service", processInventory);
+export const { handler, handlerFor } = defineHandler(SERVICE, processInventory);

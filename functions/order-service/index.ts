@@ -1,16 +1,21 @@
 /**
- * order-service: validates the items, prices the order in cents and assigns its id.
+ * order-service: validates the items, prices the order in cents, assigns its id and
+ * records it (status PENDING) in the orders table: one record per order request.
  *
- * Event: `{ orderData: { items: [...] }, userData: { userId, ... }, userId?, idempotencyKey? }`.
- * The workflow adds `idempotencyKey` (the execution name); a hand-made call without one
- * gets a key derived from the order's content, so the same order gets the same id.
+ * Event: `{ orderData: { items: [...] }, userId (or userData: { userId }), eventId?, idempotencyKey?, executionId? }`.
+ * The request's key is the EventBridge event's id when the workflow was started by the
+ * rule (`eventId`), else the caller's idempotencyKey (the workflow's execution name), else
+ * (a hand-made call) the order's content. The same key gives the same orderId. A request
+ * already accepted by another execution is a duplicate delivery: DuplicateOrder, whose
+ * message is the first order's id.
  */
-import { defineHandler } from "../shared/handler";
-import { deriveId, IdempotencyLedger } from "../shared/idempotency";
+import { DuplicateOrder, InvalidInput } from "../shared/errors";
+import { defineHandler, ServiceContext } from "../shared/handler";
+import { deriveId, fingerprintOf } from "../shared/idempotency";
 import { requireItems } from "../shared/items";
 import { centsToAmount, taxCents } from "../shared/money";
-import { InvalidInput } from "../shared/errors";
-import { allowOnlyKeys, requireIdentifier, requireObject, requireUserId } from "../shared/validation";
+import { ConditionFailed, Item } from "../shared/store";
+import { allowOnlyKeys, requireIdentifier, requireObject, requireString, requireUserId } from "../shared/validation";
 
 export interface OrderItem {
   productId: string;
@@ -27,44 +32,99 @@ export interface Order {
   total: number;
   totalCents: number;
   currency: "USD";
-  status: "CREATED";
+  status: "PENDING";
 }
 
-const ledger = new IdempotencyLedger();
+/** The order record's statuses (docs/durable-state.md). */
+export const ORDER_STATUSES = ["PENDING", "COMPLETED", "FAILED", "COMPENSATION_FAILED"] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
-export function createOrder(event: unknown) {
-  const request = requireObject(event, "input");
-  allowOnlyKeys(request, "", ["orderData", "userData", "userId", "idempotencyKey"]);
-  const userData = requireObject(request.userData, "userData");
-  const userId = requireUserId(userData.userId, "userData.userId");
-  if (request.userId !== undefined && request.userId !== userId) {
+/** Which user placed the order: `userId`, `userData.userId` (the recipe's payload), or both when they agree. */
+function requireOrderUser(request: Record<string, unknown>): string {
+  const fromUserData =
+    request.userData === undefined
+      ? undefined
+      : requireUserId(requireObject(request.userData, "userData").userId, "userData.userId");
+  const direct = request.userId === undefined ? undefined : requireUserId(request.userId, "userId");
+  if (direct !== undefined && fromUserData !== undefined && direct !== fromUserData) {
     throw new InvalidInput("userId must equal userData.userId");
   }
+  const userId = direct ?? fromUserData;
+  if (userId === undefined) throw new InvalidInput("userId is required");
+  return userId;
+}
+
+/** The request's key, and where it came from (for messages). */
+function requestKey(request: Record<string, unknown>, userId: string, items: unknown): { key: string; source: string } {
+  if (request.eventId !== undefined) return { key: `event:${requireIdentifier(request.eventId, "eventId")}`, source: "eventId" };
+  if (request.idempotencyKey !== undefined) {
+    return { key: `execution:${requireIdentifier(request.idempotencyKey, "idempotencyKey")}`, source: "idempotencyKey" };
+  }
+  return { key: `content:${fingerprintOf({ userId, items })}`, source: "content" };
+}
+
+function orderOf(record: Item): Order {
+  const { orderId, userId, items, subtotal, tax, total, totalCents } = record as unknown as Order;
+  return { orderId, userId, items, subtotal, tax, total, totalCents, currency: "USD", status: "PENDING" };
+}
+
+export async function createOrder(event: unknown, { store }: ServiceContext) {
+  const request = requireObject(event, "input");
+  allowOnlyKeys(request, "", ["orderData", "userData", "userId", "eventId", "idempotencyKey", "executionId"]);
+  const userId = requireOrderUser(request);
   const orderData = requireObject(request.orderData, "orderData");
   allowOnlyKeys(orderData, "orderData", ["items"]);
   // Prices are required here, so both price fields are set.
-  const items = requireItems(orderData.items, "orderData.items", "required") as Array<OrderItem & { priceCents: number }>;
-  const idempotencyKey =
-    request.idempotencyKey === undefined
-      ? deriveId("content", userId, JSON.stringify(items))
-      : requireIdentifier(request.idempotencyKey, "idempotencyKey");
+  const items = requireItems(orderData.items, "orderData.items", "required").map(
+    ({ productId, quantity, price, priceCents }) => ({
+      productId,
+      quantity,
+      price: price!,
+      priceCents: priceCents!,
+    }),
+  );
+  const executionId =
+    request.executionId === undefined
+      ? null
+      : requireString(request.executionId, "executionId", {
+          maxLength: 512,
+          pattern: /^[A-Za-z0-9_:.\/-]+$/,
+          patternText: "letters, digits and _ : . / -",
+        });
+  const lines = items.map(({ productId, quantity, price }) => ({ productId, quantity, price }));
+  const { key, source } = requestKey(request, userId, lines);
+  const fingerprint = fingerprintOf({ userId, items: lines });
 
-  const outcome = ledger.run("create", idempotencyKey, { userId, items }, (): Order => {
-    const subtotalCents = items.reduce((sum, item) => sum + item.priceCents * item.quantity, 0);
-    const totalCents = subtotalCents + taxCents(subtotalCents);
-    return {
-      orderId: deriveId("ord", idempotencyKey),
-      userId,
-      items: items.map(({ productId, quantity, price }) => ({ productId, quantity, price })),
-      subtotal: centsToAmount(subtotalCents),
-      tax: centsToAmount(totalCents - subtotalCents),
-      total: centsToAmount(totalCents),
-      totalCents,
-      currency: "USD",
-      status: "CREATED",
-    };
-  });
-  return { ...outcome, action: "create", idempotencyKey };
+  const subtotalCents = items.reduce((sum, item) => sum + item.priceCents * item.quantity, 0);
+  const totalCents = subtotalCents + taxCents(subtotalCents);
+  const order: Order = {
+    orderId: deriveId("ord", key),
+    userId,
+    items: lines,
+    subtotal: centsToAmount(subtotalCents),
+    tax: centsToAmount(totalCents - subtotalCents),
+    total: centsToAmount(totalCents),
+    totalCents,
+    currency: "USD",
+    status: "PENDING",
+  };
+  const now = new Date().toISOString();
+  const record = { ...order, requestKey: key, fingerprint, executionId, createdAt: now, updatedAt: now };
+  try {
+    await store.transact([{ type: "put", table: "orders", item: record as unknown as Item, ifAbsent: true }]);
+    return { result: order, action: "create", idempotencyKey: key, replayed: false };
+  } catch (error) {
+    if (!(error instanceof ConditionFailed)) throw error;
+  }
+  // The order exists: this call's own retry (or a redrive), another request reusing the key, or a duplicate delivery.
+  const existing = (await store.get("orders", order.orderId))!;
+  if (existing.fingerprint !== fingerprint) {
+    throw new InvalidInput(
+      `${source} ${key.slice(key.indexOf(":") + 1)} was already used for a different order (${order.orderId})`,
+    );
+  }
+  if (existing.executionId !== executionId) throw new DuplicateOrder(order.orderId);
+  return { result: orderOf(existing), action: "create", idempotencyKey: key, replayed: true };
 }
 
-export const handler = defineHandler("order-service", createOrder);
+export const { handler, handlerFor } = defineHandler("order-service", createOrder);

@@ -1,7 +1,7 @@
 /**
  * Named errors shared by every service. Step Functions matches Retry and Catch
  * rules on the error's `name` (the Lambda runtime reports it as `errorType`), so
- * these names are part of the workflow contract (DESIGN.md section 3).
+ * these names are part of the workflow contract (docs/errors-and-outcomes.md).
  */
 
 /** Errors that describe the order itself: retrying cannot change the outcome. */
@@ -10,13 +10,28 @@ export const BUSINESS_ERROR_NAMES = ["InvalidInput", "PaymentDeclined", "Product
 /** A transient fault a service reports itself; Step Functions retries it. */
 export const SERVICE_UNAVAILABLE = "ServiceUnavailable";
 
-export type BusinessErrorName = (typeof BUSINESS_ERROR_NAMES)[number];
-export type ContractErrorName = BusinessErrorName | typeof SERVICE_UNAVAILABLE;
+/** The execution's error when an undo (refund, release) still failed after its retries: an operator must finish it. */
+export const COMPENSATION_FAILED = "CompensationFailed";
 
-export const CONTRACT_ERROR_NAMES: readonly ContractErrorName[] = [...BUSINESS_ERROR_NAMES, SERVICE_UNAVAILABLE];
+/**
+ * order-service's answer to a request it has already accepted as another execution's
+ * order (the same EventBridge event delivered twice). Its message is that order's id;
+ * the workflow turns it into the output `{ status: "DUPLICATE", orderId }`.
+ */
+export const DUPLICATE_ORDER = "DuplicateOrder";
+
+export type BusinessErrorName = (typeof BUSINESS_ERROR_NAMES)[number];
+export type ServiceErrorName = BusinessErrorName | typeof SERVICE_UNAVAILABLE | typeof DUPLICATE_ORDER;
+
+/** Every Error an execution can end with. */
+export const CONTRACT_ERROR_NAMES = [...BUSINESS_ERROR_NAMES, SERVICE_UNAVAILABLE, COMPENSATION_FAILED] as const;
+export type ContractErrorName = (typeof CONTRACT_ERROR_NAMES)[number];
+
+/** Every error name a service throws on purpose; anything else is a bug or a crash. */
+export const SERVICE_ERROR_NAMES: readonly ServiceErrorName[] = [...BUSINESS_ERROR_NAMES, SERVICE_UNAVAILABLE, DUPLICATE_ORDER];
 
 export class ServiceError extends Error {
-  constructor(name: ContractErrorName, message: string) {
+  constructor(name: ServiceErrorName, message: string) {
     super(message);
     // Set explicitly: minified bundles rename classes, and `name` is what Step Functions sees.
     this.name = name;
@@ -50,5 +65,11 @@ export class InsufficientInventory extends ServiceError {
 export class ServiceUnavailable extends ServiceError {
   constructor(message: string) {
     super(SERVICE_UNAVAILABLE, message);
+  }
+}
+
+export class DuplicateOrder extends ServiceError {
+  constructor(readonly orderId: string) {
+    super(DUPLICATE_ORDER, orderId);
   }
 }

@@ -3,7 +3,9 @@
  * line and lets named errors through unchanged, since their `name` is what the
  * workflow's Retry and Catch rules match on.
  */
+import { defaultStore } from "./default-store";
 import { createLogger, Logger } from "./logger";
+import { StateStore } from "./store";
 
 export interface Outcome<T> {
   result: T;
@@ -12,6 +14,15 @@ export interface Outcome<T> {
   replayed?: boolean;
 }
 
+export interface ServiceContext {
+  /** The state store, created on first use (user-service never needs one). */
+  readonly store: StateStore;
+  readonly log: Logger;
+}
+
+export type ServiceLogic = (event: unknown, context: ServiceContext) => Promise<Outcome<unknown>>;
+export type Handler = (event: unknown) => Promise<unknown>;
+
 /** Reads a string field for the log line without trusting the event's shape. */
 function peek(event: unknown, key: string): string | undefined {
   if (typeof event !== "object" || event === null || Array.isArray(event)) return undefined;
@@ -19,25 +30,37 @@ function peek(event: unknown, key: string): string | undefined {
   return typeof value === "string" ? value.slice(0, 128) : undefined;
 }
 
-export function defineHandler(service: string, handle: (event: unknown, log: Logger) => Outcome<unknown>) {
+/**
+ * `handler` is the Lambda entry point, on the store the environment selects;
+ * `handlerFor(store)` is the same logic on a given store (the local runner, tests).
+ */
+export function defineHandler(service: string, logic: ServiceLogic) {
   const log = createLogger(service);
-  return async (event: unknown): Promise<unknown> => {
-    try {
-      const outcome = handle(event, log);
-      log.info(outcome.replayed ? "replayed" : "done", {
-        action: outcome.action,
-        idempotencyKey: outcome.idempotencyKey,
-        outcome: outcome.replayed ? "replayed" : "succeeded",
-      });
-      return outcome.result;
-    } catch (error) {
-      const { name, message } = error instanceof Error ? error : { name: "Error", message: String(error) };
-      log.warn(message, {
-        action: peek(event, "action"),
-        idempotencyKey: peek(event, "idempotencyKey"),
-        outcome: name,
-      });
-      throw error;
-    }
-  };
+  const handlerWith =
+    (store: () => StateStore): Handler =>
+    async (event) => {
+      try {
+        const outcome = await logic(event, {
+          get store() {
+            return store();
+          },
+          log,
+        });
+        log.info(outcome.replayed ? "replayed" : "done", {
+          action: outcome.action,
+          idempotencyKey: outcome.idempotencyKey,
+          outcome: outcome.replayed ? "replayed" : "succeeded",
+        });
+        return outcome.result;
+      } catch (error) {
+        const { name, message } = error instanceof Error ? error : { name: "Error", message: String(error) };
+        log.warn(message, {
+          action: peek(event, "action"),
+          idempotencyKey: peek(event, "idempotencyKey"),
+          outcome: name,
+        });
+        throw error;
+      }
+    };
+  return { handler: handlerWith(defaultStore), handlerFor: (store: StateStore) => handlerWith(() => store) };
 }

@@ -7,13 +7,15 @@ import { InvalidInput } from "./errors";
 
 export type JsonObject = { [key: string]: unknown };
 
-/** Input limits of DESIGN.md section 3; they also keep every payload far below Step Functions' 256 KB. */
+/** Input limits (docs/input-rules.md); they also keep every payload far below Step Functions' 256 KB. */
 export const LIMITS = {
   idMaxLength: 64,
   maxItems: 100,
   maxQuantity: 10000,
   maxPrice: 1000000,
   identifierMaxLength: 128,
+  /** The largest valid order request is about 9 KB of JSON; anything past this is refused whole. */
+  maxRequestBytes: 32768,
 } as const;
 
 const USER_ID_PATTERN = /^[A-Za-z0-9_.@-]+$/;

@@ -1,13 +1,17 @@
 /**
  * user-service: looks up the customer who placed the order.
  *
- * Event: the order request as submitted, `{ userId, orderData? }` (the workflow passes
- * it whole, so that a malformed request is refused here with InvalidInput rather than
- * by a failed path lookup in the state machine). `{"userId": "test123"}` alone works too.
+ * Event: the order request as submitted, `{ userId, orderData?, eventId? }` (the workflow
+ * passes it whole, so that a malformed request is refused here with InvalidInput rather
+ * than by a failed path lookup in the state machine). `{"userId": "test123"}` alone works too.
+ * A request larger than any valid order is refused here too, before the workflow adds
+ * anything to it: near Step Functions' 256 KB limit, the next state would fail with
+ * States.DataLimitExceeded, which no Catch can handle.
  */
+import { InvalidInput } from "../shared/errors";
 import { defineHandler } from "../shared/handler";
 import { fnv1a32 } from "../shared/idempotency";
-import { allowOnlyKeys, requireObject, requireUserId } from "../shared/validation";
+import { allowOnlyKeys, LIMITS, requireObject, requireUserId } from "../shared/validation";
 
 export interface UserProfile {
   userId: string;
@@ -16,7 +20,7 @@ export interface UserProfile {
   creditScore: number;
 }
 
-/** DESIGN.md section 3: 600 + FNV-1a(userId) mod 251, so scores run from 600 to 850. */
+/** docs/business-rules.md: 600 + FNV-1a(userId) mod 251, so scores run from 600 to 850. */
 export function creditScoreOf(userId: string): number {
   return 600 + (fnv1a32(userId) % 251);
 }
@@ -28,7 +32,11 @@ export function emailOf(userId: string): string {
 
 export function getUser(event: unknown): UserProfile {
   const request = requireObject(event, "input");
-  allowOnlyKeys(request, "", ["userId", "orderData"]);
+  const bytes = Buffer.byteLength(JSON.stringify(request));
+  if (bytes > LIMITS.maxRequestBytes) {
+    throw new InvalidInput(`input must be at most ${LIMITS.maxRequestBytes} bytes of JSON, got ${bytes}`);
+  }
+  allowOnlyKeys(request, "", ["userId", "orderData", "eventId"]);
   const userId = requireUserId(request.userId, "userId");
   return {
     userId,
@@ -38,7 +46,7 @@ export function getUser(event: unknown): UserProfile {
   };
 }
 
-export const handler = defineHandler("user-service", (event) => ({
+export const { handler, handlerFor } = defineHandler("user-service", async (event) => ({
   action: "get",
   result: getUser(event),
 }));
