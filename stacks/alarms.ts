@@ -1,9 +1,11 @@
 /**
- * CloudWatch alarms that tell an ops team an order needs them: failed, timed-out or
- * throttled executions, any event in the dead-letter queue, and each function's errors
- * (a confirmation that could not be sent shows here) and throttles. Optionally an SNS
- * topic with an e-mail subscription receives them.
+ * CloudWatch alarms that tell an ops team an order needs them: an order whose refund or
+ * release could not be done (CompensationFailed: money or stock held until an operator
+ * finishes it), failed, timed-out or throttled executions, any event in the dead-letter
+ * queue, and each function's errors (a confirmation that could not be sent shows here)
+ * and throttles. Optionally an SNS topic with an e-mail subscription receives them.
  */
+import { CloudwatchLogMetricFilter } from "@cdktf/provider-aws/lib/cloudwatch-log-metric-filter";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
@@ -18,14 +20,20 @@ export interface AlarmsProps {
   stateMachineArn: string;
   deadLetterQueueName: string;
   functionNames: PerService<string>;
+  /** notification-service writes one line per order it closes as COMPENSATION_FAILED. */
+  notificationLogGroupName: string;
   vars: WorkflowVariables;
 }
+
+/** The metric the CompensationFailed alarm watches, in a namespace of the project's own. */
+export const COMPENSATION_FAILED_METRIC = "CompensationFailed";
+export const COMPENSATION_FAILED_PATTERN = '{ $.orderStatus = "COMPENSATION_FAILED" }';
 
 /** One alarm: `name` also serves as its construct id and the suffix of its AWS name. */
 interface AlarmSpec {
   name: string;
   description: string;
-  namespace: "AWS/States" | "AWS/SQS" | "AWS/Lambda";
+  namespace: string;
   metricName: string;
   statistic: "Sum" | "Maximum";
   dimensions: Record<string, string>;
@@ -50,6 +58,15 @@ function alarmSpecs(props: AlarmsProps): AlarmSpec[] {
     dimensions: { FunctionName: props.functionNames[service] },
   });
   return [
+    {
+      name: "compensation-failed",
+      description:
+        "An order could not be fully compensated: money or stock is held until an operator finishes it (README, runbook CompensationFailed).",
+      namespace: props.namePrefix,
+      metricName: COMPENSATION_FAILED_METRIC,
+      statistic: "Sum",
+      dimensions: {},
+    },
     workflow(
       "executions-failed",
       "ExecutionsFailed",
@@ -96,6 +113,13 @@ export class Alarms extends Construct {
       protocol: "email",
       endpoint: vars.alarmEmail.stringValue,
     });
+    new CloudwatchLogMetricFilter(this, "compensation-failed-filter", {
+      count: countWhen(vars.enableAlarms),
+      name: `${props.namePrefix}-compensation-failed`,
+      logGroupName: props.notificationLogGroupName,
+      pattern: COMPENSATION_FAILED_PATTERN,
+      metricTransformation: { name: COMPENSATION_FAILED_METRIC, namespace: props.namePrefix, value: "1", defaultValue: "0" },
+    });
     // The topic's ARN when it exists, else no action: derived from the topic's own count.
     const actions = Token.asList(`\${${this.topic.fqn}[*].arn}`);
 
@@ -108,7 +132,7 @@ export class Alarms extends Construct {
           namespace: spec.namespace,
           metricName: spec.metricName,
           statistic: spec.statistic,
-          dimensions: spec.dimensions,
+          ...(Object.keys(spec.dimensions).length > 0 ? { dimensions: spec.dimensions } : {}),
           period: 300,
           evaluationPeriods: 1,
           threshold: 1,

@@ -1,7 +1,7 @@
 /**
  * Bundles the services' handlers with esbuild at synth time: one minified CommonJS file
- * per service for Node 22 with every dependency inlined (the services use only Node
- * built-ins, which the runtime has). Files get a fixed mode and mtime so that a zip made
+ * per service for Node 22 with every dependency inlined, except the AWS SDK v3, which the
+ * Lambda Node.js runtime carries (functions/shared/dynamodb-store.ts loads it on first use). Files get a fixed mode and mtime so that a zip made
  * from them has the same bytes on every machine and every run.
  */
 import { buildSync } from "esbuild";
@@ -54,6 +54,7 @@ export function bundleServices(): PerService<string> {
       format: "cjs",
       minify: true,
       legalComments: "none",
+      external: ["@aws-sdk/*"],
       // Absolute paths of the build machine must not end up in the bundle.
       sourcemap: false,
       logLevel: "error",

@@ -2,11 +2,14 @@
  * IAM policy documents as plain objects, built from explicit lists of actions and
  * resources so that tests can read them statement by statement.
  */
+import type { TableName } from "../functions/shared/store";
+import type { PerService } from "./services";
 export interface PolicyStatement {
   Sid: string;
   Effect: "Allow";
   Action: string[];
   Resource: string[];
+  Condition?: Record<string, Record<string, string | string[]>>;
 }
 
 export interface PolicyDocument {
@@ -19,8 +22,19 @@ export function policyDocument(...statements: PolicyStatement[]): string {
   return JSON.stringify(document);
 }
 
-export function allow(sid: string, actions: readonly string[], resources: readonly string[]): PolicyStatement {
-  return { Sid: sid, Effect: "Allow", Action: [...actions], Resource: [...resources] };
+export function allow(
+  sid: string,
+  actions: readonly string[],
+  resources: readonly string[],
+  condition?: PolicyStatement["Condition"],
+): PolicyStatement {
+  return {
+    Sid: sid,
+    Effect: "Allow",
+    Action: [...actions],
+    Resource: [...resources],
+    ...(condition ? { Condition: condition } : {}),
+  };
 }
 
 export interface ServicePrincipalStatement {
@@ -95,8 +109,35 @@ export const STATES_XRAY_ACTIONS = [
   "xray:GetSamplingTargets",
 ] as const;
 
+/**
+ * The DynamoDB actions each service's code calls, per table (functions/shared/dynamodb-store.ts:
+ * GetItem, BatchGetItem, and PutItem / UpdateItem alone or inside TransactWriteItems, whose
+ * conditions-only entries need ConditionCheckItem). Nothing else: no Scan, Query or DeleteItem.
+ */
+export const TABLE_ACCESS: PerService<Partial<Record<TableName, readonly string[]>>> = {
+  "user-service": {},
+  "order-service": { orders: ["dynamodb:GetItem", "dynamodb:PutItem"] },
+  "payment-service": { idempotency: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:ConditionCheckItem"] },
+  "inventory-service": {
+    idempotency: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:ConditionCheckItem"],
+    stock: ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:UpdateItem"],
+  },
+  "notification-service": {
+    idempotency: ["dynamodb:GetItem", "dynamodb:PutItem"],
+    orders: ["dynamodb:GetItem", "dynamodb:UpdateItem"],
+  },
+};
+
+/**
+ * What reading and writing a table encrypted with a customer managed key needs of the
+ * key, only through DynamoDB (kms:ViaService), as AWS CDK grants a table's readers and writers.
+ */
+export const TABLE_KEY_ACTIONS = ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"] as const;
+
 /** Every action any policy of this stack may allow, for the test that no policy grows beyond these lists. */
 export const ALL_ALLOWED_ACTIONS = [
+  ...Object.values(TABLE_ACCESS).flatMap((tables) => Object.values(tables).flat()),
+  ...TABLE_KEY_ACTIONS,
   ...LAMBDA_LOG_ACTIONS,
   ...STATES_LOG_DELIVERY_ACTIONS,
   ...INVOKE_FUNCTION_ACTIONS,

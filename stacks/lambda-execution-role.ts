@@ -1,21 +1,38 @@
 /**
- * The execution role the five functions share. The services call no AWS API, so the
- * role may only write log streams into the functions' own log groups, and send X-Ray
- * traces when tracing is on.
+ * The execution role of one function, named like the function: it may write its own log
+ * streams, use exactly the tables and actions its code calls (TABLE_ACCESS), the
+ * tables' customer key through DynamoDB when kms_key_arn is set, and send X-Ray traces
+ * when tracing is on. One role per function, so no service can touch another's state.
  */
+import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import { TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
-import { countWhen } from "./conditions";
-import { allow, assumableBy, LAMBDA_LOG_ACTIONS, LAMBDA_XRAY_ACTIONS, policyDocument } from "./iam";
+import { TableName } from "../functions/shared/store";
+import { countWhen, countWhenSet } from "./conditions";
+import {
+  allow,
+  assumableBy,
+  LAMBDA_LOG_ACTIONS,
+  LAMBDA_XRAY_ACTIONS,
+  policyDocument,
+  TABLE_ACCESS,
+  TABLE_KEY_ACTIONS,
+} from "./iam";
+import { ServiceName } from "./services";
+import { WorkflowVariables } from "./variables";
 
 export interface LambdaExecutionRoleProps {
-  namePrefix: string;
-  /** ARNs of the functions' log groups (without the `:*` suffix). */
-  logGroupArns: string[];
-  enableXrayTracing: TerraformVariable;
+  functionName: string;
+  service: ServiceName;
+  /** ARN of the function's log group (without the `:*` suffix). */
+  logGroupArn: string;
+  tables: Record<TableName, DynamodbTable>;
+  vars: WorkflowVariables;
 }
+
+/** `OrdersTable` for "orders": a statement id per table. */
+const sidOf = (table: string) => `${table[0].toUpperCase()}${table.slice(1)}Table`;
 
 export class LambdaExecutionRole extends Construct {
   readonly role: IamRole;
@@ -23,30 +40,46 @@ export class LambdaExecutionRole extends Construct {
 
   constructor(scope: Construct, id: string, props: LambdaExecutionRoleProps) {
     super(scope, id);
+    const { vars } = props;
+    const access = Object.entries(TABLE_ACCESS[props.service]) as [TableName, readonly string[]][];
     this.role = new IamRole(this, "role", {
-      name: `${props.namePrefix}-lambda-exec`,
-      description: "Execution role of the order workflow's Lambda functions",
+      // Role names and function names are separate namespaces; this one fits IAM's 64 characters.
+      name: props.functionName,
+      description: `Execution role of ${props.service}`,
       assumeRolePolicy: assumableBy("lambda.amazonaws.com"),
     });
-    const logs = new IamRolePolicy(this, "policy", {
-      name: "write-own-logs",
+    const own = new IamRolePolicy(this, "policy", {
+      name: "logs-and-state",
       role: this.role.id,
       policy: policyDocument(
-        allow(
-          "WriteOwnLogGroups",
-          LAMBDA_LOG_ACTIONS,
-          // `<log group ARN>:*` is how IAM names a log group and its streams together.
-          props.logGroupArns.map((arn) => `${arn}:*`),
-        ),
+        // `<log group ARN>:*` is how IAM names a log group and its streams together.
+        allow("WriteOwnLogGroup", LAMBDA_LOG_ACTIONS, [`${props.logGroupArn}:*`]),
+        ...access.map(([table, actions]) => allow(sidOf(table), actions, [props.tables[table].arn])),
       ),
     });
-    const xray = new IamRolePolicy(this, "xray-policy", {
-      count: countWhen(props.enableXrayTracing),
-      name: "send-traces",
-      role: this.role.id,
-      // AWS requires "*": X-Ray's trace-writing actions have no resource-level permissions.
-      policy: policyDocument(allow("SendTraces", LAMBDA_XRAY_ACTIONS, ["*"])),
-    });
-    this.policies = [logs, xray];
+    this.policies = [own];
+    if (access.length > 0) {
+      this.policies.push(
+        new IamRolePolicy(this, "table-key-policy", {
+          count: countWhenSet(vars.kmsKeyArn),
+          name: "use-table-key",
+          role: this.role.id,
+          policy: policyDocument(
+            allow("UseTableKeyThroughDynamoDB", TABLE_KEY_ACTIONS, [vars.kmsKeyArn.stringValue], {
+              StringLike: { "kms:ViaService": "dynamodb.*.amazonaws.com" },
+            }),
+          ),
+        }),
+      );
+    }
+    this.policies.push(
+      new IamRolePolicy(this, "xray-policy", {
+        count: countWhen(vars.enableXrayTracing),
+        name: "send-traces",
+        role: this.role.id,
+        // AWS requires "*": X-Ray's trace-writing actions have no resource-level permissions.
+        policy: policyDocument(allow("SendTraces", LAMBDA_XRAY_ACTIONS, ["*"])),
+      }),
+    );
   }
 }

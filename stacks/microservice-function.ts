@@ -1,51 +1,60 @@
 /**
  * One microservice: its log group (created by Terraform, so it has a retention period
- * and is destroyed with the stack) and its Lambda function built from functions/<service>/.
+ * and is destroyed with the stack), its execution role, and its Lambda function built
+ * from functions/<service>/, told the names of the tables it uses.
  */
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
-import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
+import { TABLE_ENVIRONMENT, TableName } from "../functions/shared/store";
 import { bundleServices } from "./bundle";
+import { TABLE_ACCESS } from "./iam";
+import { LambdaExecutionRole } from "./lambda-execution-role";
 import { packageBundle, PackagingMode } from "./packaging";
 import { ServiceName } from "./services";
 import { WorkflowVariables } from "./variables";
 
-export function lambdaLogGroup(
-  scope: Construct,
-  namePrefix: string,
-  service: ServiceName,
-  vars: WorkflowVariables,
-): CloudwatchLogGroup {
-  return new CloudwatchLogGroup(scope, `${service}-logs`, {
-    name: `/aws/lambda/${namePrefix}-${service}`,
-    retentionInDays: vars.logRetentionDays.numberValue,
-    kmsKeyId: vars.kmsKeyArn.stringValue,
-  });
-}
-
 export interface MicroserviceFunctionProps {
   namePrefix: string;
   service: ServiceName;
-  roleArn: string;
-  logGroup: CloudwatchLogGroup;
+  tables: Record<TableName, DynamodbTable>;
   vars: WorkflowVariables;
   packaging: PackagingMode;
-  /** What must exist before the function runs, such as the role's policies. */
-  dependsOn: ITerraformDependable[];
 }
 
 export class MicroserviceFunction extends Construct {
   readonly function: LambdaFunction;
+  readonly logGroup: CloudwatchLogGroup;
+  readonly role: LambdaExecutionRole;
 
   constructor(scope: Construct, id: string, props: MicroserviceFunctionProps) {
     super(scope, id);
     const { vars } = props;
+    const functionName = `${props.namePrefix}-${props.service}`;
+    this.logGroup = new CloudwatchLogGroup(this, "logs", {
+      name: `/aws/lambda/${functionName}`,
+      retentionInDays: vars.logRetentionDays.numberValue,
+      kmsKeyId: vars.kmsKeyArn.stringValue,
+    });
+    this.role = new LambdaExecutionRole(this, "execution", {
+      functionName,
+      service: props.service,
+      logGroupArn: this.logGroup.arn,
+      tables: props.tables,
+      vars,
+    });
+    const tableNames = Object.fromEntries(
+      (Object.keys(TABLE_ACCESS[props.service]) as TableName[]).map((table) => [
+        TABLE_ENVIRONMENT[table],
+        props.tables[table].name,
+      ]),
+    );
     const zip = packageBundle(this, props.service, bundleServices()[props.service], props.packaging);
     this.function = new LambdaFunction(this, "function", {
-      functionName: `${props.namePrefix}-${props.service}`,
+      functionName,
       description: `Order workflow: ${props.service}`,
-      role: props.roleArn,
+      role: this.role.role.arn,
       runtime: "nodejs22.x",
       handler: "index.handler",
       architectures: [vars.lambdaArchitecture.stringValue],
@@ -54,11 +63,12 @@ export class MicroserviceFunction extends Construct {
       timeout: vars.lambdaTimeout.numberValue,
       memorySize: vars.lambdaMemorySize.numberValue,
       reservedConcurrentExecutions: vars.lambdaReservedConcurrency.numberValue,
-      environment: { variables: { LOG_LEVEL: "INFO" } },
+      environment: { variables: { LOG_LEVEL: "INFO", ...tableNames } },
       kmsKeyArn: vars.kmsKeyArn.stringValue,
       tracingConfig: { mode: `\${${vars.enableXrayTracing.fqn} ? "Active" : "PassThrough"}` },
-      // The log group exists before the first invocation, so Lambda never creates one without retention.
-      dependsOn: [props.logGroup, ...props.dependsOn],
+      // The log group exists before the first invocation, so Lambda never creates one without
+      // retention; the role's policies exist before the first call needs them.
+      dependsOn: [this.logGroup, ...this.role.policies],
     });
   }
 }

@@ -4,15 +4,14 @@
  */
 import { ArchiveProvider } from "@cdktf/provider-archive/lib/provider";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { TerraformElement, TerraformOutput, TerraformStack } from "cdktf";
 import { Construct, Node } from "constructs";
 import { Alarms } from "./alarms";
 import { BackendChoice, configureBackend } from "./backend";
-import { lambdaLogGroup, MicroserviceFunction } from "./microservice-function";
-import { LambdaExecutionRole } from "./lambda-execution-role";
+import { MicroserviceFunction } from "./microservice-function";
 import { PackagingMode } from "./packaging";
 import { mapServices, PerService, SERVICES } from "./services";
+import { StateTables } from "./state-tables";
 import { Trigger } from "./trigger";
 import { WorkflowVariables } from "./variables";
 import { Workflow } from "./workflow";
@@ -38,6 +37,7 @@ export interface OrderWorkflowStackProps {
 
 export class OrderWorkflowStack extends TerraformStack {
   readonly variables: WorkflowVariables;
+  readonly tables: StateTables;
   readonly functions: PerService<MicroserviceFunction>;
   readonly workflow: Workflow;
   readonly trigger: Trigger;
@@ -59,24 +59,16 @@ export class OrderWorkflowStack extends TerraformStack {
     // Declared only when used, so that synth-time packaging needs no hashicorp/archive at all.
     if (props.packaging === "archive") new ArchiveProvider(this, "archive");
 
-    const logGroups = mapServices((service) => lambdaLogGroup(this, namePrefix, service, vars));
-
-    const executionRole = new LambdaExecutionRole(this, "lambda-exec", {
-      namePrefix,
-      logGroupArns: SERVICES.map((service) => logGroups[service].arn),
-      enableXrayTracing: vars.enableXrayTracing,
-    });
+    this.tables = new StateTables(this, "state", { namePrefix, vars });
 
     this.functions = mapServices(
       (service) =>
         new MicroserviceFunction(this, service, {
           namePrefix,
           service,
-          roleArn: executionRole.role.arn,
-          logGroup: logGroups[service],
+          tables: this.tables.tables,
           vars,
           packaging: props.packaging,
-          dependsOn: executionRole.policies,
         }),
     );
 
@@ -97,10 +89,11 @@ export class OrderWorkflowStack extends TerraformStack {
       stateMachineArn: this.workflow.stateMachine.arn,
       deadLetterQueueName: this.trigger.deadLetterQueue.name,
       functionNames: mapServices((service) => this.functions[service].function.functionName),
+      notificationLogGroupName: this.functions["notification-service"].logGroup.name,
       vars,
     });
 
-    this.addOutputs(logGroups);
+    this.addOutputs();
   }
 
   /**
@@ -124,7 +117,7 @@ export class OrderWorkflowStack extends TerraformStack {
     return id;
   }
 
-  private addOutputs(logGroups: PerService<CloudwatchLogGroup>): void {
+  private addOutputs(): void {
     const stateMachine = this.workflow.stateMachine;
     new TerraformOutput(this, "state_machine_arn", { value: stateMachine.arn, description: "ARN of the order workflow" });
     new TerraformOutput(this, "state_machine_name", { value: stateMachine.name, description: "Name of the order workflow" });
@@ -140,13 +133,19 @@ export class OrderWorkflowStack extends TerraformStack {
     });
     new TerraformOutput(this, "event_rule_arn", { value: this.trigger.rule.arn, description: "ARN of the EventBridge rule" });
     new TerraformOutput(this, "lambda_log_group_names", {
-      value: mapServices((service) => logGroups[service].name),
+      value: mapServices((service) => this.functions[service].logGroup.name),
       description: "CloudWatch log group of each function",
     });
     new TerraformOutput(this, "state_machine_log_group_name", {
       value: this.workflow.logGroup.name,
       description: "CloudWatch log group of the workflow's execution logs",
     });
+    for (const [table, resource] of Object.entries(this.tables.tables)) {
+      new TerraformOutput(this, `${table}_table_name`, {
+        value: resource.name,
+        description: `DynamoDB table of the services' ${table} (docs/durable-state.md)`,
+      });
+    }
     new TerraformOutput(this, "dead_letter_queue_url", {
       value: this.trigger.deadLetterQueue.url,
       description: "SQS queue holding Order Submitted events that could not start the workflow",

@@ -61,6 +61,7 @@ export class WorkflowVariables {
   readonly workflowLogLevel: TerraformVariable;
   readonly workflowLogIncludeExecutionData: TerraformVariable;
   readonly enableXrayTracing: TerraformVariable;
+  readonly tableDeletionProtection: TerraformVariable;
   readonly kmsKeyArn: TerraformVariable;
   readonly enableAlarms: TerraformVariable;
   readonly alarmEmail: TerraformVariable;
@@ -149,6 +150,11 @@ export class WorkflowVariables {
       "Whether the workflow's logs include execution input and output (order data is personal data). null: false in prod, true elsewhere.",
     );
     this.enableXrayTracing = this.bool("enable_xray_tracing", true, "X-Ray tracing on the state machine and the functions.");
+    this.tableDeletionProtection = this.bool(
+      "table_deletion_protection",
+      false,
+      "DynamoDB deletion protection on the orders, idempotency and stock tables: a destroy then fails until it is turned off. Turn it on for production data.",
+    );
     this.kmsKeyArn = this.string(
       "kms_key_arn",
       null,

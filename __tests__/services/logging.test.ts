@@ -1,5 +1,8 @@
-import { handler as paymentService } from "../../functions/payment-service";
+import { seededMemoryStore } from "../../functions/shared/default-store";
+import { handlerFor } from "../../functions/payment-service";
 import { createLogger, setLogSink } from "../../functions/shared/logger";
+
+const paymentService = handlerFor(seededMemoryStore());
 
 describe("structured logs", () => {
   const lines: string[] = [];
@@ -47,7 +50,7 @@ describe("structured logs", () => {
   });
 
   test("a repeated call is logged as replayed", async () => {
-    const event = { action: "refund", transactionId: "txn-1", amountCents: 1, idempotencyKey: "exec-replay" };
+    const event = { action: "refund", orderId: "ord-1", idempotencyKey: "exec-replay" };
     await paymentService(event);
     await paymentService(event);
     expect(lines.map((line) => JSON.parse(line).outcome)).toEqual(["succeeded", "replayed"]);

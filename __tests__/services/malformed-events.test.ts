@@ -2,7 +2,8 @@
  * Malformed events, as JSON text exactly as they would arrive: each is refused with
  * InvalidInput and a message that names the offending field.
  */
-import { HANDLERS } from "../../local/handlers";
+import { seededMemoryStore } from "../../functions/shared/default-store";
+import { handlersFor } from "../../local/handlers";
 import { ServiceName } from "../../stacks/services";
 
 const ITEM = '{"productId":"PROD001","quantity":2,"price":29.99}';
@@ -82,12 +83,13 @@ const MALFORMED: [ServiceName, string, string][] = [
   ["payment-service", authorize("").replace('"amountCents":100', '"amountCents":1e309'), "amountCents"],
   ["payment-service", authorize("").replace('"amountCents":100', '"amountCents":-0'), "amountCents"],
   ["payment-service", authorize("").replace('"orderId":"ord-1"', '"orderId":"ord 1\\n"'), "orderId"],
-  ["payment-service", '{"action":"refund","transactionId":null,"amountCents":1,"idempotencyKey":"k"}', "transactionId"],
+  ["payment-service", '{"action":"refund","orderId":null,"idempotencyKey":"k"}', "orderId"],
   // inventory-service
   ["inventory-service", reserve(""), "items"],
   ["inventory-service", reserve('{"productId":"PROD001","quantity":0}'), "items[0].quantity"],
   ["inventory-service", reserve('{"productId":{},"quantity":1}'), "items[0].productId"],
   ["inventory-service", '{"action":"release","orderId":"ord-1","reservations":{"a":1},"idempotencyKey":"k"}', "reservations"],
+  ["inventory-service", '{"action":"release","orderId":["ord-1"],"idempotencyKey":"k"}', "orderId"],
   ["inventory-service", '{"action":"reserve","orderId":"ord-1","items":[],"idempotencyKey":"k","warehouse":"x"}', "warehouse"],
   // notification-service
   [
@@ -121,10 +123,12 @@ describe("malformed events are refused with InvalidInput naming the field", () =
     "#%i %s: names %s",
     async (_index, service, field, text) => {
       const event = JSON.parse(text);
-      const refusal = await HANDLERS[service](event).then(
-        (result) => ({ name: "accepted", message: JSON.stringify(result) }),
-        (error: Error) => error,
-      );
+      const refusal = await handlersFor(seededMemoryStore())
+        [service](event)
+        .then(
+          (result) => ({ name: "accepted", message: JSON.stringify(result) }),
+          (error: Error) => error,
+        );
       expect(refusal.name).toBe("InvalidInput");
       // The field appears as a whole path segment at the start of the message (or after "input").
       expect(refusal.message.startsWith(field) || refusal.message.startsWith(`${field} `)).toBe(true);

@@ -1,4 +1,6 @@
-import { createOrder, handler } from "../../functions/order-service";
+import { Order } from "../../functions/order-service";
+import { deriveId } from "../../functions/shared/idempotency";
+import { freshServices, refusal } from "../helpers/services";
 
 const userData = { userId: "test123" };
 const item = (overrides: object = {}) => ({ productId: "PROD001", quantity: 1, price: 10, ...overrides });
@@ -10,8 +12,9 @@ const order = (items: unknown, extra: object = {}) => ({
 });
 
 describe("order-service", () => {
-  test("GIVEN the README's sample order WHEN created THEN subtotal 109.97, tax 8.80, total 118.77", async () => {
-    const result = await handler({
+  test("GIVEN the README's sample order WHEN created THEN subtotal 109.97, tax 8.80, total 118.77, recorded PENDING", async () => {
+    const { store, "order-service": orders } = freshServices();
+    const result = await orders({
       orderData: {
         items: [
           { productId: "PROD001", quantity: 2, price: 29.99 },
@@ -21,9 +24,10 @@ describe("order-service", () => {
       userData,
       userId: "test123",
       idempotencyKey: "exec-sample",
+      executionId: "arn:aws:states:us-east-1:123456789012:execution:wf:exec-sample",
     });
     expect(result).toEqual({
-      orderId: expect.stringMatching(/^ord-[0-9a-f]{20}$/),
+      orderId: deriveId("ord", "execution:exec-sample"),
       userId: "test123",
       items: [
         { productId: "PROD001", quantity: 2, price: 29.99 },
@@ -34,54 +38,99 @@ describe("order-service", () => {
       total: 118.77,
       totalCents: 11877,
       currency: "USD",
-      status: "CREATED",
+      status: "PENDING",
+    });
+    expect(await store.get("orders", (result as Order).orderId)).toEqual({
+      ...(result as Order),
+      requestKey: "execution:exec-sample",
+      fingerprint: expect.stringMatching(/^[0-9a-f]{64}$/),
+      executionId: "arn:aws:states:us-east-1:123456789012:execution:wf:exec-sample",
+      createdAt: expect.stringMatching(/^\d{4}-/),
+      updatedAt: expect.stringMatching(/^\d{4}-/),
     });
   });
 
-  test("the recipe's invoke payload (no idempotency key) works and gives the same id for the same order", () => {
+  test("the recipe's invoke payload (no idempotency key) works and gives the same id for the same order", async () => {
+    const { "order-service": orders } = freshServices();
     const payload = {
       orderData: { items: [{ productId: "PROD001", quantity: 2, price: 29.99 }] },
       userData: { userId: "test123" },
     };
-    const first = createOrder(payload);
-    expect(first.result.total).toBe(64.78); // 59.98 + 4.80
-    expect(createOrder(payload).result.orderId).toBe(first.result.orderId);
+    const first = (await orders(payload)) as Order;
+    expect(first.total).toBe(64.78); // 59.98 + 4.80
+    expect(((await orders(payload)) as Order).orderId).toBe(first.orderId);
   });
 
-  test("a retried call with the same key returns the same order and is marked as a replay", () => {
-    const first = createOrder(order([item()], { idempotencyKey: "exec-retry" }));
-    const again = createOrder(order([item()], { idempotencyKey: "exec-retry" }));
-    expect(again.result).toEqual(first.result);
-    expect([first.replayed, again.replayed]).toEqual([false, true]);
+  test("a retried call of the same execution returns the same order", async () => {
+    const { "order-service": orders } = freshServices();
+    const first = await orders(order([item()], { idempotencyKey: "exec-retry", executionId: "exec-arn-1" }));
+    expect(await orders(order([item()], { idempotencyKey: "exec-retry", executionId: "exec-arn-1" }))).toEqual(first);
+  });
+
+  test("the same event delivered to a second execution is a duplicate: DuplicateOrder names the first order", async () => {
+    const { "order-service": orders } = freshServices();
+    const event = { orderData: { items: [item()] }, userId: "test123", eventId: "evt-1" };
+    const first = (await orders({ ...event, idempotencyKey: "exec-a", executionId: "arn-a" })) as Order;
+    expect(first.orderId).toBe(deriveId("ord", "event:evt-1"));
+    expect(await refusal(orders({ ...event, idempotencyKey: "exec-b", executionId: "arn-b" }))).toEqual({
+      name: "DuplicateOrder",
+      message: first.orderId,
+    });
+  });
+
+  test("two events with identical details and different ids are two orders", async () => {
+    const { "order-service": orders } = freshServices();
+    const details = { orderData: { items: [item()] }, userId: "test123" };
+    const one = (await orders({ ...details, eventId: "evt-1", idempotencyKey: "exec-a", executionId: "arn-a" })) as Order;
+    const two = (await orders({ ...details, eventId: "evt-2", idempotencyKey: "exec-b", executionId: "arn-b" })) as Order;
+    expect(one.orderId).not.toBe(two.orderId);
+  });
+
+  test("an execution name and an event id of the same text are different keys", () => {
+    expect(deriveId("ord", "event:x")).not.toBe(deriveId("ord", "execution:x"));
+  });
+
+  test.each([
+    ["eventId", { eventId: "evt-9" }, "eventId evt-9 was already used for a different order"],
+    ["idempotencyKey", { idempotencyKey: "exec-9" }, "idempotencyKey exec-9 was already used for a different order"],
+  ])("a %s reused for a different order is refused, naming the key", async (_source, key, message) => {
+    const { "order-service": orders } = freshServices();
+    await orders({ orderData: { items: [item()] }, userId: "test123", ...key });
+    expect(await refusal(orders({ orderData: { items: [item({ quantity: 2 })] }, userId: "test123", ...key }))).toEqual({
+      name: "InvalidInput",
+      message: expect.stringContaining(message),
+    });
   });
 
   test.each([
     [10000, true],
     [10001, false],
-  ])("quantity %p accepted: %p", (quantity, accepted) => {
-    const run = () => createOrder(order([item({ quantity })], { idempotencyKey: `exec-q${quantity}` }));
-    if (accepted) expect(run().result.items[0].quantity).toBe(quantity);
-    else expect(run).toThrow("orderData.items[0].quantity must be a whole number from 1 to 10000, got 10001");
+  ])("quantity %p accepted: %p", async (quantity, accepted) => {
+    const { "order-service": orders } = freshServices();
+    const run = orders(order([item({ quantity })], { idempotencyKey: `exec-q${quantity}` }));
+    if (accepted) expect(((await run) as Order).items[0].quantity).toBe(quantity);
+    else
+      expect((await refusal(run)).message).toBe("orderData.items[0].quantity must be a whole number from 1 to 10000, got 10001");
   });
 
   test.each([
     [100, true],
     [101, false],
-  ])("%p items accepted: %p", (count, accepted) => {
-    const run = () =>
-      createOrder(
-        order(
-          Array.from({ length: count }, () => item()),
-          { idempotencyKey: `exec-n${count}` },
-        ),
-      );
-    if (accepted) expect(run().result.items).toHaveLength(100);
-    else expect(run).toThrow("orderData.items must have at most 100 entries, got 101");
+  ])("%p items accepted: %p", async (count, accepted) => {
+    const { "order-service": orders } = freshServices();
+    const run = orders(
+      order(
+        Array.from({ length: count }, () => item()),
+        { idempotencyKey: `exec-n${count}` },
+      ),
+    );
+    if (accepted) expect(((await run) as Order).items).toHaveLength(100);
+    else expect((await refusal(run)).message).toBe("orderData.items must have at most 100 entries, got 101");
   });
 
-  test("the largest order stays exact in cents", () => {
+  test("the largest order stays exact in cents", async () => {
     const items = Array.from({ length: 100 }, () => item({ quantity: 10000, price: 1000000 }));
-    const { result } = createOrder(order(items, { idempotencyKey: "exec-max" }));
+    const result = (await freshServices()["order-service"](order(items, { idempotencyKey: "exec-max" }))) as Order;
     expect(result.totalCents).toBe(100 * 10000 * 100000000 * 1.08);
   });
 
@@ -104,12 +153,14 @@ describe("order-service", () => {
     [order([]), "orderData.items must not be empty"],
     [order({}), "orderData.items must be an array, got an object"],
     [{ orderData: null, userData }, "orderData must be a JSON object, got null"],
-    [{ orderData: { items: [item()] } }, "userData is required"],
+    [{ orderData: { items: [item()] } }, "userId is required"],
     [{ orderData: { items: [item()] }, userData: { userId: 5 } }, "userData.userId must be a string, got a number"],
     [{ orderData: { items: [item()], coupon: "X" }, userData }, "orderData.coupon is not an accepted field (accepted: items)"],
     [{ ...order([item()]), userId: "someone-else" }, "userId must equal userData.userId"],
     [{ ...order([item()]), idempotencyKey: "" }, "idempotencyKey must not be empty"],
+    [{ ...order([item()]), eventId: "evt 1" }, "eventId may contain only letters, digits and _ : . -"],
+    [{ ...order([item()]), executionId: "arn with space" }, "executionId may contain only letters, digits and _ : . / -"],
   ])("refuses %j with InvalidInput: %s", async (event, message) => {
-    await expect(handler(event)).rejects.toMatchObject({ name: "InvalidInput", message });
+    expect(await refusal(freshServices()["order-service"](event))).toEqual({ name: "InvalidInput", message });
   });
 });

@@ -1,4 +1,5 @@
 import { creditScoreOf, getUser, handler } from "../../functions/user-service";
+import { LIMITS } from "../../functions/shared/validation";
 
 describe("user-service", () => {
   test("GIVEN the recipe's invoke payload WHEN invoked THEN it returns the profile with the contract's credit score", async () => {
@@ -41,9 +42,21 @@ describe("user-service", () => {
     [{ userId: "a b" }, "userId may contain only letters, digits and _ . @ -"],
     [{ userId: 'a"b' }, "userId may contain only letters, digits and _ . @ -"],
     [{ userId: "ünïcode" }, "userId may contain only letters, digits and _ . @ -"],
-    [{ userId: "a", extra: 1 }, "extra is not an accepted field (accepted: userId, orderData)"],
+    [{ userId: "a", extra: 1 }, "extra is not an accepted field (accepted: userId, orderData, eventId)"],
   ])("refuses %p with InvalidInput: %s", async (event, message) => {
     await expect(handler(event)).rejects.toMatchObject({ name: "InvalidInput", message });
+  });
+
+  test("a request larger than any valid order is refused whole, before the workflow adds to it", async () => {
+    const request = (padding: number) => ({ userId: "u1", orderData: { items: [{ productId: "P".repeat(padding) }] } });
+    const fits = request(LIMITS.maxRequestBytes - JSON.stringify(request(0)).length);
+    expect(Buffer.byteLength(JSON.stringify(fits))).toBe(LIMITS.maxRequestBytes);
+    expect(getUser(fits).userId).toBe("u1");
+    const tooBig = request(LIMITS.maxRequestBytes - JSON.stringify(request(0)).length + 1);
+    await expect(handler(tooBig)).rejects.toMatchObject({
+      name: "InvalidInput",
+      message: `input must be at most ${LIMITS.maxRequestBytes} bytes of JSON, got ${LIMITS.maxRequestBytes + 1}`,
+    });
   });
 
   test("a 64-character userId is the longest accepted", () => {

@@ -32,11 +32,11 @@ export function emailOf(userId: string): string {
 
 export function getUser(event: unknown): UserProfile {
   const request = requireObject(event, "input");
+  allowOnlyKeys(request, "", ["userId", "orderData", "eventId"]);
   const bytes = Buffer.byteLength(JSON.stringify(request));
   if (bytes > LIMITS.maxRequestBytes) {
     throw new InvalidInput(`input must be at most ${LIMITS.maxRequestBytes} bytes of JSON, got ${bytes}`);
   }
-  allowOnlyKeys(request, "", ["userId", "orderData", "eventId"]);
   const userId = requireUserId(request.userId, "userId");
   return {
     userId,
