@@ -6,6 +6,8 @@
  */
 import {
   ALL_ALLOWED_ACTIONS,
+  TABLE_ACCESS,
+  TABLE_KEY_ACTIONS,
   DEAD_LETTER_SEND_ACTIONS,
   INVOKE_FUNCTION_ACTIONS,
   LAMBDA_LOG_ACTIONS,
@@ -102,8 +104,21 @@ describe("Step Functions", () => {
     const taskTimeout = "var.lambda_timeout + 5";
     expect(taskCount).toBe(8);
     expect(stateMachine.definition.split(`"TimeoutSeconds":\${${taskTimeout}}`).length - 1).toBe(taskCount);
-    // The execution's limit is a multiple of (task timeout + the longest retry wait).
-    expect(execution![1]).toContain(`* (${taskTimeout} + 30)`);
+    // The execution's limit: every attempt on the worst path timing out, plus the longest retry waits.
+    expect(execution![1]).toBe(`23 * (${taskTimeout}) + 73`);
+  });
+});
+
+describe("DynamoDB", () => {
+  const tables = Object.values(resources(json, "aws_dynamodb_table"));
+
+  test("CKV_AWS_28: every table has point-in-time recovery", () => {
+    expect(tables).toHaveLength(3);
+    for (const table of tables) expect(table.point_in_time_recovery).toEqual({ enabled: true });
+  });
+
+  test("CKV_AWS_119: every table uses the customer's key when kms_key_arn is set (documented exception otherwise)", () => {
+    for (const table of tables) expect(table.server_side_encryption.kms_key_arn).toBe("${var.kms_key_arn}");
   });
 });
 
@@ -136,9 +151,11 @@ describe("SQS and SNS", () => {
 describe("IAM", () => {
   test("CKV_AWS_60: every role can be assumed by one AWS service only, on behalf of this stack's workflow where the service documents it", () => {
     const trustOf = (name: string) => JSON.parse(roles.find(([, role]) => role.name === name)![1].assume_role_policy).Statement;
-    expect(trustOf("${var.project_name}-lambda-exec")).toEqual([
-      { Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" },
-    ]);
+    for (const service of SERVICES) {
+      expect(trustOf(`\${var.project_name}-${service}`)).toEqual([
+        { Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" },
+      ]);
+    }
     // Confused-deputy protection (documented by Step Functions): only a state machine with this stack's name.
     expect(trustOf("${var.project_name}-workflow-role")).toEqual([
       {
@@ -151,7 +168,7 @@ describe("IAM", () => {
     expect(trustOf("${var.project_name}-trigger-role")).toEqual([
       { Effect: "Allow", Principal: { Service: "events.amazonaws.com" }, Action: "sts:AssumeRole" },
     ]);
-    expect(roles).toHaveLength(3);
+    expect(roles).toHaveLength(7);
   });
 
   test("CKV_AWS_62 and CKV_AWS_63: no '*' action and no service-wide wildcard", () => {
@@ -173,15 +190,27 @@ describe("IAM", () => {
     for (const statement of statements) for (const action of statement.Action) expect(ALL_ALLOWED_ACTIONS).toContain(action);
   });
 
-  test("every other resource in a policy is one of this stack's resources", () => {
+  test("every other resource in a policy is one of this stack's resources, or the customer's key", () => {
     const ownReference = /^\$\{aws_[a-z_]+\.[\w-]+\.arn\}(:\*)?$/;
     for (const statement of statements.filter((s) => !s.Resource.includes("*"))) {
-      for (const resource of statement.Resource) expect(resource).toMatch(ownReference);
+      for (const resource of statement.Resource) {
+        if (resource === "${var.kms_key_arn}")
+          expect(statement.Condition).toEqual({ StringLike: { "kms:ViaService": "dynamodb.*.amazonaws.com" } });
+        else expect(resource).toMatch(ownReference);
+      }
     }
   });
 
   test("each role is allowed exactly what its code calls", () => {
-    expect(actionsOfRole("${var.project_name}-lambda-exec")).toEqual([...LAMBDA_LOG_ACTIONS, ...LAMBDA_XRAY_ACTIONS]);
+    for (const service of SERVICES) {
+      const tableActions = Object.values(TABLE_ACCESS[service]).flat();
+      expect(actionsOfRole(`\${var.project_name}-${service}`)).toEqual([
+        ...LAMBDA_LOG_ACTIONS,
+        ...tableActions,
+        ...(tableActions.length > 0 ? TABLE_KEY_ACTIONS : []),
+        ...LAMBDA_XRAY_ACTIONS,
+      ]);
+    }
     expect(actionsOfRole("${var.project_name}-workflow-role")).toEqual([
       ...INVOKE_FUNCTION_ACTIONS,
       ...STATES_LOG_DELIVERY_ACTIONS,
@@ -190,9 +219,19 @@ describe("IAM", () => {
     expect(actionsOfRole("${var.project_name}-trigger-role")).toEqual([...START_EXECUTION_ACTIONS]);
   });
 
+  test("the table key is usable only with kms_key_arn set, only through DynamoDB, only by the functions that use tables", () => {
+    const keyPolicies = rolePolicies.filter((policy) => policy.name === "use-table-key");
+    expect(keyPolicies.map((policy) => policy.role).sort()).toEqual(
+      ["inventory_service", "notification_service", "order_service", "payment_service"].map(
+        (key) => `\${aws_iam_role.${key}_execution_role.id}`,
+      ),
+    );
+    for (const policy of keyPolicies) expect(policy.count).toBe("${var.kms_key_arn != null ? 1 : 0}");
+  });
+
   test("the X-Ray permissions exist only while tracing is on", () => {
     const xray = rolePolicies.filter((policy) => policy.name === "send-traces");
-    expect(xray).toHaveLength(2);
+    expect(xray).toHaveLength(6);
     for (const policy of xray) expect(policy.count).toBe("${var.enable_xray_tracing ? 1 : 0}");
   });
 });
@@ -211,6 +250,7 @@ describe("no lost events, no silent failures", () => {
     const alarms = Object.values(resources(json, "aws_cloudwatch_metric_alarm"));
     expect(alarms.map((alarm) => `${alarm.namespace} ${alarm.metric_name}`).sort()).toEqual(
       [
+        "${var.project_name} CompensationFailed",
         "AWS/States ExecutionsFailed",
         "AWS/States ExecutionsTimedOut",
         "AWS/States ExecutionThrottled",

@@ -7,7 +7,8 @@ import { DescribeExecutionCommand, ListExecutionsCommand, SFNClient, StartExecut
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
 import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { mockClient } from "aws-sdk-client-mock";
-import { HANDLERS } from "../local/handlers";
+import { seededMemoryStore } from "../functions/shared/default-store";
+import { handlersFor } from "../local/handlers";
 import { LocalWorkflow } from "../local/runner";
 import { SAMPLE_ORDER } from "../stacks/order-workflow-stack";
 import { SERVICES } from "../stacks/services";
@@ -45,7 +46,7 @@ beforeEach(async () => {
   // Each function answers with what its real handler returns for the example payload.
   lambda.on(InvokeCommand).callsFake(async (input) => {
     const service = SERVICES.find((name) => input.FunctionName === `microservices-stepfn-${name}`)!;
-    const payload = await HANDLERS[service](JSON.parse(Buffer.from(input.Payload).toString()));
+    const payload = await handlersFor(seededMemoryStore())[service](JSON.parse(Buffer.from(input.Payload).toString()));
     return { StatusCode: 200, ExecutedVersion: "$LATEST", Payload: encode(payload) };
   });
   sfn.on(StartExecutionCommand).resolves({ executionArn: DIRECT, startDate: new Date(clock) });

@@ -69,7 +69,9 @@ describe("providers", () => {
 describe("Terraform addresses", () => {
   test("every resource is named after its place in the stack, with no hash, as ops teams type it", () => {
     const addresses = Object.entries(json.resource).flatMap(([type, byId]) => Object.keys(byId).map((id) => `${type}.${id}`));
-    expect(addresses).toHaveLength(40); // 38 planned by default, plus the alarm topic and subscription (count 0 without alarm_email)
+    // 60 planned by default, plus the alarm topic and subscription (count 0 without alarm_email) and the
+    // four table-key policies (count 0 without kms_key_arn).
+    expect(addresses).toHaveLength(66);
     for (const address of addresses) expect(address).toMatch(/^aws_[a-z0-9_]+\.[a-z0-9_]+$/);
     expect(addresses).toEqual(
       expect.arrayContaining([
@@ -78,7 +80,9 @@ describe("Terraform addresses", () => {
         "aws_sfn_state_machine.workflow_state_machine",
         "aws_cloudwatch_event_rule.trigger_rule",
         "aws_cloudwatch_event_target.trigger_target",
-        "aws_iam_role.lambda_exec_role",
+        "aws_iam_role.order_service_execution_role",
+        "aws_dynamodb_table.state_orders",
+        "aws_dynamodb_table_item.state_stock_prod004",
         "aws_sqs_queue.trigger_dead_letter_queue",
         "aws_cloudwatch_metric_alarm.alarms_executions_failed",
       ]),
@@ -159,7 +163,32 @@ describe("functions", () => {
     expect(logGroup).toBeDefined();
     expect(logGroup![1].retention_in_days).toBe("${var.log_retention_days}");
     expect(fn.depends_on).toContain(`aws_cloudwatch_log_group.${logGroup![0]}`);
-    expect(fn.role).toBe("${aws_iam_role.lambda_exec_role.arn}");
+    const key = service.replace(/-/g, "_");
+    expect(fn.role).toBe(`\${aws_iam_role.${key}_execution_role.arn}`);
+    expect(fn.depends_on).toContain(`aws_iam_role_policy.${key}_execution_policy`);
+  });
+
+  test.each([
+    ["user-service", {}],
+    ["order-service", { ORDERS_TABLE: "${aws_dynamodb_table.state_orders.name}" }],
+    ["payment-service", { IDEMPOTENCY_TABLE: "${aws_dynamodb_table.state_idempotency.name}" }],
+    [
+      "inventory-service",
+      {
+        IDEMPOTENCY_TABLE: "${aws_dynamodb_table.state_idempotency.name}",
+        STOCK_TABLE: "${aws_dynamodb_table.state_stock.name}",
+      },
+    ],
+    [
+      "notification-service",
+      {
+        ORDERS_TABLE: "${aws_dynamodb_table.state_orders.name}",
+        IDEMPOTENCY_TABLE: "${aws_dynamodb_table.state_idempotency.name}",
+      },
+    ],
+  ])("%s is told the names of exactly the tables it uses", (service, tables) => {
+    const fn = Object.values(resources(json, "aws_lambda_function")).find((f) => f.function_name.endsWith(`-${service}`));
+    expect(fn.environment.variables).toEqual({ LOG_LEVEL: "INFO", ...tables });
   });
 
   test("the state machine has its own log group under /aws/vendedlogs/states/", () => {
@@ -181,24 +210,61 @@ describe("IAM, least privilege", () => {
     }
   });
 
-  test("the Lambda role may only write log streams into the five functions' log groups", () => {
-    const role = roleOf(json, "${var.project_name}-lambda-exec");
-    expect(JSON.parse(role.assume_role_policy).Statement).toEqual([
-      { Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" },
-    ]);
-    const logGroupArns = SERVICES.map(
-      (service) =>
-        `${reference(json, "aws_cloudwatch_log_group", (group) => group.name === `/aws/lambda/\${var.project_name}-${service}`, "arn")}:*`,
-    );
-    expect(policyOf(json, "lambda_exec_policy").Statement).toEqual([
-      {
-        Sid: "WriteOwnLogGroups",
-        Effect: "Allow",
-        Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-        Resource: logGroupArns,
-      },
-    ]);
-  });
+  const table = (name: string) => `\${aws_dynamodb_table.state_${name}.arn}`;
+  test.each([
+    ["user-service", []],
+    ["order-service", [{ Sid: "OrdersTable", Action: ["dynamodb:GetItem", "dynamodb:PutItem"], Resource: [table("orders")] }]],
+    [
+      "payment-service",
+      [
+        {
+          Sid: "IdempotencyTable",
+          Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:ConditionCheckItem"],
+          Resource: [table("idempotency")],
+        },
+      ],
+    ],
+    [
+      "inventory-service",
+      [
+        {
+          Sid: "IdempotencyTable",
+          Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:ConditionCheckItem"],
+          Resource: [table("idempotency")],
+        },
+        {
+          Sid: "StockTable",
+          Action: ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:UpdateItem"],
+          Resource: [table("stock")],
+        },
+      ],
+    ],
+    [
+      "notification-service",
+      [
+        { Sid: "IdempotencyTable", Action: ["dynamodb:GetItem", "dynamodb:PutItem"], Resource: [table("idempotency")] },
+        { Sid: "OrdersTable", Action: ["dynamodb:GetItem", "dynamodb:UpdateItem"], Resource: [table("orders")] },
+      ],
+    ],
+  ])(
+    "%s's role may write its own log streams and use exactly its tables, with exactly the actions its code calls",
+    (service, tableStatements) => {
+      const key = service.replace(/-/g, "_");
+      const role = roleOf(json, `\${var.project_name}-${service}`);
+      expect(JSON.parse(role.assume_role_policy).Statement).toEqual([
+        { Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" },
+      ]);
+      expect(policyOf(json, `${key}_execution_policy`).Statement).toEqual([
+        {
+          Sid: "WriteOwnLogGroup",
+          Effect: "Allow",
+          Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+          Resource: [`\${aws_cloudwatch_log_group.${key}_logs.arn}:*`],
+        },
+        ...(tableStatements as object[]).map((statement) => ({ Effect: "Allow", ...statement })),
+      ]);
+    },
+  );
 
   test("the state machine role may invoke only the five functions (and their versions) and deliver its logs", () => {
     const role = roleOf(json, "${var.project_name}-workflow-role");
@@ -273,17 +339,32 @@ describe("state machine", () => {
       SERVICES.map((service) => [service, functionRef(json, service, "arn")]),
     ) as PerService<string>;
     const expected = buildWorkflowDefinition(arns, optionsFor(30));
-    const expressions = timeoutExpressions(expected, "var.lambda_timeout", "var.workflow_type");
-    // What Terraform evaluates with lambda_timeout = 30 and workflow_type = STANDARD:
+    const expressions = timeoutExpressions(expected, "var.lambda_timeout");
+    // What Terraform evaluates with lambda_timeout = 30:
     const evaluated = stateMachine.definition
       .replaceAll(`\${${expressions.task}}`, "35")
       .replace(`\${${expressions.execution}}`, String(expected.TimeoutSeconds));
     expect(JSON.parse(evaluated)).toEqual(expected);
     expect(expressions).toEqual({
       task: "var.lambda_timeout + 5",
-      execution:
-        'var.workflow_type == "EXPRESS" ? min(300, 23 * (var.lambda_timeout + 5 + 30)) : 23 * (var.lambda_timeout + 5 + 30)',
+      execution: "23 * (var.lambda_timeout + 5) + 73",
+      worst: { attempts: 23, waitSeconds: 63 },
+      longestExpressLambdaTimeout: 4,
     });
+    expect(23 * (30 + 5) + 73).toBe(expected.TimeoutSeconds);
+  });
+
+  test("EXPRESS is refused at plan time unless a failed order's retries and compensations fit in its 5 minutes", () => {
+    expect(stateMachine.lifecycle.precondition).toEqual([
+      {
+        condition: '${var.workflow_type != "EXPRESS" || 23 * (var.lambda_timeout + 5) + 73 <= 300}',
+        error_message:
+          "workflow_type EXPRESS needs lambda_timeout <= 4: a failed order's retries and compensations can take " +
+          "23 x (lambda_timeout + 5) + 73 seconds, and an Express execution stops after 300. Lower lambda_timeout, or use STANDARD.",
+      },
+    ]);
+    // The bound holds at 4 and not at 5.
+    expect([23 * (4 + 5) + 73 <= 300, 23 * (5 + 5) + 73 <= 300]).toEqual([true, false]);
   });
 });
 
@@ -294,18 +375,116 @@ describe("trigger", () => {
     expect(JSON.parse(rule.event_pattern)).toEqual({ source: ["microservices.orders"], "detail-type": ["Order Submitted"] });
   });
 
-  test("the target starts the state machine with the event's detail as input, through a path and no template", () => {
+  test("the target starts the state machine with the event's detail fields and the event's id as input", () => {
     expect(synthesized).toHaveResourceWithProperties(CloudwatchEventTarget, {
       arn: reference(json, "aws_sfn_state_machine", () => true, "arn"),
-      input_path: "$.detail",
+      input_transformer: {
+        input_paths: { userId: "$.detail.userId", orderData: "$.detail.orderData", eventId: "$.id" },
+        input_template: '{"userId": <userId>, "orderData": <orderData>, "eventId": <eventId>}',
+      },
     });
     const target = onlyResource(json, "aws_cloudwatch_event_target");
     expect(target.role_arn).toBe(
       reference(json, "aws_iam_role", (role) => role.name === "${var.project_name}-trigger-role", "arn"),
     );
-    expect(target.input_transformer).toBeUndefined();
+    expect(target.input_path).toBeUndefined();
     // The recipe's jsonencode'd template turned <detail> into \u003cdetail\u003e.
     expect(synthesized).not.toMatch(/\\u003[ce]|jsonencode/);
+  });
+});
+
+describe("durable state (docs/durable-state.md)", () => {
+  test("three on-demand tables keyed by a string, with point-in-time recovery, deletion protection from its variable", () => {
+    expect(
+      Object.fromEntries(
+        Object.entries(resources(json, "aws_dynamodb_table")).map(([id, table]) => [
+          id,
+          [
+            table.name,
+            table.hash_key,
+            table.attribute,
+            table.billing_mode,
+            table.point_in_time_recovery,
+            table.deletion_protection_enabled,
+          ],
+        ]),
+      ),
+    ).toEqual({
+      state_orders: [
+        "${var.project_name}-orders",
+        "orderId",
+        [{ name: "orderId", type: "S" }],
+        "PAY_PER_REQUEST",
+        { enabled: true },
+        "${var.table_deletion_protection}",
+      ],
+      state_idempotency: [
+        "${var.project_name}-idempotency",
+        "recordKey",
+        [{ name: "recordKey", type: "S" }],
+        "PAY_PER_REQUEST",
+        { enabled: true },
+        "${var.table_deletion_protection}",
+      ],
+      state_stock: [
+        "${var.project_name}-stock",
+        "productId",
+        [{ name: "productId", type: "S" }],
+        "PAY_PER_REQUEST",
+        { enabled: true },
+        "${var.table_deletion_protection}",
+      ],
+    });
+  });
+
+  test("encrypted with the customer's key when kms_key_arn is set, else with DynamoDB's own key", () => {
+    for (const table of Object.values(resources(json, "aws_dynamodb_table"))) {
+      expect(table.server_side_encryption).toEqual({ enabled: "${var.kms_key_arn != null}", kms_key_arn: "${var.kms_key_arn}" });
+    }
+  });
+
+  test("idempotency records expire (TTL on expiresAt); orders and stock are kept", () => {
+    const tables = resources(json, "aws_dynamodb_table");
+    expect(tables.state_idempotency.ttl).toEqual({ attribute_name: "expiresAt", enabled: true });
+    expect([tables.state_orders.ttl, tables.state_stock.ttl]).toEqual([undefined, undefined]);
+  });
+
+  test("the stock is seeded from the catalogue once: a later apply ignores the live item", () => {
+    const items = Object.values(resources(json, "aws_dynamodb_table_item"));
+    expect(items.map((item) => JSON.parse(item.item))).toEqual([
+      { productId: { S: "PROD001" }, available: { N: "50" } },
+      { productId: { S: "PROD002" }, available: { N: "25" } },
+      { productId: { S: "PROD003" }, available: { N: "100" } },
+      { productId: { S: "PROD004" }, available: { N: "10" } },
+      { productId: { S: "PROD005" }, available: { N: "0" } },
+    ]);
+    for (const item of items) {
+      expect(item).toMatchObject({
+        table_name: "${aws_dynamodb_table.state_stock.name}",
+        hash_key: "productId",
+        lifecycle: { ignore_changes: ["item"] },
+      });
+    }
+  });
+
+  test("a CompensationFailed order raises its own alarm, from notification-service's log line for it", () => {
+    expect(resources(json, "aws_cloudwatch_log_metric_filter")).toEqual({
+      alarms_compensation_failed_filter: expect.objectContaining({
+        count: "${var.enable_alarms ? 1 : 0}",
+        name: "${var.project_name}-compensation-failed",
+        log_group_name: "${aws_cloudwatch_log_group.notification_service_logs.name}",
+        pattern: '{ $.orderStatus = "COMPENSATION_FAILED" }',
+        metric_transformation: { name: "CompensationFailed", namespace: "${var.project_name}", value: "1", default_value: "0" },
+      }),
+    });
+    expect(resources(json, "aws_cloudwatch_metric_alarm").alarms_compensation_failed).toMatchObject({
+      alarm_name: "${var.project_name}-compensation-failed",
+      namespace: "${var.project_name}",
+      metric_name: "CompensationFailed",
+      statistic: "Sum",
+      threshold: 1,
+      comparison_operator: "GreaterThanOrEqualToThreshold",
+    });
   });
 });
 
@@ -323,6 +502,9 @@ describe("outputs", () => {
         "dead_letter_queue_url",
         "dead_letter_queue_arn",
         "alarm_topic_arn",
+        "orders_table_name",
+        "idempotency_table_name",
+        "stock_table_name",
         ...SERVICES.flatMap((service) => [
           `${service.replace(/-/g, "_")}_function_name`,
           `${service.replace(/-/g, "_")}_function_arn`,

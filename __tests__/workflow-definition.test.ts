@@ -1,6 +1,7 @@
 /**
  * The workflow definition as a document: valid ASL, the transitions the contract asks
- * for, retries only on transient faults, and timeouts that nest.
+ * for (docs/errors-and-outcomes.md), retries only on transient faults with the stated
+ * timing, exactly the fields each Task keeps, and timeouts that nest.
  */
 import aslValidator = require("asl-validator");
 import { BUSINESS_ERROR_NAMES } from "../functions/shared/errors";
@@ -8,16 +9,22 @@ import { localFunctionArns } from "../local/runner";
 import {
   allStates,
   buildWorkflowDefinition,
+  COMPENSATION_RETRY_POLICY,
+  EXECUTION_MARGIN_SECONDS,
+  executionTimeoutSeconds,
+  longestRetryWaitSeconds,
+  optionsFor,
   RETRY_POLICY,
   State,
   STATE,
   TRANSIENT_ERRORS,
-  WorkflowDefinition,
+  worstCaseFrom,
 } from "../stacks/workflow-definition";
 
-const definition = buildWorkflowDefinition(localFunctionArns());
-
-/** Every state, branches included. */
+const arns = localFunctionArns();
+const definition = buildWorkflowDefinition(arns);
+const tasks = () => allStates(definition.States).filter(([, state]) => state.Type === "Task");
+const stateNamed = (name: string) => allStates(definition.States).find(([candidate]) => candidate === name)![1];
 
 /** Where each state can go next: Next, Choice rules, Default, Catch targets; "END" for End. */
 function edges(states: Record<string, State>): Record<string, string[]> {
@@ -35,6 +42,8 @@ function edges(states: Record<string, State>): Record<string, string[]> {
   );
 }
 
+const branchesOf = (name: string) => stateNamed(name).Branches as unknown as { StartAt: string; States: Record<string, State> }[];
+
 describe("workflow definition", () => {
   test("GIVEN real ARNs WHEN validated by asl-validator with path and ARN checks THEN it is valid", () => {
     const { isValid, errorsText } = aslValidator(JSON.parse(JSON.stringify(definition)), { checkPaths: true, checkArn: true });
@@ -42,14 +51,21 @@ describe("workflow definition", () => {
     expect(isValid).toBe(true);
   });
 
-  test("the state graph: user, order, payment || inventory, check, confirmation; compensation and explanation on every failure", () => {
+  test("the state graph: user, order, payment || inventory, check, confirmation; undo, explain and tell on every failure", () => {
     expect(edges(definition.States)).toEqual({
       [STATE.getUser]: [STATE.createOrder, "catch:GetUserRejected", "catch:GetUserUnavailable"],
       GetUserRejected: [STATE.orderFailed],
       GetUserUnavailable: [STATE.orderFailed],
-      [STATE.createOrder]: [STATE.processPaymentAndInventory, "catch:CreateOrderRejected", "catch:CreateOrderUnavailable"],
+      [STATE.createOrder]: [
+        STATE.processPaymentAndInventory,
+        `catch:${STATE.readDuplicate}`,
+        "catch:CreateOrderRejected",
+        "catch:CreateOrderUnavailable",
+      ],
       CreateOrderRejected: [STATE.notifyFailure],
       CreateOrderUnavailable: [STATE.notifyFailure],
+      [STATE.readDuplicate]: [STATE.duplicate],
+      [STATE.duplicate]: ["END"],
       [STATE.processPaymentAndInventory]: [STATE.checkFulfilment],
       [STATE.checkFulfilment]: [
         STATE.recordPaymentAndInventoryFailure,
@@ -59,97 +75,193 @@ describe("workflow definition", () => {
       ],
       [STATE.sendConfirmation]: [`catch:${STATE.confirmationNotDelivered}`, "END"],
       [STATE.confirmationNotDelivered]: ["END"],
-      [STATE.recordPaymentAndInventoryFailure]: [STATE.notifyFailure],
-      [STATE.recordPaymentFailure]: [STATE.releaseInventory],
-      [STATE.recordInventoryFailure]: [STATE.refundPayment],
-      [STATE.refundPayment]: [STATE.notifyFailure, `catch:${STATE.notifyFailure}`],
-      [STATE.releaseInventory]: [STATE.notifyFailure, `catch:${STATE.notifyFailure}`],
+      [STATE.recordPaymentAndInventoryFailure]: [STATE.compensate],
+      [STATE.recordPaymentFailure]: [STATE.compensate],
+      [STATE.recordInventoryFailure]: [STATE.compensate],
+      [STATE.compensate]: [STATE.checkCompensation],
+      [STATE.checkCompensation]: [STATE.notifyFailure, STATE.recordCompensationFailure],
+      [STATE.recordCompensationFailure]: [STATE.notifyFailure],
       [STATE.notifyFailure]: [STATE.orderFailed, `catch:${STATE.orderFailed}`],
       [STATE.orderFailed]: [],
     });
-    const [payment, inventory] = definition.States[STATE.processPaymentAndInventory].Branches as {
-      StartAt: string;
-      States: Record<string, State>;
-    }[];
-    expect(payment.StartAt).toBe(STATE.authorizePayment);
+    const [payment, inventory] = branchesOf(STATE.processPaymentAndInventory);
+    expect([payment.StartAt, inventory.StartAt]).toEqual([STATE.authorizePayment, STATE.reserveInventory]);
     expect(edges(payment.States)).toEqual({
       AuthorizePayment: ["catch:AuthorizePaymentRejected", "catch:AuthorizePaymentUnavailable", "END"],
       AuthorizePaymentRejected: ["END"],
       AuthorizePaymentUnavailable: ["END"],
     });
-    expect(inventory.StartAt).toBe(STATE.reserveInventory);
     expect(edges(inventory.States)).toEqual({
       ReserveInventory: ["catch:ReserveInventoryRejected", "catch:ReserveInventoryUnavailable", "END"],
       ReserveInventoryRejected: ["END"],
       ReserveInventoryUnavailable: ["END"],
     });
+    const [refund, release] = branchesOf(STATE.compensate);
+    expect([refund.StartAt, release.StartAt]).toEqual([STATE.refundPayment, STATE.releaseInventory]);
+    expect(edges(refund.States)).toEqual({
+      RefundPayment: [`catch:${STATE.refundNotDone}`, "END"],
+      RefundNotDone: [STATE.transactionNotRefunded, STATE.authorizationNotRefunded],
+      TransactionNotRefunded: ["END"],
+      AuthorizationNotRefunded: ["END"],
+    });
+    expect(edges(release.States)).toEqual({
+      ReleaseInventory: [`catch:${STATE.releaseNotDone}`, "END"],
+      ReleaseNotDone: [STATE.reservationsNotReleased, STATE.reservationsMayBeHeld],
+      ReservationsNotReleased: ["END"],
+      ReservationsMayBeHeld: ["END"],
+    });
   });
 
-  test("every Task uses the optimized lambda:invoke integration with one of the five functions", () => {
-    const arns = Object.values(localFunctionArns());
-    const tasks = allStates(definition.States).filter(([, state]) => state.Type === "Task");
-    expect(tasks.map(([name]) => name)).toEqual([
-      "GetUser",
-      "CreateOrder",
-      "AuthorizePayment",
-      "ReserveInventory",
-      "SendConfirmation",
-      "RefundPayment",
-      "ReleaseInventory",
-      "NotifyFailure",
+  test("every Task uses the optimized lambda:invoke integration with its service's function", () => {
+    expect(tasks().map(([name, task]) => [name, (task.Parameters as { FunctionName: string }).FunctionName])).toEqual([
+      ["GetUser", arns["user-service"]],
+      ["CreateOrder", arns["order-service"]],
+      ["AuthorizePayment", arns["payment-service"]],
+      ["ReserveInventory", arns["inventory-service"]],
+      ["SendConfirmation", arns["notification-service"]],
+      ["RefundPayment", arns["payment-service"]],
+      ["ReleaseInventory", arns["inventory-service"]],
+      ["NotifyFailure", arns["notification-service"]],
     ]);
-    for (const [, task] of tasks) {
-      expect(task.Resource).toBe("arn:aws:states:::lambda:invoke");
-      expect(arns).toContain((task.Parameters as { FunctionName: string }).FunctionName);
-    }
+    for (const [, task] of tasks()) expect(task.Resource).toBe("arn:aws:states:::lambda:invoke");
   });
 
-  test("every Task retries exactly the transient faults, with exponential backoff and full jitter", () => {
-    for (const [name, task] of allStates(definition.States).filter(([, state]) => state.Type === "Task")) {
-      const [retrier, ...others] = task.Retry as Record<string, unknown>[];
-      expect([name, others]).toEqual([name, []]);
-      expect(retrier.ErrorEquals).toEqual(TRANSIENT_ERRORS);
-      expect(retrier.BackoffRate).toBeGreaterThan(1);
-      expect(retrier.JitterStrategy).toBe("FULL");
-      expect(retrier.MaxAttempts).toBeGreaterThanOrEqual(RETRY_POLICY.MaxAttempts);
-      for (const businessError of BUSINESS_ERROR_NAMES) expect(retrier.ErrorEquals).not.toContain(businessError);
-    }
+  test("the transient faults retried: Lambda's service errors and throttling, crashes, timeouts, ServiceUnavailable", () => {
     expect(TRANSIENT_ERRORS).toEqual([
       "Lambda.ServiceException",
       "Lambda.AWSLambdaException",
       "Lambda.SdkClientException",
+      "Lambda.ClientExecutionTimeoutException",
       "Lambda.TooManyRequestsException",
+      "Lambda.Unknown",
+      "Sandbox.Timedout",
+      "Runtime.ExitError",
       "States.Timeout",
       "ServiceUnavailable",
     ]);
+    for (const businessError of BUSINESS_ERROR_NAMES) expect(TRANSIENT_ERRORS).not.toContain(businessError);
   });
 
-  test("every Task has a timeout, and the worst case of all its attempts fits in the execution's", () => {
-    const execution = (definition as WorkflowDefinition).TimeoutSeconds;
-    for (const [, task] of allStates(definition.States).filter(([, state]) => state.Type === "Task")) {
-      const timeout = task.TimeoutSeconds as number;
-      const { MaxAttempts, MaxDelaySeconds } = (task.Retry as { MaxAttempts: number; MaxDelaySeconds: number }[])[0];
-      expect(timeout).toBeGreaterThan(0);
-      expect((timeout + MaxDelaySeconds) * (MaxAttempts + 1)).toBeLessThan(execution);
+  test("every Task retries exactly the transient faults: 1 s doubling to at most 8 s, 3 retries; undos 6 retries up to 10 s", () => {
+    const undos: string[] = [STATE.refundPayment, STATE.releaseInventory];
+    for (const [name, task] of tasks()) {
+      expect([name, task.Retry]).toEqual([
+        name,
+        [
+          {
+            ErrorEquals: TRANSIENT_ERRORS,
+            IntervalSeconds: 1,
+            BackoffRate: 2,
+            MaxAttempts: undos.includes(name) ? 6 : 3,
+            MaxDelaySeconds: undos.includes(name) ? 10 : 8,
+            JitterStrategy: "FULL",
+          },
+        ],
+      ]);
     }
+    expect([longestRetryWaitSeconds(RETRY_POLICY), longestRetryWaitSeconds(COMPENSATION_RETRY_POLICY)]).toEqual([
+      1 + 2 + 4,
+      1 + 2 + 4 + 8 + 10 + 10,
+    ]);
   });
 
-  test("no service gets a raw {Payload} wrapper: every Task that follows another selects fields with ResultSelector", () => {
-    for (const [name, task] of allStates(definition.States).filter(([, state]) => state.Type === "Task")) {
-      expect([name, typeof task.ResultSelector]).toEqual([name, "object"]);
-      expect(JSON.stringify(task.Parameters)).not.toMatch(/"\$\.(Payload|[a-zA-Z]+\.Payload)"/);
-    }
+  test("each Task keeps exactly the fields the workflow reads next (ResultSelector and ResultPath)", () => {
+    expect(
+      Object.fromEntries(
+        tasks().map(([name, task]) => [name, { ResultSelector: task.ResultSelector, ResultPath: task.ResultPath }]),
+      ),
+    ).toEqual({
+      GetUser: {
+        ResultSelector: {
+          user: { "userId.$": "$.Payload.userId", "email.$": "$.Payload.email", "creditScore.$": "$.Payload.creditScore" },
+          execution: { "idempotencyKey.$": "$$.Execution.Name", "executionId.$": "$$.Execution.Id" },
+        },
+        ResultPath: "$.context",
+      },
+      CreateOrder: {
+        ResultSelector: {
+          "orderId.$": "$.Payload.orderId",
+          "userId.$": "$.Payload.userId",
+          "items.$": "$.Payload.items",
+          "subtotal.$": "$.Payload.subtotal",
+          "tax.$": "$.Payload.tax",
+          "total.$": "$.Payload.total",
+          "totalCents.$": "$.Payload.totalCents",
+        },
+        ResultPath: "$.order",
+      },
+      AuthorizePayment: {
+        ResultSelector: { "transactionId.$": "$.Payload.transactionId", "amountCents.$": "$.Payload.amountCents" },
+        ResultPath: undefined,
+      },
+      ReserveInventory: { ResultSelector: { "reservations.$": "$.Payload.reservations" }, ResultPath: undefined },
+      SendConfirmation: {
+        ResultSelector: {
+          status: "COMPLETED",
+          "orderId.$": "$.Payload.order.orderId",
+          "userId.$": "$.Payload.order.userId",
+          "items.$": "$.Payload.order.items",
+          "subtotal.$": "$.Payload.order.subtotal",
+          "tax.$": "$.Payload.order.tax",
+          "total.$": "$.Payload.order.total",
+          "transactionId.$": "$.Payload.order.transactionId",
+          "reservations.$": "$.Payload.order.reservations",
+          "notification.$": "$.Payload.notification",
+        },
+        ResultPath: undefined,
+      },
+      RefundPayment: { ResultSelector: { "status.$": "$.Payload.status", held: "" }, ResultPath: undefined },
+      ReleaseInventory: { ResultSelector: { "status.$": "$.Payload.status", held: "" }, ResultPath: undefined },
+      NotifyFailure: {
+        ResultSelector: { "notificationId.$": "$.Payload.notificationId", "delivered.$": "$.Payload.delivered" },
+        ResultPath: "$.failureNotification",
+      },
+    });
+  });
+
+  test("each service is sent only what it needs: the notification service gets no credit score", () => {
+    const recipient = { "userId.$": "$.context.user.userId", "email.$": "$.context.user.email" };
+    expect((stateNamed(STATE.sendConfirmation).Parameters as { Payload: State }).Payload.recipient).toEqual(recipient);
+    expect((stateNamed(STATE.notifyFailure).Parameters as { Payload: State }).Payload.recipient).toEqual(recipient);
+    expect(JSON.stringify(stateNamed(STATE.notifyFailure))).not.toContain("creditScore");
+    expect((stateNamed(STATE.refundPayment).Parameters as { Payload: State }).Payload).toEqual({
+      action: "refund",
+      "orderId.$": "$.order.orderId",
+      "idempotencyKey.$": "$$.Execution.Name",
+    });
+  });
+
+  test("no States.Format template escapes braces (one interpreter this project runs on mishandles them)", () => {
+    expect(JSON.stringify(definition)).not.toMatch(/States\.Format\('[^']*\\\\[{}]/);
+  });
+
+  test("the execution's limit is the worst case: every attempt on the worst path timing out after the longest waits", () => {
+    const worst = worstCaseFrom(definition.States, definition.StartAt);
+    // GetUser 4 + CreateOrder 4 + a fulfilment call 4 + an undo 7 + NotifyFailure 4 attempts.
+    expect(worst).toEqual({ attempts: 23, waitSeconds: 7 + 7 + 7 + 35 + 7 });
+    expect(definition.TimeoutSeconds).toBe(23 * 35 + 63 + EXECUTION_MARGIN_SECONDS);
+    expect(buildWorkflowDefinition(arns, optionsFor(3)).TimeoutSeconds).toBe(executionTimeoutSeconds(worst, 8));
+  });
+
+  test("every Task waits 5 s longer than its function may run", () => {
+    for (const [, task] of tasks()) expect(task.TimeoutSeconds).toBe(35);
+    for (const [, task] of allStates(buildWorkflowDefinition(arns, optionsFor(900)).States).filter(([, s]) => s.Type === "Task"))
+      expect(task.TimeoutSeconds).toBe(905);
   });
 
   test('ResultPath "$" is never written (the default, and misread by aws-local-stepfunctions)', () => {
     expect(JSON.stringify(definition)).not.toContain('"ResultPath":"$"');
   });
 
-  test("the workflow ends failed with the root cause's name and message", () => {
+  test("the workflow ends failed with the root cause's name and message; a duplicate ends DUPLICATE with the first order", () => {
     expect(definition.States[STATE.orderFailed]).toMatchObject({
       Type: "Fail",
       ErrorPath: "$.failure.error",
       CausePath: "$.failure.detail.errorMessage",
+    });
+    expect(definition.States[STATE.duplicate].Parameters).toEqual({
+      status: "DUPLICATE",
+      "orderId.$": "$.duplicate.detail.errorMessage",
     });
   });
 });
