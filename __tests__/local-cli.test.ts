@@ -1,13 +1,21 @@
 /**
  * `npm run workflow` and `npm run invoke` as a developer types them: stdout, stderr and
- * exit status of DESIGN.md section 4.
+ * exit status of docs/local-runner.md.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { PROJECT_ROOT } from "../stacks/bundle";
-import { parseArguments, parseInjection } from "../local/workflow-cli";
+import { exitStatus, parseArguments, parseInjection } from "../local/workflow-cli";
+
+/** The JSON objects the workflow command printed one after another. */
+function parseResults(stdout: string): any[] {
+  return stdout
+    .split(/\n(?=\{)/)
+    .filter((chunk) => chunk.trim() !== "")
+    .map((chunk) => JSON.parse(chunk));
+}
 
 function runScript(script: string, args: string[]) {
   const result = spawnSync(process.execPath, ["--import", "tsx", path.join("local", script), ...args], {
@@ -41,7 +49,7 @@ describe("npm run workflow", () => {
     const { status, stdout, stderr } = runScript("workflow-cli.ts", [
       "--trace",
       "--inject",
-      "inventory-service=Lambda.ServiceException",
+      "inventory-service.reserve=Lambda.ServiceException",
       "examples/sample-order.json",
     ]);
     expect(status).toBe(1);
@@ -65,13 +73,79 @@ describe("npm run workflow", () => {
     expect(JSON.parse(notMatched.stdout)).toEqual({ status: "NOT_MATCHED" });
   });
 
+  test("the same event file twice: the second execution is DUPLICATE of the first order", () => {
+    const { status, stdout } = runScript("workflow-cli.ts", [
+      "--event",
+      "examples/order-submitted-event.json",
+      "examples/order-submitted-event.json",
+    ]);
+    expect(status).toBe(0);
+    const [first, second] = parseResults(stdout);
+    expect(first).toMatchObject({
+      file: "examples/order-submitted-event.json",
+      status: "SUCCEEDED",
+      output: { status: "COMPLETED" },
+    });
+    expect(second).toMatchObject({
+      status: "SUCCEEDED",
+      output: { status: "DUPLICATE", orderId: first.output.orderId },
+      transitions: 4,
+    });
+  });
+
+  test("several files share the services' state: five orders for PROD004's last 10 units, one succeeds", () => {
+    const { status, stdout } = runScript("workflow-cli.ts", Array(5).fill("examples/last-units-prod004.json"));
+    expect(status).toBe(1);
+    const results = parseResults(stdout);
+    expect(results.map((result) => result.error ?? result.status)).toEqual([
+      "SUCCEEDED",
+      ...Array(4).fill("InsufficientInventory"),
+    ]);
+    expect(results[4].cause).toBe("Insufficient inventory for product PROD004: requested 10, available 0");
+  });
+
+  test("--inject-after loses the answer after the handler acted: the payment it took is refunded", () => {
+    const { status, stdout } = runScript("workflow-cli.ts", [
+      "--inject-after",
+      "payment-service.authorize=Lambda.Unknown",
+      "examples/sample-order.json",
+    ]);
+    expect(status).toBe(1);
+    expect(JSON.parse(stdout)).toMatchObject({
+      status: "FAILED",
+      error: "ServiceUnavailable",
+      compensation: { refund: "REFUNDED", release: "RELEASED" },
+    });
+  });
+
+  test("--help prints the usage on stdout and exits 0", () => {
+    const { status, stdout, stderr } = runScript("workflow-cli.ts", ["--help"]);
+    expect([status, stderr]).toEqual([0, ""]);
+    expect(stdout).toContain("Usage: npm run workflow -- [options] <input.json>...");
+    expect(stdout).toContain("--inject-after <service>[.<action>]=<ErrorName>[:<times>]");
+  });
+
   test.each([
     [["missing.json"], "cannot read missing.json: ENOENT"],
     [["NOT-JSON"], "is not valid JSON"],
+    [["TOO-BIG"], "bytes; Step Functions accepts at most 262144 bytes of input"],
+    [["TOO-DEEP"], "nests deeper than 100 levels"],
+    [["examples/sample-order.json", "missing.json"], "cannot read missing.json: ENOENT"],
     [[], "missing input file"],
     [["--inject", "payment=Oops", "examples/sample-order.json"], "unknown service payment"],
-  ])("%j exits 2 with a one-line message on stderr", (args, message) => {
-    const resolved = args.map((arg) => (arg === "NOT-JSON" ? file("bad.json", "{ not json") : arg));
+    [["--inject", "payment-service.charge=Oops", "examples/sample-order.json"], "payment-service has no action charge"],
+    [["--inject"], "--inject needs a value"],
+    [["--verbose", "examples/sample-order.json"], "unknown option --verbose"],
+  ])("%j exits 2 with a one-line message on stderr and runs nothing", (args, message) => {
+    const resolved = args.map((arg) =>
+      arg === "NOT-JSON"
+        ? file("bad.json", "{ not json")
+        : arg === "TOO-BIG"
+          ? file("big.json", JSON.stringify({ userId: "u", pad: "x".repeat(262144) }))
+          : arg === "TOO-DEEP"
+            ? file("deep.json", "[".repeat(4000) + "]".repeat(4000))
+            : arg,
+    );
     const { status, stdout, stderr } = runScript("workflow-cli.ts", resolved);
     expect(status).toBe(2);
     expect(stdout).toBe("");
@@ -80,21 +154,39 @@ describe("npm run workflow", () => {
 });
 
 describe("argument parsing", () => {
-  test("--inject <service>=<ErrorName>[:<times>], repeatable, in both spellings", () => {
+  test("--inject and --inject-after <service>[.<action>]=<ErrorName>[:<times>], repeatable, in both spellings", () => {
     expect(
-      parseArguments(["--inject", "payment-service=ServiceUnavailable:2", "--inject=user-service=States.Timeout", "in.json"]),
+      parseArguments([
+        "--inject",
+        "payment-service=ServiceUnavailable:2",
+        "--inject=user-service=States.Timeout",
+        "--inject-after",
+        "inventory-service.reserve=Lambda.Unknown:1",
+        "a.json",
+        "b.json",
+      ]),
     ).toEqual({
+      help: false,
       trace: false,
       event: false,
-      file: "in.json",
+      files: ["a.json", "b.json"],
       inject: [
         { service: "payment-service", error: "ServiceUnavailable", times: 2 },
         { service: "user-service", error: "States.Timeout", times: undefined },
+        { service: "inventory-service", action: "reserve", error: "Lambda.Unknown", times: 1, after: true },
       ],
     });
-    expect(() => parseInjection("payment-service")).toThrow("expected <service>=<ErrorName>[:<times>]");
-    expect(() => parseArguments(["a.json", "b.json"])).toThrow("unexpected argument b.json");
+    expect(() => parseInjection("payment-service")).toThrow("expected <service>[.<action>]=<ErrorName>[:<times>]");
     expect(() => parseArguments(["--verbose"])).toThrow("unknown option --verbose");
+    expect(() => parseArguments([])).toThrow("missing input file");
+    expect(parseArguments(["--help"]).help).toBe(true);
+  });
+
+  test("exit status: 3 when an event matched nothing, else 1 when a run failed, else 0", () => {
+    const ok = { status: "SUCCEEDED" } as never;
+    const failed = { status: "FAILED" } as never;
+    const notMatched = { status: "NOT_MATCHED" } as const;
+    expect([exitStatus([ok]), exitStatus([ok, failed]), exitStatus([failed, notMatched]), exitStatus([])]).toEqual([0, 1, 3, 0]);
   });
 });
 

@@ -67,6 +67,9 @@ const BAD_VARIABLE_VALUES: [string, string, string][] = [
   ["aws_region", "US-EAST-1", "aws_region must be a Region code"],
 ];
 
+// The plans run side by side and each waits for its provider: on a busy 2-core machine that takes minutes.
+jest.setTimeout(240000);
+
 const { toolchain, reason } = findToolchain();
 if (!toolchain) {
   // Printed, so that a skipped run is never mistaken for a passed one.
@@ -89,11 +92,14 @@ describeWithTerraform("terraform init, validate and plan, offline", () => {
   const FULL_STACK_REFUSALS = [
     ["project_name", "UPPER", "project_name may contain only lowercase letters"],
     ["lambda_timeout", "0", "lambda_timeout must be a whole number of seconds from 3 to 900"],
+    // The default lambda_timeout (30) cannot fit a failed order in an Express execution's 5 minutes.
+    ["workflow_type", "EXPRESS", "workflow_type EXPRESS needs lambda_timeout <= 4"],
   ];
   const SWITCHED = {
     project_name: "shop-orders-2",
     environment: "prod",
-    lambda_timeout: "900",
+    // EXPRESS fits a failed order's retries and compensations only with short functions.
+    lambda_timeout: "4",
     lambda_memory_size: "10240",
     lambda_architecture: "x86_64",
     lambda_reserved_concurrency: "5",
@@ -103,6 +109,7 @@ describeWithTerraform("terraform init, validate and plan, offline", () => {
     kms_key_arn: "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
     log_retention_days: "365",
     event_maximum_retry_attempts: "3",
+    table_deletion_protection: "true",
   };
 
   beforeAll(() => {
@@ -123,7 +130,7 @@ describeWithTerraform("terraform init, validate and plan, offline", () => {
         terraformAsync(stackDir, ["plan", "-refresh=false", "-input=false", "-lock=false", "-var", `${name}=${value}`]),
       ),
     };
-  }, 120000);
+  }, 240000);
 
   // Every run has ended before the directory goes.
   afterAll(async () => {
@@ -152,9 +159,12 @@ describeWithTerraform("terraform init, validate and plan, offline", () => {
       aws_cloudwatch_event_rule: 1,
       aws_cloudwatch_event_target: 1,
       aws_cloudwatch_log_group: 6,
-      aws_cloudwatch_metric_alarm: 14,
-      aws_iam_role: 3,
-      aws_iam_role_policy: 5,
+      aws_cloudwatch_log_metric_filter: 1,
+      aws_cloudwatch_metric_alarm: 15,
+      aws_dynamodb_table: 3,
+      aws_dynamodb_table_item: 5,
+      aws_iam_role: 7,
+      aws_iam_role_policy: 13,
       aws_lambda_function: 5,
       aws_sfn_state_machine: 1,
       aws_sqs_queue: 1,
@@ -210,7 +220,8 @@ describeWithTerraform("terraform init, validate and plan, offline", () => {
     expect(afterOf(changes, "aws_sns_topic_subscription")).toEqual([
       expect.objectContaining({ protocol: "email", endpoint: "ops@example.com" }),
     ]);
-    expect(afterOf(changes, "aws_iam_role_policy")).toHaveLength(3); // no X-Ray policies
+    // The five functions' own policies, the workflow's and the trigger's, the four table-key policies; no X-Ray policies.
+    expect(afterOf(changes, "aws_iam_role_policy")).toHaveLength(11);
     expect(afterOf(changes, "aws_sfn_state_machine")[0]).toMatchObject({
       name: "shop-orders-2-workflow",
       type: "EXPRESS",
@@ -220,7 +231,7 @@ describeWithTerraform("terraform init, validate and plan, offline", () => {
     for (const fn of afterOf(changes, "aws_lambda_function")) {
       expect(fn).toMatchObject({
         architectures: ["x86_64"],
-        timeout: 900,
+        timeout: 4,
         memory_size: 10240,
         reserved_concurrent_executions: 5,
         tracing_config: [{ mode: "PassThrough" }],
@@ -232,6 +243,15 @@ describeWithTerraform("terraform init, validate and plan, offline", () => {
     for (const group of afterOf(changes, "aws_cloudwatch_log_group")) {
       expect([group.retention_in_days, group.kms_key_id]).toEqual([365, SWITCHED.kms_key_arn]);
     }
+    for (const table of afterOf(changes, "aws_dynamodb_table")) {
+      expect(table).toMatchObject({
+        deletion_protection_enabled: true,
+        server_side_encryption: [{ enabled: true, kms_key_arn: SWITCHED.kms_key_arn }],
+        point_in_time_recovery: [expect.objectContaining({ enabled: true })],
+      });
+    }
+    // With the customer's key, the four functions that use tables may use it through DynamoDB.
+    expect(afterOf(changes, "aws_iam_role_policy").filter((policy) => policy.name === "use-table-key")).toHaveLength(4);
   });
 
   test("the prod example (env/prod.tfvars) plans a prod stack: ERROR logs without order data, alarms mailed", async () => {
@@ -243,7 +263,7 @@ describeWithTerraform("terraform init, validate and plan, offline", () => {
     });
     const count = (type: string) => afterOf(changes, type).length;
     expect([count("aws_cloudwatch_metric_alarm"), count("aws_sns_topic"), count("aws_sns_topic_subscription")]).toEqual([
-      14, 1, 1,
+      15, 1, 1,
     ]);
   });
 
@@ -252,7 +272,7 @@ describeWithTerraform("terraform init, validate and plan, offline", () => {
     async (_name, _value, message, index) => {
       const plan = await runs.refusals[index];
       expect(plan.status).not.toBe(0);
-      expect(plan.text).toContain(`Invalid value for variable`);
+      expect(plan.text).toMatch(/Invalid value for variable|Resource precondition failed/);
       expect(plan.text).toContain(message);
     },
   );

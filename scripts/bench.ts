@@ -7,7 +7,8 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import * as path from "node:path";
-import { LocalWorkflow, WorkflowResult } from "../local/runner";
+import { seededMemoryStore } from "../functions/shared/default-store";
+import { Injection, LocalWorkflow, RunOptions, WorkflowResult } from "../local/runner";
 import { PROJECT_ROOT } from "../stacks/bundle";
 import { SAMPLE_ORDER } from "../stacks/order-workflow-stack";
 import { SERVICES } from "../stacks/services";
@@ -142,39 +143,90 @@ export function costPerMillion(result: Pick<WorkflowResult, "transitions" | "inv
   };
 }
 
-async function benchWorkflow() {
-  const workflow = new LocalWorkflow();
-  // The same orders `npm run workflow` users try: examples/failures/<kind>.json.
-  const failure = (file: string) => JSON.parse(readFileSync(path.join(PROJECT_ROOT, "examples", "failures", file), "utf8"));
-  const paths: Record<string, Parameters<LocalWorkflow["run"]>> = {
+/** Every path the closing note and the README list, each run on a fresh store (the duplicate runs its event twice). */
+export async function workflowPaths(workflow = new LocalWorkflow()) {
+  // The same orders `npm run workflow` users try: examples/failures/<kind>.json, examples/order-submitted-event.json.
+  const example = (file: string) => JSON.parse(readFileSync(path.join(PROJECT_ROOT, "examples", file), "utf8"));
+  const event = example("order-submitted-event.json");
+  const eventInput = { ...event.detail, eventId: event.id };
+  const inject = (...injections: Injection[]): RunOptions => ({ inject: injections });
+  const paths: Record<string, [unknown, RunOptions?]> = {
     happy: [SAMPLE_ORDER],
-    InvalidInput: [failure("invalid-input.json")],
-    PaymentDeclined: [failure("payment-declined.json")],
-    ProductNotFound: [failure("product-not-found.json")],
-    InsufficientInventory: [failure("insufficient-inventory.json")],
-    ServiceUnavailable: [SAMPLE_ORDER, { inject: [{ service: "payment-service", error: "ServiceUnavailable" }] }],
+    "InvalidInput (userId)": [{ userId: "not valid!", orderData: SAMPLE_ORDER.orderData }],
+    "InvalidInput (an item)": [example("failures/invalid-input.json")],
+    PaymentDeclined: [example("failures/payment-declined.json")],
+    ProductNotFound: [example("failures/product-not-found.json")],
+    InsufficientInventory: [example("failures/insufficient-inventory.json")],
+    "ServiceUnavailable (authorize, retries exhausted)": [
+      SAMPLE_ORDER,
+      inject({ service: "payment-service", action: "authorize", error: "ServiceUnavailable" }),
+    ],
+    "lost answer (authorize acted, then Lambda.Unknown)": [
+      SAMPLE_ORDER,
+      inject({ service: "payment-service", action: "authorize", error: "Lambda.Unknown", after: true }),
+    ],
+    "CompensationFailed (refund)": [
+      example("failures/product-not-found.json"),
+      inject({ service: "payment-service", action: "refund", error: "ServiceUnavailable" }),
+    ],
+    "CompensationFailed (release)": [
+      example("failures/payment-declined.json"),
+      inject({ service: "inventory-service", action: "release", error: "ServiceUnavailable" }),
+    ],
+    "CompensationFailed (refund and release)": [
+      SAMPLE_ORDER,
+      inject(
+        { service: "payment-service", action: "authorize", error: "Lambda.Unknown", after: true },
+        { service: "payment-service", action: "refund", error: "ServiceUnavailable" },
+        { service: "inventory-service", action: "release", error: "ServiceUnavailable" },
+      ),
+    ],
+    "confirmation not delivered": [SAMPLE_ORDER, inject({ service: "notification-service", error: "ServiceUnavailable" })],
+    duplicate: [eventInput],
   };
-  const report: Record<string, unknown> = {};
-  for (const [name, args] of Object.entries(paths)) {
-    const result = await workflow.run(...args);
+  const report: Record<string, PathReport> = {};
+  for (const [name, [input, options]] of Object.entries(paths)) {
+    const store = seededMemoryStore();
+    if (name === "duplicate") await workflow.run(input, { store });
+    const result = await workflow.run(input, { ...options, store });
     report[name] = {
       status: result.status,
-      error: result.error,
+      outcome: result.error ?? (result.output as { status: string }).status,
       transitions: result.transitions,
       lambdaInvocations: result.invocations.length,
-      ...(name === "happy" ? { costPerMillionOrdersUsd: costPerMillion(result) } : {}),
+      states: result.states,
     };
   }
+  return report;
+}
+
+interface PathReport {
+  status: string;
+  outcome: string;
+  transitions: number;
+  lambdaInvocations: number;
+  states: string[];
+}
+
+async function benchWorkflow() {
+  const workflow = new LocalWorkflow();
+  const report = await workflowPaths(workflow);
+  const happy = await workflow.run(SAMPLE_ORDER, { store: seededMemoryStore() });
   const batch = 500;
   const rate = async () => {
     const start = process.hrtime.bigint();
-    for (let i = 0; i < batch; i++) await workflow.run(SAMPLE_ORDER);
+    // A fresh store per order, or the sample would run out of PROD002 after 25.
+    for (let i = 0; i < batch; i++) await workflow.run(SAMPLE_ORDER, { store: seededMemoryStore() });
     return batch / (Number(process.hrtime.bigint() - start) / 1e9);
   };
   await rate();
   const rates: number[] = [];
   for (let i = 0; i < RUNS; i++) rates.push(await rate());
-  return { paths: report, localRunnerExecutionsPerSecond: Math.round(median(rates)) };
+  return {
+    paths: report,
+    costPerMillionHappyOrdersUsd: costPerMillion(happy),
+    localRunnerExecutionsPerSecond: Math.round(median(rates)),
+  };
 }
 
 async function main() {
@@ -183,7 +235,7 @@ async function main() {
   const synth = benchSynth();
   const functions = benchFunctions();
   const workflow = await benchWorkflow();
-  const happy = workflow.paths.happy as { transitions: number };
+  const happy = workflow.paths.happy;
   const targets = {
     appUnder1s: synth.appSeconds < 1 && synth.appAfterEditSeconds < 1,
     cdktfSynthWithin1_3xFloor: synth.overFloor <= 1.3,
@@ -208,15 +260,15 @@ async function main() {
     targets,
     benchSeconds: Math.round((Date.now() - started) / 1000),
   };
-  const costs = (workflow.paths.happy as any).costPerMillionOrdersUsd;
+  const costs = workflow.costPerMillionHappyOrdersUsd;
   const table = [
     `synth: app ${synth.appSeconds} s (after an edit ${synth.appAfterEditSeconds} s) | cdktf synth ${synth.cdktfSynthSeconds} s | empty-stack floor ${synth.emptyStackFloorSeconds} s | ratio ${synth.overFloor}`,
     ...Object.entries(functions).map(
       ([service, fn]) => `${service.padEnd(21)} zip ${fn.zipBytes} B  bundle ${fn.bundleBytes} B  load ${fn.loadMs} ms`,
     ),
     ...Object.entries(workflow.paths).map(
-      ([name, p]: [string, any]) =>
-        `${name.padEnd(21)} ${p.status.padEnd(9)} ${p.transitions} transitions, ${p.lambdaInvocations} invocations`,
+      ([name, p]) =>
+        `${name.padEnd(50)} ${p.outcome.padEnd(22)} ${String(p.transitions).padStart(2)} transitions, ${p.lambdaInvocations} invocations`,
     ),
     `cost per 1M happy orders (USD): STANDARD x86 ${costs.STANDARD.x86_64}, arm ${costs.STANDARD.arm64} | EXPRESS x86 ${costs.EXPRESS.x86_64}, arm ${costs.EXPRESS.arm64}`,
     `local runner: ${workflow.localRunnerExecutionsPerSecond} happy executions/s`,

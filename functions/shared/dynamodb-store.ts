@@ -44,11 +44,17 @@ export class DynamoStore implements StateStore {
   private readonly sdk: typeof DynamoDB;
   private readonly client: DynamoDB.DynamoDBClient;
 
-  /** `tableNames`: the real table name of each table this service uses. */
-  constructor(private readonly tableNames: Partial<Record<TableName, string>>) {
+  /**
+   * `tableNames`: the real table name of each table this service uses. `clientConfig`: for
+   * tests against an emulator (endpoint, credentials); in Lambda the environment has all.
+   */
+  constructor(
+    private readonly tableNames: Partial<Record<TableName, string>>,
+    clientConfig: DynamoDB.DynamoDBClientConfig = {},
+  ) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     this.sdk = require("@aws-sdk/client-dynamodb");
-    this.client = new this.sdk.DynamoDBClient({});
+    this.client = new this.sdk.DynamoDBClient(clientConfig);
   }
 
   private tableName(table: TableName): string {
