@@ -117,7 +117,7 @@ describe("names derived from project_name", () => {
   );
 });
 
-describe("variables (DESIGN.md section 2)", () => {
+describe("variables (docs/inputs-and-names.md)", () => {
   test.each([
     ["project_name", "string", "microservices-stepfn"],
     ["environment", "string", "dev"],

@@ -2,7 +2,7 @@
  * The synthesized stack through the real Terraform toolchain, offline: init, validate
  * and plan with the real AWS provider from the local mirror, and the variables'
  * validation blocks rejecting bad values at plan time. Synth-time packaging, because
- * hashicorp/archive is not in the mirror (DESIGN.md section 5).
+ * hashicorp/archive is not in the mirror (docs/verification.md).
  */
 import {
   findToolchain,
@@ -208,7 +208,12 @@ describeWithTerraform("terraform init, validate and plan, offline", () => {
     for (const alarm of afterOf(changes, "aws_cloudwatch_metric_alarm"))
       expect([alarm.alarm_actions, alarm.ok_actions]).toEqual([null, null]);
     expect(afterOf(changes, "aws_cloudwatch_event_target")[0]).toMatchObject({
-      input_path: "$.detail",
+      input_transformer: [
+        {
+          input_paths: { userId: "$.detail.userId", orderData: "$.detail.orderData", eventId: "$.id" },
+          input_template: '{"userId": <userId>, "orderData": <orderData>, "eventId": <eventId>}',
+        },
+      ],
       retry_policy: [{ maximum_event_age_in_seconds: 86400, maximum_retry_attempts: 185 }],
     });
   });

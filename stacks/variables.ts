@@ -1,5 +1,5 @@
 /**
- * The stack's Terraform variables (DESIGN.md section 2, and the switches ops teams need).
+ * The stack's Terraform variables (docs/inputs-and-names.md, and the switches ops teams need).
  * They are declared on the stack itself, so `-var`, `*.tfvars`, `cdktf deploy --var` and
  * Terraform Cloud workspace variables bind by these exact names. Every one has a
  * description, a type and a default that works; every string and number has a validation
@@ -70,7 +70,7 @@ export class WorkflowVariables {
   readonly awsRegion: TerraformVariable;
 
   constructor(private readonly scope: Construct) {
-    // DESIGN.md section 2: the four inputs of the original recipe.
+    // docs/inputs-and-names.md: the four inputs of the original recipe.
     this.projectName = this.string(
       "project_name",
       "microservices-stepfn",
