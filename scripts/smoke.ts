@@ -104,9 +104,11 @@ const oneLine = (text: string) => text.replace(/\s+/g, " ").trim();
  * balancer's HTML error page, a wrong AWS_ENDPOINT_URL), what the endpoint answered; for no
  * answer at all (connection refused, timeout), the error's name and message.
  */
-export function describeError(error: unknown): string {
-  if (!(error instanceof Error)) return `thrown ${oneLine(String(error))}`;
-  const { code, $fault, $metadata, $response } = error as Error & SdkErrorFields;
+export function describeError(thrown: unknown): string {
+  // Duck-typed: errors made by Node itself (ECONNREFUSED) fail `instanceof Error` in another realm, such as jest's.
+  if (typeof (thrown as Error | undefined)?.message !== "string") return `thrown ${oneLine(String(thrown))}`;
+  const error = thrown as Error & SdkErrorFields;
+  const { code, $fault, $metadata, $response } = error;
   // The SDK appends a hint about its hidden $response field; meaningless in a report.
   const message = oneLine(error.message.replace(/Deserialization error:[\s\S]*$/, ""));
   const status = $metadata?.httpStatusCode ?? $response?.statusCode;
@@ -184,7 +186,8 @@ function executionResult(which: keyof typeof EXPECTED_TOTALS, execution: Executi
     try {
       total = JSON.parse(execution.output ?? "").total;
     } catch (error) {
-      return { step, ok: false, detail: `SUCCEEDED, but the output is not JSON: ${describeError(error)}`, ...link };
+      const { name, message } = error as Error;
+      return { step, ok: false, detail: `SUCCEEDED, but the output is not JSON: ${name}: ${oneLine(message)}`, ...link };
     }
     return { step, ok: total === expected, detail: `SUCCEEDED, total ${total} (expected ${expected})`, ...link };
   }
