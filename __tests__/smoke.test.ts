@@ -144,6 +144,29 @@ describe("npm run smoke", () => {
     ]);
   });
 
+  test("an event that starts no execution before the deadline fails the event's step, saying so", async () => {
+    sfn.on(ListExecutionsCommand).resolves({
+      executions: [
+        { executionArn: DIRECT, stateMachineArn: ARN, name: "smoke-1", status: "RUNNING", startDate: new Date(clock) },
+      ],
+    });
+    const results = await runSmoke({ outputs, clients, runId: "1", timeoutMs: 10000, ...fakeTime });
+    expect(results.at(-2)).toMatchObject({ ok: true });
+    expect(results.at(-1)).toEqual({
+      step: "event execution completes",
+      ok: false,
+      detail: "no execution started by the event within 10 s",
+    });
+  });
+
+  test("an execution that ended ABORTED fails its step with that status", async () => {
+    sfn
+      .on(DescribeExecutionCommand, { executionArn: FROM_EVENT })
+      .resolves({ status: "ABORTED", executionArn: FROM_EVENT, stateMachineArn: ARN, startDate: new Date(clock) });
+    const results = await runSmoke({ outputs, clients, runId: "1", ...fakeTime });
+    expect(results.at(-1)).toMatchObject({ ok: false, detail: "ABORTED", link: consoleLink(FROM_EVENT) });
+  });
+
   test("an execution still running at the deadline fails the step, without waiting in real time", async () => {
     sfn
       .on(DescribeExecutionCommand, { executionArn: DIRECT })

@@ -141,11 +141,11 @@ async function attempt<T>(call: () => Promise<T>): Promise<Attempt<T>> {
 
 async function invokeFunction(lambda: LambdaClient, service: string, functionName: string): Promise<StepResult> {
   const step = `invoke ${functionName}`;
-  const call = await attempt(() =>
-    lambda.send(
-      new InvokeCommand({ FunctionName: functionName, Payload: Buffer.from(JSON.stringify(example(`${service}.json`))) }),
-    ),
-  );
+  const request = new InvokeCommand({
+    FunctionName: functionName,
+    Payload: Buffer.from(JSON.stringify(example(`${service}.json`))),
+  });
+  const call = await attempt(() => lambda.send(request));
   if (!call.ok) return { step, ok: false, detail: call.reason };
   const response = call.value;
   const payload = response.Payload ? new TextDecoder().decode(response.Payload) : "";
@@ -195,7 +195,9 @@ function executionResult(which: keyof typeof EXPECTED_TOTALS, execution: Executi
     return { step, ok: false, detail: `no execution started by the event within ${seconds} s` };
   }
   if (execution.status === "RUNNING") return { step, ok: false, detail: `RUNNING after ${seconds} s`, ...link };
-  return { step, ok: false, detail: oneLine(`${execution.status}: ${execution.error}: ${execution.cause}`), ...link };
+  // FAILED, TIMED_OUT or ABORTED; only FAILED carries an error and a cause.
+  const ending = [execution.status, execution.error, execution.cause].filter(Boolean).join(": ");
+  return { step, ok: false, detail: oneLine(ending), ...link };
 }
 
 export async function runSmoke(options: SmokeOptions): Promise<StepResult[]> {
