@@ -210,7 +210,49 @@ describe("npm run invoke", () => {
     expect(JSON.parse(stderr.trim().split("\n").pop()!)).toMatchObject({ service: "order-service", outcome: "InvalidInput" });
   });
 
-  test("an unknown service exits 2", () => {
-    expect(runScript("invoke-cli.ts", ["billing-service", "examples/user-service.json"]).status).toBe(2);
+  const FIVE = "user-service, order-service, payment-service, inventory-service, notification-service";
+  test.each([
+    // The issue's command: the extra option is the problem, not the (valid) service.
+    [["user-service", "examples/user-service.json", "--x"], "unknown option --x (the only option is --help)"],
+    [["--verbose", "user-service", "examples/user-service.json"], "unknown option --verbose (the only option is --help)"],
+    [
+      ["user-service", "examples/user-service.json", "more.json"],
+      "unexpected argument more.json: give one service and one payload file",
+    ],
+    [[], `missing service (one of: ${FIVE})`],
+    [["billing-service", "examples/user-service.json"], `unknown service billing-service (one of: ${FIVE})`],
+    [["user-service"], "missing payload file for user-service (e.g. examples/user-service.json)"],
+  ])("%j names the problem in one line on stderr, then the usage; exit 2", (args, message) => {
+    const { status, stdout, stderr } = runScript("invoke-cli.ts", args);
+    expect(status).toBe(2);
+    expect(stdout).toBe("");
+    expect(stderr.trim().split("\n")).toEqual([message, "Usage: npm run invoke -- <service> <payload.json>"]);
+  });
+
+  test("issue 12's command line, through npm as typed: the extra option is named", () => {
+    const result = spawnSync("npm", ["run", "--silent", "invoke", "--", "user-service", "examples/user-service.json", "--x"], {
+      cwd: PROJECT_ROOT,
+      encoding: "utf8",
+      timeout: 60000,
+    });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe(
+      "unknown option --x (the only option is --help)\nUsage: npm run invoke -- <service> <payload.json>\n",
+    );
+  });
+
+  test("a payload file that does not exist is named, exit 2", () => {
+    const { status, stdout, stderr } = runScript("invoke-cli.ts", ["user-service", "examples/nope.json"]);
+    expect(status).toBe(2);
+    expect(stdout).toBe("");
+    expect(stderr.trim()).toBe("cannot read examples/nope.json: ENOENT");
+  });
+
+  test("--help prints the usage and the five services on stdout, exit 0", () => {
+    const { status, stdout, stderr } = runScript("invoke-cli.ts", ["--help"]);
+    expect(status).toBe(0);
+    expect(stdout).toMatch(/^Usage: npm run invoke -- <service> <payload.json>\n/);
+    expect(stdout).toContain(`one of: ${FIVE}`);
+    expect(stderr).toBe("");
   });
 });

@@ -11,17 +11,55 @@ import { fail, readJsonFile } from "./cli-input";
 import { defaultStore } from "../functions/shared/default-store";
 import { handlersFor } from "./handlers";
 
-const USAGE = `npm run invoke -- <service> <payload.json>   (service: ${SERVICES.join(", ")})`;
+export const USAGE = "npm run invoke -- <service> <payload.json>";
+
+const HELP = `Usage: ${USAGE}
+
+Runs one service's handler locally, as \`aws lambda invoke\` would, and prints its result
+(or { "errorType", "errorMessage" } when it throws).
+
+  <service>        one of: ${SERVICES.join(", ")}
+  <payload.json>   the event to pass, e.g. examples/<service>.json
+
+Exit status: 0 result, 1 the handler threw, 2 bad arguments or payload file.
+`;
+
+export type InvokeArguments = { help: true } | { help: false; service: ServiceName; file: string };
+
+/**
+ * Names the first thing wrong with the command line, in the order a reader checks it:
+ * options, then the count of arguments, then each argument. An extra argument is reported
+ * as such, not as a bad service name.
+ */
+export function parseInvokeArguments(args: string[]): InvokeArguments {
+  if (args.includes("--help") || args.includes("-h")) return { help: true };
+  const option = args.find((arg) => arg.startsWith("-"));
+  if (option) throw new Error(`unknown option ${option} (the only option is --help)`);
+  const [service, file, ...extra] = args;
+  if (extra.length > 0) throw new Error(`unexpected argument ${extra[0]}: give one service and one payload file`);
+  if (!service) throw new Error(`missing service (one of: ${SERVICES.join(", ")})`);
+  if (!(SERVICES as readonly string[]).includes(service)) {
+    throw new Error(`unknown service ${service} (one of: ${SERVICES.join(", ")})`);
+  }
+  if (!file) throw new Error(`missing payload file for ${service} (e.g. examples/${service}.json)`);
+  return { help: false, service: service as ServiceName, file };
+}
 
 async function main(): Promise<void> {
-  const [service, file, ...extra] = process.argv.slice(2);
-  if (!service || !(SERVICES as readonly string[]).includes(service) || extra.length > 0) {
-    fail(`${service ? `unknown service ${service}` : "missing service"}. Usage: ${USAGE}`);
+  let args: InvokeArguments;
+  try {
+    args = parseInvokeArguments(process.argv.slice(2));
+  } catch (error) {
+    fail(`${(error as Error).message}\nUsage: ${USAGE}`);
   }
-  const payload = readJsonFile(file, USAGE);
+  if (args.help) {
+    process.stdout.write(HELP);
+    return;
+  }
+  const payload = readJsonFile(args.file, USAGE);
   setLogSink((line) => process.stderr.write(line));
   try {
-    const result = await handlersFor(defaultStore())[service as ServiceName](payload);
+    const result = await handlersFor(defaultStore())[args.service](payload);
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   } catch (error) {
     const { name, message } = error as Error;
@@ -30,4 +68,4 @@ async function main(): Promise<void> {
   }
 }
 
-void main();
+if (require.main === module) void main();
