@@ -198,7 +198,12 @@ function main(): number {
       console.log(`RESULT: DIFFERENT: ${comparison.differences.length} differences beyond the provider pins (${seconds} s)`);
       return 1;
     }
-    console.log(`RESULT: SAME resources, addresses, variables, outputs and assets; only the provider pins differ (${seconds} s)`);
+    const pins = comparison.providerPins
+      .filter((pin) => pin.cdktf?.version !== pin.cdktn?.version)
+      .map((pin) => `${pin.provider} ${pin.cdktf?.version} -> ${pin.cdktn?.version}`);
+    console.log(
+      `RESULT: SAME resources, addresses, variables, outputs and assets; provider pins: ${pins.join(", ") || "the same"} (${seconds} s)`,
+    );
     return 0;
   } catch (error) {
     const failed = error instanceof StepFailed ? error : new StepFailed("check", error);
