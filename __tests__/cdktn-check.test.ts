@@ -46,13 +46,12 @@ describe("rewriting imports as the upgrade guide says", () => {
       'import { Construct } from "constructs";',
       "// cdktf synth writes cdktf.out",
     ].join("\n");
-    expect(rewriteImports(source)).toEqual({ text: source, renamed: {} });
+    expect(rewriteImports(source)).toEqual({ text: source, renamed: {}, unmapped: [] });
   });
 
-  test("a @cdktf package with no known CDK Terrain version stops the migration, naming it", () => {
-    expect(() => rewriteImports('import { Vpc } from "@cdktf/provider-google/lib/vpc";')).toThrow(
-      "no CDK Terrain package is known for @cdktf/provider-google/lib/vpc: add @cdktf/provider-google to CDKTN_PACKAGES",
-    );
+  test("a @cdktf package with no CDK Terrain version pinned is left as it is, and reported", () => {
+    const source = 'import { Vpc } from "@cdktf/provider-google/lib/vpc";';
+    expect(rewriteImports(source)).toEqual({ text: source, renamed: {}, unmapped: ["@cdktf/provider-google/lib/vpc"] });
   });
 });
 
@@ -96,6 +95,12 @@ describe("migrating package.json", () => {
     expect(changes).toHaveLength(7);
     // The input is left as it was.
     expect(original.dependencies.cdktf).toBe("0.21.0");
+  });
+
+  test("a dependency on a @cdktf package with no CDK Terrain version pinned stops the migration, naming it", () => {
+    expect(() => migratePackageJson({ dependencies: { "@cdktf/provider-google": "16.0.0" } })).toThrow(
+      "no CDK Terrain package is known for @cdktf/provider-google: add it to CDKTN_PACKAGES",
+    );
   });
 
   test("the versions pinned are the ones CDK Terrain 0.24 pairs: constructs within >=10.6.0 <10.8.0", () => {

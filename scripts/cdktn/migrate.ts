@@ -22,14 +22,17 @@ export const CONSTRUCTS_VERSION = "10.7.2";
 /** cdktn-cli 0.24 needs Node.js 22.19 or later. */
 export const NODE_ENGINE = ">=22.19.0";
 
-/** The CDK Terrain name of a module specifier, or undefined when it is not a CDKTF one. */
+/**
+ * The CDK Terrain name of a module specifier; undefined when it is not a CDKTF one, or a
+ * @cdktf package with no CDK Terrain version pinned here (the caller reports those, and
+ * migratePackageJson refuses one that is a dependency).
+ */
 export function cdktnSpecifier(specifier: string): string | undefined {
   if (specifier === "cdktf" || specifier.startsWith("cdktf/")) return `cdktn${specifier.slice("cdktf".length)}`;
   if (specifier.startsWith("@cdktf/")) {
     const [, name, ...rest] = specifier.split("/");
     const target = CDKTN_PACKAGES[`@cdktf/${name}`];
-    if (!target) throw new Error(`no CDK Terrain package is known for ${specifier}: add @cdktf/${name} to CDKTN_PACKAGES`);
-    return [target.name, ...rest].join("/");
+    return target ? [target.name, ...rest].join("/") : undefined;
   }
   return undefined;
 }
@@ -46,18 +49,24 @@ export interface Rewrite {
   text: string;
   /** How many specifiers of each CDKTF package were renamed. */
   renamed: Record<string, number>;
+  /** @cdktf specifiers left as they were: no CDK Terrain package is pinned for them. */
+  unmapped: string[];
 }
 
 export function rewriteImports(source: string): Rewrite {
   const renamed: Record<string, number> = {};
+  const unmapped: string[] = [];
   const text = source.replace(SPECIFIER, (whole, before: string, quote: string, specifier: string) => {
     const target = cdktnSpecifier(specifier);
-    if (target === undefined) return whole;
+    if (target === undefined) {
+      if (specifier.startsWith("@cdktf/")) unmapped.push(specifier);
+      return whole;
+    }
     const pkg = specifier.startsWith("@") ? specifier.split("/").slice(0, 2).join("/") : specifier.split("/")[0];
     renamed[pkg] = (renamed[pkg] ?? 0) + 1;
     return `${before}${quote}${target}${quote}`;
   });
-  return { text, renamed };
+  return { text, renamed, unmapped };
 }
 
 type Dependencies = Record<string, string>;
