@@ -6,6 +6,9 @@ import { packagingModeFromEnv } from "./stacks/packaging";
 const app = new App();
 new OrderWorkflowStack(app, STACK_NAME, {
   packaging: packagingModeFromEnv(),
-  backend: backendFromEnvironment(process.env, app.node.tryGetContext("terraformCloud")),
+  backend: backendFromEnvironment(process.env, {
+    terraformCloud: app.node.tryGetContext("terraformCloud"),
+    s3State: app.node.tryGetContext("s3State"),
+  }),
 });
 app.synth();

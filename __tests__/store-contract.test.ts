@@ -11,14 +11,14 @@ import { MemoryStore } from "../functions/shared/memory-store";
 import { ConditionFailed, Item, Operation, StateStore, TABLE_KEYS, TableName, TABLES } from "../functions/shared/store";
 import { LocalWorkflow } from "../local/runner";
 import { SAMPLE_ORDER } from "../stacks/order-workflow-stack";
-import { emulatorClientConfig, findMotoServer, Moto, startMoto } from "./helpers/moto";
+import { emulatorClientConfig, motoUnavailableReason, MotoServer } from "./helpers/moto";
 
 jest.setTimeout(120000);
 
-const moto = findMotoServer();
-if (!moto.path) console.warn(`SKIPPED DynamoDB store contract tests: ${moto.reason}`);
+const motoMissing = motoUnavailableReason();
+if (motoMissing) console.warn(`SKIPPED DynamoDB store contract tests: ${motoMissing}`);
 
-let emulator: Moto | undefined;
+let emulator: MotoServer | undefined;
 let tableCounter = 0;
 
 /** Fresh tables in the emulator, keyed as the stack keys them. */
@@ -42,10 +42,10 @@ async function dynamoStore(): Promise<StateStore> {
 }
 
 const stores: [string, () => Promise<StateStore>][] = [["MemoryStore", async () => new MemoryStore()]];
-if (moto.path) stores.push(["DynamoStore on DynamoDB in moto", dynamoStore]);
+if (!motoMissing) stores.push(["DynamoStore on DynamoDB in moto", dynamoStore]);
 
 beforeAll(async () => {
-  if (moto.path) emulator = await startMoto(moto.path);
+  if (!motoMissing) emulator = await MotoServer.start();
 });
 afterAll(async () => emulator?.stop());
 
@@ -185,7 +185,7 @@ describe.each(stores)("%s", (_name, makeStore) => {
   });
 });
 
-(moto.path ? describe : describe.skip)("the workflow on the DynamoDB store", () => {
+(motoMissing ? describe.skip : describe)("the workflow on the DynamoDB store", () => {
   test("the sample order completes and its stock, payment and order record are in DynamoDB; a failure leaves nothing held", async () => {
     const store = await dynamoStore();
     await store.transact(catalogueStockItems().map((item) => put("stock", item)));

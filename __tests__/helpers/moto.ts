@@ -1,20 +1,24 @@
 /**
- * A moto server (the AWS API emulator) for one test file: on a free port of 127.0.0.1,
- * started in its own process group and always stopped. When moto_server is not installed
- * the caller skips, printing why.
+ * The local AWS emulator (moto_server) for tests that need a real S3 API: started on a
+ * free loopback port, and always stopped (its whole process group) when the test ends.
+ * S3 calls go through boto3 (s3_emulator.py beside this file).
  */
 import { ChildProcess, spawn, spawnSync } from "node:child_process";
 import { createServer } from "node:net";
+import * as path from "node:path";
+import { createInterface } from "node:readline";
 
-export function findMotoServer(): { path?: string; reason?: string } {
-  const which = spawnSync("sh", ["-c", "command -v moto_server"], { encoding: "utf8" });
-  const found = which.stdout.trim();
-  return which.status === 0 && found
-    ? { path: found }
-    : { reason: "moto_server is not on PATH (pip install 'moto[server]==5.2.1')" };
+const S3_SCRIPT = path.join(__dirname, "s3_emulator.py");
+
+/** Why the emulator cannot run here, or undefined when it can. */
+export function motoUnavailableReason(): string | undefined {
+  if (spawnSync("sh", ["-c", "command -v moto_server"]).status !== 0) return "moto_server is not on PATH";
+  const boto3 = spawnSync("python3", ["-c", "import boto3"], { encoding: "utf8" });
+  if (boto3.status !== 0) return `python3 with boto3 is not available (${(boto3.stderr || boto3.error?.message || "").trim()})`;
+  return undefined;
 }
 
-export function freePort(): Promise<number> {
+function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", reject);
@@ -25,40 +29,132 @@ export function freePort(): Promise<number> {
   });
 }
 
-export interface Moto {
-  endpoint: string;
-  stop(): Promise<void>;
-}
+export class MotoServer {
+  private exited: Promise<void>;
 
-export async function startMoto(motoServer: string, timeoutMs = 30000): Promise<Moto> {
-  const port = await freePort();
-  const endpoint = `http://127.0.0.1:${port}`;
-  const child: ChildProcess = spawn(motoServer, ["-H", "127.0.0.1", "-p", String(port)], { stdio: "ignore", detached: true });
-  const stop = async () => {
-    if (child.exitCode !== null || child.pid === undefined) return;
-    const exited = new Promise((resolve) => child.once("exit", resolve));
-    process.kill(-child.pid, "SIGTERM");
-    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
-    if (child.exitCode === null) process.kill(-child.pid, "SIGKILL");
-  };
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      const answer = await fetch(`${endpoint}/moto-api/`);
-      if (answer.ok) return { endpoint, stop };
-    } catch {
-      // not listening yet
-    }
-    if (child.exitCode !== null) break;
-    await new Promise((resolve) => setTimeout(resolve, 200));
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly endpoint: string,
+    readonly log: () => string,
+  ) {
+    this.exited = new Promise((resolve) => child.once("exit", () => resolve()));
+    // A last resort if the test process ends without afterAll (the server must never outlive it).
+    process.once("exit", () => this.kill("SIGKILL"));
   }
-  await stop();
-  throw new Error(`moto_server did not answer on ${endpoint} within ${timeoutMs / 1000} s`);
+
+  static async start(timeoutMs = 30000): Promise<MotoServer> {
+    const port = await freePort();
+    // detached: its own process group, so that stop() ends moto and anything it started.
+    const child = spawn("moto_server", ["-H", "127.0.0.1", "-p", String(port)], {
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let log = "";
+    child.stdout!.on("data", (chunk) => (log += chunk));
+    child.stderr!.on("data", (chunk) => (log += chunk));
+    const server = new MotoServer(child, `http://127.0.0.1:${port}`, () => log);
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`moto_server exited with ${child.exitCode}: ${log}`);
+      try {
+        await fetch(server.endpoint);
+        return server;
+      } catch {
+        if (Date.now() > deadline) {
+          await server.stop();
+          throw new Error(`moto_server did not answer on ${server.endpoint} within ${timeoutMs} ms: ${log}`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+  }
+
+  private kill(signal: NodeJS.Signals): void {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    try {
+      process.kill(-this.child.pid!, signal);
+    } catch {
+      // Already gone.
+    }
+  }
+
+  /** Ends the server and waits until it has exited. */
+  async stop(): Promise<void> {
+    this.kill("SIGTERM");
+    const killed = setTimeout(() => this.kill("SIGKILL"), 5000);
+    await this.exited;
+    clearTimeout(killed);
+  }
+
+  s3(command: "create-bucket" | "list", bucket: string): string {
+    const result = spawnSync("python3", [S3_SCRIPT, command, this.endpoint, bucket], { encoding: "utf8", timeout: 30000 });
+    if (result.status !== 0) throw new Error(`s3_emulator.py ${command} failed: ${result.stderr}`);
+    return result.stdout;
+  }
+
+  listing(bucket: string): S3Listing {
+    return JSON.parse(this.s3("list", bucket));
+  }
+
+  /** Reports every change of the bucket's listing, polled every 50 ms, until stopped. */
+  watch(bucket: string): BucketWatch {
+    return new BucketWatch(spawn("python3", [S3_SCRIPT, "watch", this.endpoint, bucket], { stdio: ["pipe", "pipe", "pipe"] }));
+  }
 }
 
-/** What an SDK client needs to talk to the emulator. */
+export interface S3Listing {
+  keys: string[];
+  /** The body of each `*.tflock` object, as Terraform wrote it. */
+  locks: Record<string, { ID?: string; Operation?: string; Path?: string; Who?: string; Version?: string }>;
+}
+
+export class BucketWatch {
+  /** Every listing seen, with the time it was seen (ms since the epoch). */
+  readonly seen: (S3Listing & { at: number })[] = [];
+  private waiters: (() => void)[] = [];
+  private stderr = "";
+  private exited: Promise<void>;
+
+  constructor(private readonly child: ChildProcess) {
+    this.exited = new Promise((resolve) => child.once("exit", () => resolve()));
+    child.stderr!.on("data", (chunk) => (this.stderr += chunk));
+    createInterface({ input: child.stdout! }).on("line", (line) => {
+      this.seen.push(JSON.parse(line));
+      for (const wake of this.waiters.splice(0)) wake();
+    });
+  }
+
+  /** The first listing (already seen or to come) that matches, or an error after timeoutMs. */
+  async until(predicate: (listing: S3Listing) => boolean, timeoutMs: number, what: string): Promise<S3Listing & { at: number }> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.seen.find(predicate);
+      if (found) return found;
+      if (this.child.exitCode !== null) throw new Error(`the bucket watch ended before ${what}: ${this.stderr}`);
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`no ${what} within ${timeoutMs} ms; seen: ${JSON.stringify(this.seen)}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.min(left, 1000));
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  /** Closing its stdin ends the watch; waits until it has exited. */
+  async stop(): Promise<void> {
+    this.child.stdin!.end();
+    const killed = setTimeout(() => this.child.kill("SIGKILL"), 5000);
+    await this.exited;
+    clearTimeout(killed);
+  }
+}
+
+/** What an AWS SDK v3 client needs to talk to the emulator. */
 export const emulatorClientConfig = (endpoint: string) => ({
   endpoint,
   region: "us-east-1",
-  credentials: { accessKeyId: "emulator", secretAccessKey: "emulator" },
+  credentials: { accessKeyId: "emulator-dummy", secretAccessKey: "emulator-dummy" },
 });
