@@ -73,6 +73,12 @@ describe("npm run workflow", () => {
     expect(JSON.parse(notMatched.stdout)).toEqual({ status: "NOT_MATCHED" });
   });
 
+  test("an event from another account does not match the rule (it requires the deploying account): NOT_MATCHED, exit 3", () => {
+    const { status, stdout } = runScript("workflow-cli.ts", ["--event", "examples/event-from-another-account.json"]);
+    expect(status).toBe(3);
+    expect(JSON.parse(stdout)).toEqual({ status: "NOT_MATCHED" });
+  });
+
   test("the same event file twice: the second execution is DUPLICATE of the first order", () => {
     const { status, stdout } = runScript("workflow-cli.ts", [
       "--event",

@@ -13,6 +13,7 @@ import {
   LAMBDA_LOG_ACTIONS,
   LAMBDA_XRAY_ACTIONS,
   START_EXECUTION_ACTIONS,
+  STATES_KEY_ACTIONS,
   STATES_LOG_DELIVERY_ACTIONS,
   STATES_XRAY_ACTIONS,
   WILDCARD_RESOURCE_ACTIONS,
@@ -149,24 +150,38 @@ describe("SQS and SNS", () => {
 });
 
 describe("IAM", () => {
-  test("CKV_AWS_60: every role can be assumed by one AWS service only, on behalf of this stack's workflow where the service documents it", () => {
+  test("CKV_AWS_60: every role can be assumed by one AWS service only; the workflow's and the trigger's only for this account's own resource", () => {
     const trustOf = (name: string) => JSON.parse(roles.find(([, role]) => role.name === name)![1].assume_role_policy).Statement;
     for (const service of SERVICES) {
       expect(trustOf(`\${var.project_name}-${service}`)).toEqual([
         { Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" },
       ]);
     }
-    // Confused-deputy protection (documented by Step Functions): only a state machine with this stack's name.
+    // Confused-deputy protection: only this account's state machine of this name (its versions and aliases too).
+    const stateMachineArn =
+      "arn:${local.deployment_partition}:states:${local.deployment_region}:${local.deployment_account}:stateMachine:${var.project_name}-workflow";
     expect(trustOf("${var.project_name}-workflow-role")).toEqual([
       {
         Effect: "Allow",
         Principal: { Service: "states.amazonaws.com" },
         Action: "sts:AssumeRole",
-        Condition: { ArnLike: { "aws:SourceArn": "arn:*:states:*:*:stateMachine:${var.project_name}-workflow" } },
+        Condition: {
+          StringEquals: { "aws:SourceAccount": "${local.deployment_account}" },
+          ArnLike: { "aws:SourceArn": [stateMachineArn, `${stateMachineArn}:*`] },
+        },
       },
     ]);
+    // Only this rule, in this account.
     expect(trustOf("${var.project_name}-trigger-role")).toEqual([
-      { Effect: "Allow", Principal: { Service: "events.amazonaws.com" }, Action: "sts:AssumeRole" },
+      {
+        Effect: "Allow",
+        Principal: { Service: "events.amazonaws.com" },
+        Action: "sts:AssumeRole",
+        Condition: {
+          StringEquals: { "aws:SourceAccount": "${local.deployment_account}" },
+          ArnLike: { "aws:SourceArn": ["${aws_cloudwatch_event_rule.trigger_rule.arn}"] },
+        },
+      },
     ]);
     expect(roles).toHaveLength(7);
   });
@@ -194,9 +209,9 @@ describe("IAM", () => {
     const ownReference = /^\$\{aws_[a-z_]+\.[\w-]+\.arn\}(:\*)?$/;
     for (const statement of statements.filter((s) => !s.Resource.includes("*"))) {
       for (const resource of statement.Resource) {
-        if (resource === "${var.kms_key_arn}")
-          expect(statement.Condition).toEqual({ StringLike: { "kms:ViaService": "dynamodb.*.amazonaws.com" } });
-        else expect(resource).toMatch(ownReference);
+        if (resource !== "${var.kms_key_arn}") expect(resource).toMatch(ownReference);
+        // The customer's key: only through DynamoDB, or only for this state machine's data.
+        else expect(Object.keys(statement.Condition)).toHaveLength(1);
       }
     }
   });
@@ -212,6 +227,7 @@ describe("IAM", () => {
       ]);
     }
     expect(actionsOfRole("${var.project_name}-workflow-role")).toEqual([
+      ...STATES_KEY_ACTIONS,
       ...INVOKE_FUNCTION_ACTIONS,
       ...STATES_LOG_DELIVERY_ACTIONS,
       ...STATES_XRAY_ACTIONS,
@@ -227,6 +243,25 @@ describe("IAM", () => {
       ),
     );
     for (const policy of keyPolicies) expect(policy.count).toBe("${var.kms_key_arn != null ? 1 : 0}");
+  });
+
+  test("with kms_key_arn, the workflow may use the key only for this state machine's execution data (Step Functions' encryption context)", () => {
+    const policy = rolePolicies.find((candidate) => candidate.name === "use-execution-data-key");
+    expect(policy.count).toBe("${var.kms_key_arn != null ? 1 : 0}");
+    expect(JSON.parse(policy.policy).Statement).toEqual([
+      {
+        Sid: "EncryptExecutionData",
+        Effect: "Allow",
+        Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+        Resource: ["${var.kms_key_arn}"],
+        Condition: {
+          StringEquals: {
+            "kms:EncryptionContext:aws:states:stateMachineArn":
+              "arn:${local.deployment_partition}:states:${local.deployment_region}:${local.deployment_account}:stateMachine:${var.project_name}-workflow",
+          },
+        },
+      },
+    ]);
   });
 
   test("the X-Ray permissions exist only while tracing is on", () => {

@@ -71,7 +71,8 @@ describe("Terraform addresses", () => {
     const addresses = Object.entries(json.resource).flatMap(([type, byId]) => Object.keys(byId).map((id) => `${type}.${id}`));
     // 60 planned by default, plus the alarm topic and subscription (count 0 without alarm_email) and the
     // four table-key policies (count 0 without kms_key_arn).
-    expect(addresses).toHaveLength(66);
+    // ... and the workflow's key policy (count 0 without kms_key_arn).
+    expect(addresses).toHaveLength(67);
     for (const address of addresses) expect(address).toMatch(/^aws_[a-z0-9_]+\.[a-z0-9_]+$/);
     expect(addresses).toEqual(
       expect.arrayContaining([
@@ -186,9 +187,14 @@ describe("functions", () => {
         IDEMPOTENCY_TABLE: "${aws_dynamodb_table.state_idempotency.name}",
       },
     ],
-  ])("%s is told the names of exactly the tables it uses", (service, tables) => {
+  ])("%s is told the names of exactly the tables it uses, and logs by environment", (service, tables) => {
     const fn = Object.values(resources(json, "aws_lambda_function")).find((f) => f.function_name.endsWith(`-${service}`));
-    expect(fn.environment.variables).toEqual({ LOG_LEVEL: "INFO", ...tables });
+    expect(fn.environment.variables).toEqual({
+      LOG_LEVEL: '${var.environment == "prod" ? "WARN" : "INFO"}',
+      LOG_CUSTOMER_DATA: '${var.environment == "prod" ? "omit" : "include"}',
+      ...tables,
+      ...(service === "order-service" ? { MAX_ORDER_TOTAL: "${tostring(var.max_order_total)}" } : {}),
+    });
   });
 
   test("the state machine has its own log group under /aws/vendedlogs/states/", () => {
@@ -322,11 +328,29 @@ describe("state machine", () => {
       include_execution_data: "${local.workflow_log_include_execution_data}",
       log_destination: `${logGroupArn}:*`,
     });
-    expect(stateMachine.depends_on).toEqual(["aws_iam_role_policy.workflow_policy", "aws_iam_role_policy.workflow_xray_policy"]);
+    expect(stateMachine.depends_on).toEqual([
+      "aws_iam_role_policy.workflow_policy",
+      "aws_iam_role_policy.workflow_key_policy",
+      "aws_iam_role_policy.workflow_xray_policy",
+    ]);
+  });
+
+  test("with kms_key_arn the definition and execution history are encrypted with the customer's key; without, the block is left out", () => {
+    expect(stateMachine.dynamic).toEqual({
+      encryption_configuration: {
+        for_each: "${var.kms_key_arn == null ? [] : [var.kms_key_arn]}",
+        content: {
+          type: "CUSTOMER_MANAGED_KMS_KEY",
+          kms_key_id: "${encryption_configuration.value}",
+          kms_data_key_reuse_period_seconds: 300,
+        },
+      },
+    });
+    expect(stateMachine.encryption_configuration).toBeUndefined();
   });
 
   test("order data stays out of prod logs unless asked for: ERROR without execution data in prod, ALL with data elsewhere", () => {
-    expect((json as any).locals).toEqual({
+    expect((json as any).locals).toMatchObject({
       workflow_log_level:
         '${var.workflow_log_level != null ? var.workflow_log_level : (var.environment == "prod" ? "ERROR" : "ALL")}',
       workflow_log_include_execution_data:
@@ -372,7 +396,21 @@ describe("trigger", () => {
   test("the rule matches source microservices.orders and detail-type Order Submitted", () => {
     const rule = onlyResource(json, "aws_cloudwatch_event_rule");
     expect(rule.name).toBe("${var.project_name}-trigger");
-    expect(JSON.parse(rule.event_pattern)).toEqual({ source: ["microservices.orders"], "detail-type": ["Order Submitted"] });
+    expect(JSON.parse(rule.event_pattern)).toEqual({
+      source: ["microservices.orders"],
+      "detail-type": ["Order Submitted"],
+      account: ["${local.deployment_account}"],
+    });
+  });
+
+  test("the deploying account, partition and Region come from the workflow log group's ARN: no data source asks STS at plan time", () => {
+    const arn = "aws_cloudwatch_log_group.workflow_logs.arn";
+    expect((json as any).locals).toMatchObject({
+      deployment_partition: `\${element(split(":", ${arn}), 1)}`,
+      deployment_region: `\${element(split(":", ${arn}), 3)}`,
+      deployment_account: `\${element(split(":", ${arn}), 4)}`,
+    });
+    expect(json.data?.aws_caller_identity).toBeUndefined();
   });
 
   test("the target starts the state machine with the event's detail fields and the event's id as input", () => {

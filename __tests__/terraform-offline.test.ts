@@ -65,6 +65,10 @@ const BAD_VARIABLE_VALUES: [string, string, string][] = [
   ["event_maximum_retry_attempts", "186", "event_maximum_retry_attempts must be a whole number of attempts from 0 to 185"],
   ["event_maximum_retry_attempts", "-1", "event_maximum_retry_attempts must be a whole number of attempts from 0 to 185"],
   ["aws_region", "US-EAST-1", "aws_region must be a Region code"],
+  ["max_order_total", "0", "max_order_total must be an amount above 0 and at most 1080000000000"],
+  ["max_order_total", "-5", "max_order_total must be an amount above 0 and at most 1080000000000"],
+  ["max_order_total", "100.005", "max_order_total must be an amount above 0 and at most 1080000000000"],
+  ["max_order_total", "1080000000001", "max_order_total must be an amount above 0 and at most 1080000000000"],
 ];
 
 // The plans run side by side and each waits for its provider: on a busy 2-core machine that takes minutes.
@@ -110,6 +114,7 @@ describeWithTerraform("terraform init, validate and plan, offline", () => {
     log_retention_days: "365",
     event_maximum_retry_attempts: "3",
     table_deletion_protection: "true",
+    max_order_total: "2500.50",
   };
 
   beforeAll(() => {
@@ -225,8 +230,9 @@ describeWithTerraform("terraform init, validate and plan, offline", () => {
     expect(afterOf(changes, "aws_sns_topic_subscription")).toEqual([
       expect.objectContaining({ protocol: "email", endpoint: "ops@example.com" }),
     ]);
-    // The five functions' own policies, the workflow's and the trigger's, the four table-key policies; no X-Ray policies.
-    expect(afterOf(changes, "aws_iam_role_policy")).toHaveLength(11);
+    // The five functions' own policies, the workflow's and the trigger's, the four table-key policies and the
+    // workflow's key policy; no X-Ray policies.
+    expect(afterOf(changes, "aws_iam_role_policy")).toHaveLength(12);
     expect(afterOf(changes, "aws_sfn_state_machine")[0]).toMatchObject({
       name: "shop-orders-2-workflow",
       type: "EXPRESS",
@@ -255,8 +261,20 @@ describeWithTerraform("terraform init, validate and plan, offline", () => {
         point_in_time_recovery: [expect.objectContaining({ enabled: true })],
       });
     }
-    // With the customer's key, the four functions that use tables may use it through DynamoDB.
+    // With the customer's key, the four functions that use tables may use it through DynamoDB,
+    // and the workflow for its execution data, which the key encrypts.
     expect(afterOf(changes, "aws_iam_role_policy").filter((policy) => policy.name === "use-table-key")).toHaveLength(4);
+    expect(afterOf(changes, "aws_iam_role_policy").filter((policy) => policy.name === "use-execution-data-key")).toHaveLength(1);
+    expect(afterOf(changes, "aws_sfn_state_machine")[0].encryption_configuration).toEqual([
+      { type: "CUSTOMER_MANAGED_KMS_KEY", kms_key_id: SWITCHED.kms_key_arn, kms_data_key_reuse_period_seconds: 300 },
+    ]);
+    // Production: functions log warnings only and no customer data; the order limit reaches order-service.
+    const orderService = afterOf(changes, "aws_lambda_function").find((fn) => fn.function_name.endsWith("-order-service"));
+    expect(orderService.environment[0].variables).toMatchObject({
+      LOG_LEVEL: "WARN",
+      LOG_CUSTOMER_DATA: "omit",
+      MAX_ORDER_TOTAL: "2500.5",
+    });
   });
 
   test("the prod example (env/prod.tfvars) plans a prod stack: ERROR logs without order data, alarms mailed", async () => {

@@ -13,6 +13,7 @@ import { deriveId } from "../functions/shared/idempotency";
 import { MemoryStore } from "../functions/shared/memory-store";
 import { executionInputFor } from "../local/event-rule";
 import { handlersFor } from "../local/handlers";
+import { withMaxOrderTotal } from "./helpers/services";
 import { Injection, LocalWorkflow, RunOptions, STATE_DATA_LIMIT_BYTES, WorkflowResult } from "../local/runner";
 import { synthesizeTrigger } from "../local/synthesized-trigger";
 import { PROJECT_ROOT } from "../stacks/bundle";
@@ -508,7 +509,7 @@ describe("payload size: no input StartExecution accepts reaches Step Functions' 
 
   test("the largest valid order, failing late (after payment and reservation), stays under a quarter of the limit", async () => {
     // 100 distinct 64-character products: every service sees the biggest payload it can get.
-    const result = await run(largestOrder((index) => longest("P", index)));
+    const result = await withMaxOrderTotal("1080000000000", () => run(largestOrder((index) => longest("P", index))));
     expect(result.error).toBe("PaymentDeclined");
     expect(calls(result)).toContain("inventory-service reserve");
     expect(result.largestStateBytes).toBeGreaterThan(10000);
@@ -524,6 +525,20 @@ describe("payload size: no input StartExecution accepts reaches Step Functions' 
     });
     const tooMany = await run(order("test123", Array(101).fill({ productId: "PROD001", quantity: 1, price: 1 })));
     expect(tooMany).toMatchObject({ error: "InvalidInput", cause: "orderData.items must have at most 100 entries, got 101" });
+  });
+});
+
+describe("clients set prices: max_order_total caps a runaway order", () => {
+  test("an order above the limit is refused with InvalidInput naming the total and the limit, before anything is charged", async () => {
+    const store = seededMemoryStore();
+    const result = await workflow.run(order("test123", [{ productId: "PROD003", quantity: 100, price: 1000 }]), { store });
+    expect(result).toMatchObject({
+      status: "FAILED",
+      error: "InvalidInput",
+      cause: "order total 108000.00 is above the limit of 100000.00 per order (max_order_total)",
+    });
+    expect(calls(result)).toEqual(["user-service get", "order-service create", "notification-service failure"]);
+    expect(await stockOf(store, "PROD003")).toBe(100);
   });
 });
 

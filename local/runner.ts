@@ -17,12 +17,13 @@ import { injectedError, invokeLikeStepFunctions } from "./lambda-invoke";
 export { MAX_INPUT_DEPTH, STATE_DATA_LIMIT_BYTES };
 
 const REGION = "us-east-1";
-const ACCOUNT = "123456789012";
+/** The account the local runner plays: the ARNs' and the EventBridge rule's. */
+export const LOCAL_ACCOUNT = "123456789012";
 export const DEFAULT_PROJECT_NAME = "microservices-stepfn";
 
 /** ARNs of the functions as `cdktf deploy` would name them with the default project_name, in a placeholder account. */
 export function localFunctionArns(projectName = DEFAULT_PROJECT_NAME): PerService<string> {
-  return mapServices((service) => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${projectName}-${service}`);
+  return mapServices((service) => `arn:aws:lambda:${REGION}:${LOCAL_ACCOUNT}:function:${projectName}-${service}`);
 }
 
 export interface Injection {
@@ -160,7 +161,7 @@ export class LocalWorkflow {
     const retryIntervalOverrides = Object.fromEntries([...this.tasks.keys()].map((stateName) => [stateName, 0]));
 
     const executionName = options.executionName ?? `local-${process.pid}-${++executionCounter}`;
-    const executionId = `arn:aws:states:${REGION}:${ACCOUNT}:execution:${this.stateMachineName}:${executionName}`;
+    const executionId = `arn:aws:states:${REGION}:${LOCAL_ACCOUNT}:execution:${this.stateMachineName}:${executionName}`;
     // Copies: the library's States.JsonMerge merges into its first argument (Object.assign), which
     // here is $$.Execution.Input; on AWS intrinsic functions change nothing. The caller's object stays as given.
     const copy = () => (input === undefined ? undefined : JSON.parse(JSON.stringify(input)));

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { OrderWorkflowStack, STACK_NAME } from "../stacks/order-workflow-stack";
 import { TargetMapping } from "./event-rule";
+import { LOCAL_ACCOUNT } from "./runner";
 
 export type SynthesizedTrigger = TargetMapping;
 
@@ -19,13 +20,24 @@ export function only<T>(resources: Record<string, T> | undefined, type: string):
   return found[0];
 }
 
+/**
+ * The rule's pattern as the local runner's placeholder account sees it: the deploying
+ * account is a Terraform expression until apply, and locally it is LOCAL_ACCOUNT.
+ */
+export function patternForLocalAccount(eventPattern: string): Record<string, unknown> {
+  const resolved = eventPattern.replaceAll("${local.deployment_account}", LOCAL_ACCOUNT);
+  const unresolved = /\$\{[^}]*\}/.exec(resolved);
+  if (unresolved) throw new Error(`the rule's pattern has ${unresolved[0]}, which the local runner cannot resolve`);
+  return JSON.parse(resolved);
+}
+
 export function triggerOf(synthesized: { resource: Resources }): SynthesizedTrigger {
   const rule = only(synthesized.resource.aws_cloudwatch_event_rule, "aws_cloudwatch_event_rule");
   const target = only(synthesized.resource.aws_cloudwatch_event_target, "aws_cloudwatch_event_target");
   if (target.input !== undefined) throw new Error("the target uses a constant input, which the local runner does not apply");
   const transformer = target.input_transformer as { input_paths: Record<string, string>; input_template: string } | undefined;
   return {
-    eventPattern: JSON.parse(rule.event_pattern as string),
+    eventPattern: patternForLocalAccount(rule.event_pattern as string),
     inputPath: target.input_path as string | undefined,
     ...(transformer
       ? { inputTransformer: { inputPaths: transformer.input_paths, inputTemplate: transformer.input_template } }

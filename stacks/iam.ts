@@ -51,14 +51,18 @@ export function resourcePolicy(...statements: ServicePrincipalStatement[]): stri
   return JSON.stringify({ Version: "2012-10-17", Statement: statements });
 }
 
+/** Who may make a service assume a role: resources of one account, whose ARN matches one of some patterns. */
+export interface TrustScope {
+  sourceAccount: string;
+  sourceArns: string[];
+}
+
 /**
  * A trust policy that lets one AWS service assume the role, optionally only on behalf of
- * resources whose ARN matches `sourceArnPattern` (confused-deputy protection). The pattern
- * names the resource but leaves partition, Region and account as wildcards: the account
- * ID is not known without an STS call at plan time, and the exact ARN would make the role
- * depend on the resource that depends on it.
+ * this account's resources whose ARN matches (confused-deputy protection: aws:SourceAccount
+ * and aws:SourceArn, which the service sets when it assumes the role).
  */
-export function assumableBy(servicePrincipal: string, sourceArnPattern?: string): string {
+export function assumableBy(servicePrincipal: string, scope?: TrustScope): string {
   return JSON.stringify({
     Version: "2012-10-17",
     Statement: [
@@ -66,7 +70,14 @@ export function assumableBy(servicePrincipal: string, sourceArnPattern?: string)
         Effect: "Allow",
         Principal: { Service: servicePrincipal },
         Action: "sts:AssumeRole",
-        ...(sourceArnPattern ? { Condition: { ArnLike: { "aws:SourceArn": sourceArnPattern } } } : {}),
+        ...(scope
+          ? {
+              Condition: {
+                StringEquals: { "aws:SourceAccount": scope.sourceAccount },
+                ArnLike: { "aws:SourceArn": scope.sourceArns },
+              },
+            }
+          : {}),
       },
     ],
   });
@@ -134,8 +145,16 @@ export const TABLE_ACCESS: PerService<Partial<Record<TableName, readonly string[
  */
 export const TABLE_KEY_ACTIONS = ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"] as const;
 
+/**
+ * What the workflow role needs of the customer's key when the state machine's data is
+ * encrypted with it (Step Functions developer guide, "Data at rest encryption"), only for
+ * this state machine's encryption context.
+ */
+export const STATES_KEY_ACTIONS = ["kms:Decrypt", "kms:GenerateDataKey"] as const;
+
 /** Every action any policy of this stack may allow, for the test that no policy grows beyond these lists. */
 export const ALL_ALLOWED_ACTIONS = [
+  ...STATES_KEY_ACTIONS,
   ...Object.values(TABLE_ACCESS).flatMap((tables) => Object.values(tables).flat()),
   ...TABLE_KEY_ACTIONS,
   ...LAMBDA_LOG_ACTIONS,

@@ -63,7 +63,15 @@ export class MicroserviceFunction extends Construct {
       timeout: vars.lambdaTimeout.numberValue,
       memorySize: vars.lambdaMemorySize.numberValue,
       reservedConcurrentExecutions: vars.lambdaReservedConcurrency.numberValue,
-      environment: { variables: { LOG_LEVEL: "INFO", ...tableNames } },
+      // Production logs warnings and errors only, and never the customer's data (see functions/shared/handler.ts).
+      environment: {
+        variables: {
+          LOG_LEVEL: `\${${vars.environment.fqn} == "prod" ? "WARN" : "INFO"}`,
+          LOG_CUSTOMER_DATA: `\${${vars.environment.fqn} == "prod" ? "omit" : "include"}`,
+          ...tableNames,
+          ...(props.service === "order-service" ? { MAX_ORDER_TOTAL: `\${tostring(${vars.maxOrderTotal.fqn})}` } : {}),
+        },
+      },
       kmsKeyArn: vars.kmsKeyArn.stringValue,
       tracingConfig: { mode: `\${${vars.enableXrayTracing.fqn} ? "Active" : "PassThrough"}` },
       // The log group exists before the first invocation, so Lambda never creates one without

@@ -81,6 +81,7 @@ export class OrderWorkflowStack extends TerraformStack {
     this.trigger = new Trigger(this, "trigger", {
       namePrefix,
       stateMachineArn: this.workflow.stateMachine.arn,
+      account: this.workflow.deployment.account,
       vars,
     });
 

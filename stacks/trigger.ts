@@ -31,6 +31,8 @@ export const TARGET_INPUT_TEMPLATE = '{"userId": <userId>, "orderData": <orderDa
 export interface TriggerProps {
   namePrefix: string;
   stateMachineArn: string;
+  /** The deploying account: only its events start orders, only its rule may use the role. */
+  account: string;
   vars: WorkflowVariables;
 }
 
@@ -46,16 +48,20 @@ export class Trigger extends Construct {
     this.rule = new CloudwatchEventRule(this, "rule", {
       name: `${props.namePrefix}-trigger`,
       description: `Starts ${props.namePrefix}-workflow for each "${ORDER_EVENT_DETAIL_TYPE}" event`,
-      eventPattern: JSON.stringify({ source: [ORDER_EVENT_SOURCE], "detail-type": [ORDER_EVENT_DETAIL_TYPE] }),
+      // The account too: an event another account puts on this bus (where a bus policy lets it) starts nothing.
+      eventPattern: JSON.stringify({
+        source: [ORDER_EVENT_SOURCE],
+        "detail-type": [ORDER_EVENT_DETAIL_TYPE],
+        account: [props.account],
+      }),
     });
 
     this.role = new IamRole(this, "role", {
       name: `${props.namePrefix}-trigger-role`,
       description: "Lets EventBridge start the order workflow",
-      // No aws:SourceArn condition here: unlike Step Functions, EventBridge does not document
-      // passing one when it assumes a target's role, and a condition it never meets would
-      // silently stop every order from starting.
-      assumeRolePolicy: assumableBy("events.amazonaws.com"),
+      // EventBridge sets aws:SourceArn (the rule) and aws:SourceAccount (the rule's account)
+      // (EventBridge user guide, "Using IAM policy conditions"): only this rule may use the role.
+      assumeRolePolicy: assumableBy("events.amazonaws.com", { sourceAccount: props.account, sourceArns: [this.rule.arn] }),
     });
     const policy = new IamRolePolicy(this, "policy", {
       name: "start-workflow",

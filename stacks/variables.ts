@@ -62,6 +62,7 @@ export class WorkflowVariables {
   readonly workflowLogIncludeExecutionData: TerraformVariable;
   readonly enableXrayTracing: TerraformVariable;
   readonly tableDeletionProtection: TerraformVariable;
+  readonly maxOrderTotal: TerraformVariable;
   readonly kmsKeyArn: TerraformVariable;
   readonly enableAlarms: TerraformVariable;
   readonly alarmEmail: TerraformVariable;
@@ -102,6 +103,21 @@ export class WorkflowVariables {
       128,
       "Memory of each Lambda function, in whole MB (128 to 10240).",
       [wholeNumberBetween("lambda_memory_size", 128, 10240, "MB", "Lambda's limits")],
+    );
+
+    this.maxOrderTotal = this.number(
+      "max_order_total",
+      100000,
+      "The largest order total accepted, tax included, in USD: a larger order is refused with InvalidInput before anything is charged. Clients set the prices (see the README's security section), so this caps a runaway or forged order.",
+      [
+        {
+          condition: expression(
+            'var.max_order_total > 0 && var.max_order_total <= 1080000000000 && can(regex("^[0-9]+([.][0-9]{1,2})?$", tostring(var.max_order_total)))',
+          ),
+          errorMessage:
+            "max_order_total must be an amount above 0 and at most 1080000000000 (the largest order the input rules allow), with at most 2 decimals.",
+        },
+      ],
     );
 
     // Cost and capacity.

@@ -9,12 +9,14 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
 import { TerraformLocal } from "cdktf";
 import { Construct } from "constructs";
-import { countWhen } from "./conditions";
+import { countWhen, countWhenSet } from "./conditions";
+import { Deployment, deploymentFrom } from "./deployment";
 import {
   allow,
   assumableBy,
   INVOKE_FUNCTION_ACTIONS,
   policyDocument,
+  STATES_KEY_ACTIONS,
   STATES_LOG_DELIVERY_ACTIONS,
   STATES_XRAY_ACTIONS,
 } from "./iam";
@@ -27,6 +29,9 @@ import {
   WorkflowDefinition,
   worstCaseFrom,
 } from "./workflow-definition";
+
+/** How long Step Functions may reuse a data key of the customer's key (60 to 900; AWS's default is 300). */
+export const EXECUTION_DATA_KEY_REUSE_SECONDS = 300;
 
 /** Express workflows run for at most 5 minutes. */
 export const EXPRESS_MAX_SECONDS = 300;
@@ -76,6 +81,8 @@ export class Workflow extends Construct {
   readonly stateMachine: SfnStateMachine;
   readonly logGroup: CloudwatchLogGroup;
   readonly role: IamRole;
+  /** The partition, Region and account the stack is deployed to. */
+  readonly deployment: Deployment;
 
   constructor(scope: Construct, id: string, props: WorkflowProps) {
     super(scope, id);
@@ -89,10 +96,18 @@ export class Workflow extends Construct {
       kmsKeyId: vars.kmsKeyArn.stringValue,
     });
 
+    this.deployment = deploymentFrom(this, this.logGroup.arn);
+    const { partition, region, account } = this.deployment;
+    const stateMachineArn = `arn:${partition}:states:${region}:${account}:stateMachine:${name}`;
+
     this.role = new IamRole(this, "role", {
       name: `${name}-role`,
       description: "Lets the order workflow invoke its five functions, deliver its logs and send traces",
-      assumeRolePolicy: assumableBy("states.amazonaws.com", `arn:*:states:*:*:stateMachine:${name}`),
+      // Only this account's state machine of this name (and its versions and aliases) may use the role.
+      assumeRolePolicy: assumableBy("states.amazonaws.com", {
+        sourceAccount: account,
+        sourceArns: [stateMachineArn, `${stateMachineArn}:*`],
+      }),
     });
     const functionArns = SERVICES.map((service) => props.functionArns[service]);
     const policy = new IamRolePolicy(this, "policy", {
@@ -107,6 +122,16 @@ export class Workflow extends Construct {
         ),
         // AWS requires "*": the log-delivery actions have no resource-level permissions.
         allow("DeliverExecutionLogs", STATES_LOG_DELIVERY_ACTIONS, ["*"]),
+      ),
+    });
+    const keyPolicy = new IamRolePolicy(this, "key-policy", {
+      count: countWhenSet(vars.kmsKeyArn),
+      name: "use-execution-data-key",
+      role: this.role.id,
+      policy: policyDocument(
+        allow("EncryptExecutionData", STATES_KEY_ACTIONS, [vars.kmsKeyArn.stringValue], {
+          StringEquals: { "kms:EncryptionContext:aws:states:stateMachineArn": stateMachineArn },
+        }),
       ),
     });
     const xrayPolicy = new IamRolePolicy(this, "xray-policy", {
@@ -146,8 +171,8 @@ export class Workflow extends Construct {
         includeExecutionData: includeExecutionData.asBoolean,
       },
       tracingConfiguration: { enabled: vars.enableXrayTracing.booleanValue },
-      // Creating the state machine checks the role's log-delivery permissions, so the policies come first.
-      dependsOn: [policy, xrayPolicy],
+      // Creating the state machine checks the role's log-delivery and key permissions, so the policies come first.
+      dependsOn: [policy, keyPolicy, xrayPolicy],
       lifecycle: {
         precondition: [
           {
@@ -159,6 +184,16 @@ export class Workflow extends Construct {
               `and an Express execution stops after ${EXPRESS_MAX_SECONDS}. Lower lambda_timeout, or use STANDARD.`,
           },
         ],
+      },
+    });
+    // With kms_key_arn, the definition and the execution history are encrypted with the customer's key.
+    // A dynamic block: without a key the block is left out, as AWS leaves it (the AWS-owned key).
+    this.stateMachine.addOverride("dynamic.encryption_configuration", {
+      for_each: `\${${vars.kmsKeyArn.fqn} == null ? [] : [${vars.kmsKeyArn.fqn}]}`,
+      content: {
+        type: "CUSTOMER_MANAGED_KMS_KEY",
+        kms_key_id: "${encryption_configuration.value}",
+        kms_data_key_reuse_period_seconds: EXECUTION_DATA_KEY_REUSE_SECONDS,
       },
     });
   }

@@ -17,3 +17,15 @@ export async function refusal(call: Promise<unknown>): Promise<{ name: string; m
     (error: Error) => ({ name: error.name, message: error.message }),
   );
 }
+
+/** Runs `body` with order-service's MAX_ORDER_TOTAL set to `value` (as the stack sets it), then puts it back. */
+export async function withMaxOrderTotal<T>(value: string, body: () => Promise<T>): Promise<T> {
+  const before = process.env.MAX_ORDER_TOTAL;
+  process.env.MAX_ORDER_TOTAL = value;
+  try {
+    return await body();
+  } finally {
+    if (before === undefined) delete process.env.MAX_ORDER_TOTAL;
+    else process.env.MAX_ORDER_TOTAL = before;
+  }
+}

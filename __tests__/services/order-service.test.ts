@@ -1,9 +1,9 @@
 import { Order } from "../../functions/order-service";
 import { deriveId } from "../../functions/shared/idempotency";
-import { freshServices, refusal } from "../helpers/services";
+import { freshServices, refusal, withMaxOrderTotal } from "../helpers/services";
 
 const userData = { userId: "test123" };
-const item = (overrides: object = {}) => ({ productId: "PROD001", quantity: 1, price: 10, ...overrides });
+const item = (overrides: object = {}) => ({ productId: "PROD001", quantity: 1, price: 1, ...overrides });
 const order = (items: unknown, extra: object = {}) => ({
   orderData: { items },
   userData,
@@ -102,6 +102,36 @@ describe("order-service", () => {
     });
   });
 
+  test("an order above max_order_total (MAX_ORDER_TOTAL, default 100000.00) is refused, naming the total and the limit", async () => {
+    const { store, "order-service": orders } = freshServices();
+    const big = order([item({ quantity: 10000, price: 10 })], { idempotencyKey: "exec-big" }); // 100000.00 + 8000.00 tax
+    expect(await refusal(orders(big))).toEqual({
+      name: "InvalidInput",
+      message: "order total 108000.00 is above the limit of 100000.00 per order (max_order_total)",
+    });
+    expect(await store.get("orders", deriveId("ord", "execution:exec-big"))).toBeUndefined();
+    await withMaxOrderTotal("108000", async () => {
+      await expect(orders(big)).resolves.toMatchObject({ total: 108000 });
+    });
+    await withMaxOrderTotal("107999.99", async () => {
+      expect(
+        (await refusal(orders(order([item({ quantity: 10000, price: 10 })], { idempotencyKey: "exec-big-2" })))).message,
+      ).toBe("order total 108000.00 is above the limit of 107999.99 per order (max_order_total)");
+    });
+  });
+
+  test.each(["0", "-5", "12.345", "lots", ""])(
+    "a MAX_ORDER_TOTAL of %p is a deployment mistake, reported as such",
+    async (value) => {
+      await withMaxOrderTotal(value, async () => {
+        expect(await refusal(freshServices()["order-service"](order([item()])))).toEqual({
+          name: "ServiceUnavailable",
+          message: `MAX_ORDER_TOTAL must be an amount above 0 with at most 2 decimals, got "${value}"`,
+        });
+      });
+    },
+  );
+
   test.each([
     [10000, true],
     [10001, false],
@@ -128,10 +158,12 @@ describe("order-service", () => {
     else expect((await refusal(run)).message).toBe("orderData.items must have at most 100 entries, got 101");
   });
 
-  test("the largest order stays exact in cents", async () => {
+  test("the largest order the input rules allow stays exact in cents", async () => {
     const items = Array.from({ length: 100 }, () => item({ quantity: 10000, price: 1000000 }));
-    const result = (await freshServices()["order-service"](order(items, { idempotencyKey: "exec-max" }))) as Order;
-    expect(result.totalCents).toBe(100 * 10000 * 100000000 * 1.08);
+    await withMaxOrderTotal("1080000000000", async () => {
+      const result = (await freshServices()["order-service"](order(items, { idempotencyKey: "exec-max" }))) as Order;
+      expect(result.totalCents).toBe(100 * 10000 * 100000000 * 1.08);
+    });
   });
 
   test.each([

@@ -9,7 +9,7 @@
  * already accepted by another execution is a duplicate delivery: DuplicateOrder, whose
  * message is the first order's id.
  */
-import { DuplicateOrder, InvalidInput } from "../shared/errors";
+import { DuplicateOrder, InvalidInput, ServiceUnavailable } from "../shared/errors";
 import { defineHandler, ServiceContext } from "../shared/handler";
 import { deriveId, fingerprintOf } from "../shared/idempotency";
 import { requireItems } from "../shared/items";
@@ -38,6 +38,22 @@ export interface Order {
 /** The order record's statuses (docs/durable-state.md). */
 export const ORDER_STATUSES = ["PENDING", "COMPLETED", "FAILED", "COMPENSATION_FAILED"] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+/** The default of the stack's max_order_total variable, in USD. */
+export const DEFAULT_MAX_ORDER_TOTAL = 100000;
+
+/**
+ * The largest total accepted, in cents: MAX_ORDER_TOTAL (set by the stack from
+ * max_order_total), else the default. Read per call, so a test or a local run can set it.
+ */
+export function maxOrderTotalCents(env: NodeJS.ProcessEnv = process.env): number {
+  const configured = env.MAX_ORDER_TOTAL ?? String(DEFAULT_MAX_ORDER_TOTAL);
+  const cents = Math.round(Number(configured) * 100);
+  if (!/^[0-9]+(\.[0-9]{1,2})?$/.test(configured) || !(cents > 0)) {
+    throw new ServiceUnavailable(`MAX_ORDER_TOTAL must be an amount above 0 with at most 2 decimals, got "${configured}"`);
+  }
+  return cents;
+}
 
 /** Which user placed the order: `userId`, `userData.userId` (the recipe's payload), or both when they agree. */
 function requireOrderUser(request: Record<string, unknown>): string {
@@ -97,6 +113,12 @@ export async function createOrder(event: unknown, { store }: ServiceContext) {
 
   const subtotalCents = items.reduce((sum, item) => sum + item.priceCents * item.quantity, 0);
   const totalCents = subtotalCents + taxCents(subtotalCents);
+  const limitCents = maxOrderTotalCents();
+  if (totalCents > limitCents) {
+    throw new InvalidInput(
+      `order total ${(totalCents / 100).toFixed(2)} is above the limit of ${(limitCents / 100).toFixed(2)} per order (max_order_total)`,
+    );
+  }
   const order: Order = {
     orderId: deriveId("ord", key),
     userId,

@@ -4,6 +4,7 @@
  * workflow's Retry and Catch rules match on.
  */
 import { defaultStore } from "./default-store";
+import { DUPLICATE_ORDER, SERVICE_UNAVAILABLE } from "./errors";
 import { createLogger, Logger } from "./logger";
 import { StateStore } from "./store";
 
@@ -22,6 +23,17 @@ export interface ServiceContext {
 
 export type ServiceLogic = (event: unknown, context: ServiceContext) => Promise<Outcome<unknown>>;
 export type Handler = (event: unknown) => Promise<unknown>;
+
+/**
+ * Whether a refusal's message may be logged. A business error's message quotes the order
+ * (prices, quantities, a credit score): with LOG_CUSTOMER_DATA=omit (production) only its
+ * name is logged; the execution's Cause still carries it. A transient fault's message
+ * names the infrastructure, never the customer, and a duplicate's is an order id.
+ */
+function loggableMessage(name: string, message: string): string {
+  if (process.env.LOG_CUSTOMER_DATA !== "omit" || name === SERVICE_UNAVAILABLE || name === DUPLICATE_ORDER) return message;
+  return "refused; the reason is in the execution's Cause (LOG_CUSTOMER_DATA=omit)";
+}
 
 /** Reads a string field for the log line without trusting the event's shape. */
 function peek(event: unknown, key: string): string | undefined {
@@ -54,7 +66,7 @@ export function defineHandler(service: string, logic: ServiceLogic) {
         return outcome.result;
       } catch (error) {
         const { name, message } = error instanceof Error ? error : { name: "Error", message: String(error) };
-        log.warn(message, {
+        log.warn(loggableMessage(name, message), {
           action: peek(event, "action"),
           idempotencyKey: peek(event, "idempotencyKey"),
           outcome: name,
