@@ -270,7 +270,7 @@ describeWithTerraform("terraform init, validate and plan, offline", () => {
     ]);
     // Production: functions log warnings only and no customer data; the order limit reaches order-service.
     const orderService = afterOf(changes, "aws_lambda_function").find((fn) => fn.function_name.endsWith("-order-service"));
-    expect(orderService.environment[0].variables).toMatchObject({
+    expect(orderService!.environment[0].variables).toMatchObject({
       LOG_LEVEL: "WARN",
       LOG_CUSTOMER_DATA: "omit",
       MAX_ORDER_TOTAL: "2500.5",

@@ -13,6 +13,7 @@ import { allStates, buildWorkflowDefinition, State, STATE, WorkflowDefinition } 
 import { Handler, handlersFor } from "./handlers";
 import { depthOf, MAX_INPUT_DEPTH, STATE_DATA_LIMIT_BYTES } from "./input-limits";
 import { injectedError, invokeLikeStepFunctions } from "./lambda-invoke";
+import { MeteredStore, RequestUnits } from "./metered-store";
 
 export { MAX_INPUT_DEPTH, STATE_DATA_LIMIT_BYTES };
 
@@ -55,6 +56,8 @@ export interface WorkflowResult {
   states: string[];
   /** After a failure past payment and inventory: what each undo answered (REFUNDED, NOTHING_TO_REFUND, NOT_DONE, ...). */
   compensation?: { refund: string; release: string };
+  /** The DynamoDB request units the services' calls would consume on on-demand tables. */
+  requestUnits: RequestUnits;
 }
 
 export interface RunOptions {
@@ -129,7 +132,8 @@ export class LocalWorkflow {
     const remaining = new Map<Injection, number>(
       (options.inject ?? []).map((injection) => [injection, injection.times ?? Infinity]),
     );
-    const handlers = { ...handlersFor(options.store ?? this.store), ...options.handlers };
+    const metered = new MeteredStore(options.store ?? this.store);
+    const handlers = { ...handlersFor(metered), ...options.handlers };
 
     /** The injection that applies to this call, counted; at most one per call. */
     const injectionFor = (service: ServiceName, action: string) => {
@@ -198,6 +202,7 @@ export class LocalWorkflow {
     })();
 
     const common = () => ({
+      requestUnits: metered.units,
       transitions: states.length,
       invocations,
       largestStateBytes,

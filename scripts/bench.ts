@@ -124,8 +124,12 @@ function benchFunctions() {
 }
 
 /** Cost of one million executions that follow `result`'s path, per workflow type and architecture. */
-export function costPerMillion(result: Pick<WorkflowResult, "transitions" | "invocations">) {
-  const { stepFunctions: sfn, lambda, assumptions } = prices;
+export function costPerMillion(result: Pick<WorkflowResult, "transitions" | "invocations" | "requestUnits">) {
+  const { stepFunctions: sfn, lambda, dynamodb, assumptions } = prices;
+  // The services' state: the same for both workflow types and architectures.
+  const state =
+    result.requestUnits.read * dynamodb.onDemandPerReadRequestUnit +
+    result.requestUnits.write * dynamodb.onDemandPerWriteRequestUnit;
   const invocations = result.invocations.length;
   const lambdaGbSeconds = ((invocations * assumptions.lambdaBilledMsPerInvocation) / 1000) * (assumptions.lambdaMemoryMb / 1024);
   const lambdaCost = (architecture: "x86_64" | "arm64") =>
@@ -138,8 +142,15 @@ export function costPerMillion(result: Pick<WorkflowResult, "transitions" | "inv
   const standard = result.transitions * sfn.standardPerStateTransition;
   const perMillion = (value: number) => round(value * 1e6, 2);
   return {
-    STANDARD: { x86_64: perMillion(standard + lambdaCost("x86_64")), arm64: perMillion(standard + lambdaCost("arm64")) },
-    EXPRESS: { x86_64: perMillion(express + lambdaCost("x86_64")), arm64: perMillion(express + lambdaCost("arm64")) },
+    STANDARD: {
+      x86_64: perMillion(standard + lambdaCost("x86_64") + state),
+      arm64: perMillion(standard + lambdaCost("arm64") + state),
+    },
+    EXPRESS: {
+      x86_64: perMillion(express + lambdaCost("x86_64") + state),
+      arm64: perMillion(express + lambdaCost("arm64") + state),
+    },
+    dynamoDbShare: perMillion(state),
   };
 }
 
@@ -194,6 +205,7 @@ export async function workflowPaths(workflow = new LocalWorkflow()) {
       outcome: result.error ?? (result.output as { status: string }).status,
       transitions: result.transitions,
       lambdaInvocations: result.invocations.length,
+      dynamoDbRequestUnits: result.requestUnits,
       states: result.states,
     };
   }
@@ -205,6 +217,7 @@ interface PathReport {
   outcome: string;
   transitions: number;
   lambdaInvocations: number;
+  dynamoDbRequestUnits: { read: number; write: number };
   states: string[];
 }
 
@@ -268,9 +281,9 @@ async function main() {
     ),
     ...Object.entries(workflow.paths).map(
       ([name, p]) =>
-        `${name.padEnd(50)} ${p.outcome.padEnd(22)} ${String(p.transitions).padStart(2)} transitions, ${p.lambdaInvocations} invocations`,
+        `${name.padEnd(50)} ${p.outcome.padEnd(22)} ${String(p.transitions).padStart(2)} transitions, ${p.lambdaInvocations} invocations, ${p.dynamoDbRequestUnits.read} RRU + ${p.dynamoDbRequestUnits.write} WRU`,
     ),
-    `cost per 1M happy orders (USD): STANDARD x86 ${costs.STANDARD.x86_64}, arm ${costs.STANDARD.arm64} | EXPRESS x86 ${costs.EXPRESS.x86_64}, arm ${costs.EXPRESS.arm64}`,
+    `cost per 1M happy orders (USD): STANDARD x86 ${costs.STANDARD.x86_64}, arm ${costs.STANDARD.arm64} | EXPRESS x86 ${costs.EXPRESS.x86_64}, arm ${costs.EXPRESS.arm64} (DynamoDB ${costs.dynamoDbShare} of each)`,
     `local runner: ${workflow.localRunnerExecutionsPerSecond} happy executions/s`,
     `targets: ${JSON.stringify(targets)}`,
   ];
