@@ -98,6 +98,8 @@ let executionCounter = 0;
 
 export interface LocalWorkflowOptions {
   projectName?: string;
+  /** The functions' ARNs as the definition names them (a deployed stack's); localFunctionArns(projectName) by default. */
+  functionArns?: PerService<string>;
   /** Shared by every run that names no store of its own; a fresh one seeded from the catalogue by default. */
   store?: StateStore;
 }
@@ -111,7 +113,7 @@ export class LocalWorkflow {
 
   constructor(options: LocalWorkflowOptions = {}) {
     const projectName = options.projectName ?? DEFAULT_PROJECT_NAME;
-    const arns = localFunctionArns(projectName);
+    const arns = options.functionArns ?? localFunctionArns(projectName);
     this.stateMachineName = `${projectName}-workflow`;
     this.store = options.store ?? seededMemoryStore();
     this.definition = buildWorkflowDefinition(arns);
