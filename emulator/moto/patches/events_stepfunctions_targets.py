@@ -1,0 +1,128 @@
+"""
+EventBridge does not deliver events to Step Functions targets.
+
+moto/events/models.py Rule.send_to_targets supports log groups, archives, SQS, event buses
+and API destinations; a state machine target ends in `NotImplementedError`, so PutEvents
+answers HTTP 500 for any event that matches a rule with such a target.
+
+The patch delivers to state machine targets as EventBridge does, from moto's own stored
+rule and target (nothing is copied from the project): only for an ENABLED rule whose
+pattern matches (moto's own pattern matcher), with the target's input mapping applied:
+`Input` as given, `InputPath` (JSONPath) or `InputTransformer` (moto's own template
+parser), else the whole event; then StartExecution with a generated name. An execution
+that cannot start goes, with the event, to the target's dead-letter queue when it has one.
+Other targets still go through moto's own code.
+"""
+import copy
+import datetime
+import json
+import logging
+import uuid
+
+GAP = "EventBridge PutEvents cannot deliver to a Step Functions target (moto/events/models.py Rule.send_to_targets)"
+
+LOG = logging.getLogger("emulator.events")
+
+
+def _is_state_machine(arn):
+    parts = arn.split(":")
+    return len(parts) >= 7 and parts[2] == "states" and parts[5] == "stateMachine"
+
+
+def _as_delivered(event):
+    """The event as EventBridge hands it to a target: ISO time, no moto-internal fields."""
+    delivered = {key: value for key, value in event.items() if key != "ingestion-time"}
+    if isinstance(delivered.get("time"), (int, float)):
+        delivered["time"] = datetime.datetime.fromtimestamp(delivered["time"], tz=datetime.timezone.utc).strftime(
+            "%Y-%m-%dT%H:%M:%SZ"
+        )
+    return delivered
+
+
+def target_input(target, event):
+    """The execution input for one target: its Input, InputPath or InputTransformer, as stored by moto."""
+    from jsonpath_ng.ext import parse
+    from moto.events.utils import EventTemplateParser
+
+    delivered = _as_delivered(event)
+    if target.get("Input") is not None:
+        return target["Input"]
+    if target.get("InputPath"):
+        matches = parse(target["InputPath"]).find(delivered)
+        return json.dumps(matches[0].value if matches else None)
+    if target.get("InputTransformer"):
+        transformer = target["InputTransformer"]
+        return json.dumps(
+            EventTemplateParser.parse(
+                input_template=transformer.get("InputTemplate"),
+                input_paths_map=transformer.get("InputPathsMap", {}),
+                event={**delivered, "ingestion-time": event.get("ingestion-time")},
+            )
+        )
+    return json.dumps(delivered)
+
+
+def _start(rule, target, event):
+    from moto.sqs import sqs_backends
+    from moto.stepfunctions.responses import get_backend
+
+    arn = target["Arn"]
+    _, partition, _, region, account, _, _ = arn.split(":")[:7]
+    try:
+        execution_input = target_input(target, event)
+        get_backend(account, region).start_execution(arn, str(uuid.uuid4()), execution_input)
+    except Exception as error:  # EventBridge retries, then dead-letters; here: dead-letter at once
+        LOG.warning("rule %s could not start %s: %s", rule.name, arn, error)
+        queue_arn = (target.get("DeadLetterConfig") or {}).get("Arn")
+        if queue_arn:
+            queue = queue_arn.split(":")
+            sqs_backends[queue[4]][queue[3]].send_message(
+                queue_name=queue[5], message_body=json.dumps(_as_delivered(event))
+            )
+
+
+def apply(settings):
+    from moto.events.models import Rule
+
+    original = Rule.send_to_targets
+
+    def send_to_targets(self, original_event, transform_input=True):
+        machines = [target for target in self.targets if _is_state_machine(target["Arn"])]
+        others = [target for target in self.targets if not _is_state_machine(target["Arn"])]
+        if machines and self.state == "ENABLED" and self.event_pattern.matches_event(original_event):
+            for target in machines:
+                _start(self, target, original_event)
+        if others:
+            # moto's own delivery for the other targets, on a copy: the stored rule is not touched
+            rule = copy.copy(self)
+            rule.targets = others
+            original(rule, original_event, transform_input)
+
+    Rule.send_to_targets = send_to_targets
+
+
+def probe():
+    import time
+
+    import boto3
+    from moto import mock_aws
+
+    with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
+        sfn = boto3.client("stepfunctions", region_name="us-east-1")
+        events = boto3.client("events", region_name="us-east-1")
+        machine = sfn.create_state_machine(
+            name="probe",
+            definition=json.dumps({"StartAt": "Done", "States": {"Done": {"Type": "Succeed"}}}),
+            roleArn="arn:aws:iam::123456789012:role/probe",
+        )["stateMachineArn"]
+        events.put_rule(Name="probe", EventPattern=json.dumps({"source": ["probe"]}))
+        events.put_targets(Rule="probe", Targets=[{"Id": "machine", "Arn": machine, "InputPath": "$.detail"}])
+        try:
+            events.put_events(Entries=[{"Source": "probe", "DetailType": "probe", "Detail": "{}"}])
+        except Exception as error:
+            return True, f"PutEvents: {type(error).__name__}: {str(error)[:200]}"
+        time.sleep(0.5)
+        started = sfn.list_executions(stateMachineArn=machine)["executions"]
+        if started:
+            return False, "PutEvents started an execution"
+        return True, "PutEvents started no execution"
