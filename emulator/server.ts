@@ -18,6 +18,13 @@ export const PROBES = path.join(EMULATOR_DIR, "moto", "probes.py");
 export const MOTO_VERSION = "5.2.1";
 export const READY_TIMEOUT_MS = 30000;
 
+const CHECK_PACKAGES = [
+  "import importlib.metadata as metadata, importlib.util as util",
+  "missing = [name for name in ('moto', 'boto3', 'werkzeug', 'jsonpath_ng') if util.find_spec(name) is None]",
+  "assert not missing, 'missing: ' + ', '.join(missing)",
+  "print(metadata.version('moto'))",
+].join("\n");
+
 export interface MotoInstallation {
   /** The Python that imports moto (moto_server's own interpreter). */
   python: string;
@@ -51,14 +58,17 @@ export function findMoto(env: NodeJS.ProcessEnv = process.env): { moto?: MotoIns
     (candidate): candidate is string => Boolean(candidate),
   );
   for (const python of candidates) {
-    const check = spawnSync(python, ["-c", "import moto, boto3; print(moto.__version__)"], {
+    // Finds the packages without importing them: importing moto costs a second or two.
+    const check = spawnSync(python, ["-c", CHECK_PACKAGES], {
       encoding: "utf8",
       env,
       timeout: 30000,
     });
     if (check.status === 0) return { moto: { python, version: check.stdout.trim() } };
   }
-  return { reason: `no Python imports moto and boto3 (tried ${candidates.join(", ")}; set MOTO_PYTHON)` };
+  return {
+    reason: `no Python has moto[server] and boto3 (tried ${candidates.join(", ")}; pip install "moto[server]==${MOTO_VERSION}", or set MOTO_PYTHON)`,
+  };
 }
 
 export interface Emulator {
