@@ -11,4 +11,6 @@ module.exports = {
   },
   setupFilesAfterEnv: ["<rootDir>/__tests__/helpers/setup.ts"],
   testTimeout: 60000,
+  // The emulator lifecycle (about three minutes) starts first; see the file.
+  testSequencer: "<rootDir>/__tests__/helpers/test-sequencer.js",
 };

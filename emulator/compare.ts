@@ -156,7 +156,7 @@ export async function emulatorRun(sfn: SFNClient, executionArn: string, timeoutM
 /** The known defect this emulator history ran into, and where. */
 export function knownDefectIn(definition: unknown, events: HistoryEvent[]): { defect: KnownDefect; state: string } | undefined {
   for (const defect of KNOWN_DEFECTS) {
-    const state = defect.hitIn(definition, events);
+    const state = defect.hitIn!(definition, events);
     if (state) return { defect, state };
   }
   return undefined;

@@ -45,6 +45,12 @@ async function main(): Promise<void> {
   const remember = (received: NodeJS.Signals) => (signal = received);
   process.on("SIGINT", remember);
   process.on("SIGTERM", remember);
+  // Started by a test (E2E_WATCH_STDIN=1, stdin a pipe): when the test runner goes, even by
+  // SIGKILL, the pipe closes and the run stops as on SIGTERM, ending Terraform and the emulator.
+  if (process.env.E2E_WATCH_STDIN === "1" && !process.stdin.isTTY) {
+    process.stdin.on("end", () => process.kill(process.pid, "SIGTERM"));
+    process.stdin.resume();
+  }
   const report = await runLifecycle({
     strict: args.strict || process.env.E2E_STRICT === "1",
     port: args.port,
@@ -54,6 +60,7 @@ async function main(): Promise<void> {
     progress: (line) => process.stderr.write(`[e2e] ${line}\n`),
   });
   process.stdout.write(`${formatReport(report)}\n`);
+  process.stdin.pause();
   process.exit(report.ok ? 0 : signal === "SIGINT" ? 130 : signal === "SIGTERM" ? 143 : 1);
 }
 

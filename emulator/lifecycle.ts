@@ -96,10 +96,12 @@ export class PhaseFailure extends Error {
   }
 }
 
-/** Terraform's first error line, or the last lines of its output. */
+/** Terraform's first error line (it writes errors to stderr), or the last lines of its output. */
 export function errorSummary(run: TerraformRun): string {
-  const error = /Error: ([^\n]+)(?:\n+\s*\n?([^\n]+))?/.exec(`${run.stderr}\n${run.stdout}`.replace(/[│╷╵]/g, " "));
-  if (error) return `Error: ${error[1].trim()}${error[2] ? ` ${error[2].trim()}` : ""}`.slice(0, 400);
+  for (const text of [run.stderr, run.stdout]) {
+    const error = /Error: ([^\n]+)/.exec(text.replace(/[│╷╵]/g, " "));
+    if (error) return `Error: ${error[1].trim()}`.slice(0, 400);
+  }
   const lines = `${run.stdout}\n${run.stderr}`.trim().split("\n").filter(Boolean);
   return lines.slice(-2).join(" ").slice(0, 400) || "no output";
 }
@@ -205,7 +207,7 @@ export async function runLifecycle(options: LifecycleOptions = {}): Promise<Life
           launcher: options.launcher,
         });
         emulator = server;
-        return { value: server, summary: `listening on ${server.endpoint}` };
+        return { value: server, summary: `listening on ${server.endpoint} (pid ${server.pid})` };
       }),
       (async () => {
         await phase("synthesize", async () => {

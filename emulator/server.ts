@@ -7,7 +7,7 @@
  * closes, so it never outlives this process, however this process ends.
  */
 import { ChildProcess, spawn, spawnSync } from "node:child_process";
-import { closeSync, existsSync, openSync, readFileSync } from "node:fs";
+import { closeSync, openSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { PROJECT_ROOT } from "../stacks/bundle";
 
@@ -49,7 +49,7 @@ function shebangInterpreter(script: string): string | undefined {
  * that imports moto and boto3. MOTO_PYTHON names another interpreter.
  */
 export function findMoto(env: NodeJS.ProcessEnv = process.env): { moto?: MotoInstallation; reason?: string } {
-  const which = spawnSync("sh", ["-c", "command -v moto_server"], { encoding: "utf8", env });
+  const which = spawnSync("/bin/sh", ["-c", "command -v moto_server"], { encoding: "utf8", env });
   const motoServer = which.stdout.trim();
   if (!env.MOTO_PYTHON && (which.status !== 0 || !motoServer)) {
     return { reason: `moto_server is not on PATH (pip install "moto[server]==${MOTO_VERSION}")` };
@@ -185,18 +185,4 @@ export function startEmulator(options: StartOptions): Promise<Emulator> {
       }
     });
   });
-}
-
-/** True while a process with this id exists (for tests that check nothing was left running). */
-export function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-export function launcherExists(): boolean {
-  return existsSync(LAUNCHER);
 }

@@ -49,7 +49,7 @@ function compareVersions(a: string, b: string): number {
 
 /** The toolchain, or the reason it is missing (callers print it and skip). */
 export function findToolchain(env: NodeJS.ProcessEnv = process.env): { toolchain?: Toolchain; reason?: string } {
-  const which = spawnSync("sh", ["-c", "command -v terraform"], { encoding: "utf8", env });
+  const which = spawnSync("/bin/sh", ["-c", "command -v terraform"], { encoding: "utf8", env });
   const terraform = which.stdout.trim();
   if (which.status !== 0 || !terraform) return { reason: "terraform is not on PATH" };
   const candidates = mirrorCandidates(env);

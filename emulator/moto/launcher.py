@@ -13,6 +13,7 @@ process ends (a jest timeout, kill -9).
 import argparse
 import os
 import signal
+import socket
 import sys
 import threading
 import warnings
@@ -44,10 +45,17 @@ def main():
     default_user_config["stepfunctions"]["execute_state_machine"] = True
     default_user_config["lambda"]["use_docker"] = False
 
+    # werkzeug prints its own advice and exits when the port is taken: ask first, for one clear line.
     try:
-        server = make_server(args.host, args.port, DomainDispatcherApplication(create_backend_app), threaded=True)
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            probe.bind((args.host, args.port))
     except OSError as error:
         print(f"FAILED cannot listen on {args.host}:{args.port}: {error.strerror or error}", flush=True)
+        sys.exit(3)
+    try:
+        server = make_server(args.host, args.port, DomainDispatcherApplication(create_backend_app), threaded=True)
+    except (OSError, SystemExit) as error:
+        print(f"FAILED cannot listen on {args.host}:{args.port}: {getattr(error, 'strerror', None) or error}", flush=True)
         sys.exit(3)
     port = server.server_port
     # moto reads MOTO_PORT where its services call each other over HTTP.
