@@ -30,7 +30,7 @@ import {
 } from "../scripts/terraform-toolchain";
 import { Comparison, compareInterpreters, emulatorRun, exampleOrders, knownDefectIn } from "./compare";
 import { emulatorClientConfig, inventory } from "./inventory";
-import { Emulator, findMoto, MotoInstallation, startEmulator } from "./server";
+import { Emulator, findMoto, MotoInstallation, startEmulator, stopEmulators } from "./server";
 
 /** The stack's variables for the run: alarm_email adds the SNS topic and subscription, so SNS is exercised too. */
 export const APPLY_VARIABLES = { alarm_email: "ops@example.com" };
@@ -121,18 +121,40 @@ export async function runLifecycle(options: LifecycleOptions = {}): Promise<Life
   let emulator: Emulator | undefined;
   const running = new Set<string>();
   let interrupted: NodeJS.Signals | undefined;
+  let stopping = false;
+
+  /**
+   * Phases side by side: when one fails, the others' commands are ended and all of them
+   * are waited for (nothing may still run when the emulator stops); the first failure wins.
+   */
+  async function together<T extends unknown[]>(...work: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
+    const settled = await Promise.allSettled(
+      work.map((promise) =>
+        promise.catch((error) => {
+          stopping = true;
+          killRunningGroups("SIGTERM");
+          throw error;
+        }),
+      ),
+    );
+    const failed = settled.find((result) => result.status === "rejected");
+    if (failed) throw (failed as PromiseRejectedResult).reason;
+    return settled.map((result) => (result as PromiseFulfilledResult<unknown>).value) as T;
+  }
 
   const onSignal = (signal: NodeJS.Signals) => {
     interrupted = signal;
     progress(`${signal}: stopping Terraform and the emulator`);
     killRunningGroups("SIGTERM");
-    void emulator?.stop();
+    void stopEmulators();
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
 
   /** Runs one phase: times it, and names it in its failure. Phases may run side by side. */
   async function phase<T>(name: string, body: () => Promise<{ value: T; summary: string }>): Promise<T> {
+    // A phase waiting beside one that failed does not start.
+    if (stopping) throw new PhaseFailure(name, "not started: another phase failed");
     running.add(name);
     progress(`${name} ...`);
     const phaseStarted = Date.now();
@@ -197,7 +219,7 @@ export async function runLifecycle(options: LifecycleOptions = {}): Promise<Life
       );
 
     // The emulator starts while the stack is synthesized and Terraform initialized: neither needs it.
-    const [startedEmulator] = await Promise.all([
+    const [startedEmulator] = await together(
       phase("start emulator", async () => {
         const server = await startEmulator({
           moto,
@@ -228,7 +250,7 @@ export async function runLifecycle(options: LifecycleOptions = {}): Promise<Life
           return { value: undefined, summary: "hashicorp/aws from the mirror" };
         });
       })(),
-    ]);
+    );
     report.endpoint = startedEmulator.endpoint;
 
     report.resourcesApplied = await phase("terraform apply", async () => {
@@ -283,7 +305,7 @@ export async function runLifecycle(options: LifecycleOptions = {}): Promise<Life
       JSON.parse((await sfn.send(new DescribeStateMachineCommand({ stateMachineArn: outputs.state_machine_arn }))).definition!);
 
     // The plan only reads: it runs beside the orders, which change no resource.
-    await Promise.all([
+    await together(
       phase("plan after apply", () => planIsEmpty("plan after apply", APPLY_VARIABLES)),
       phase("smoke", async () => {
         const smoke = await runCommand(
@@ -351,7 +373,7 @@ export async function runLifecycle(options: LifecycleOptions = {}): Promise<Life
           summary: `${comparisons.length} orders, ${comparisons.length * 2} executions: ${comparisons.length - blocked.length} agree${blocked.length ? `, ${blocked.length} blocked by a known emulator defect` : ""}`,
         };
       }),
-    ]);
+    );
 
     await phase("plan after orders", () => planIsEmpty("plan after orders", APPLY_VARIABLES));
 

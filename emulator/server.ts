@@ -108,11 +108,16 @@ function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
-/** Servers started by this process; ended at exit whatever happens. */
-const running = new Set<ChildProcess>();
+/** Servers started by this process, ready or not; ended at exit whatever happens. */
+const running = new Map<ChildProcess, () => Promise<void>>();
 process.on("exit", () => {
-  for (const child of running) signalGroup(child, "SIGKILL");
+  for (const child of running.keys()) signalGroup(child, "SIGKILL");
 });
+
+/** Stops every emulator this process started, including one still starting (on Ctrl-C). */
+export async function stopEmulators(): Promise<void> {
+  await Promise.all([...running.values()].map((stop) => stop()));
+}
 
 /** Starts the emulator and waits until it listens; rejects with one clear sentence otherwise. */
 export function startEmulator(options: StartOptions): Promise<Emulator> {
@@ -135,7 +140,6 @@ export function startEmulator(options: StartOptions): Promise<Emulator> {
     { cwd: EMULATOR_DIR, stdio: ["pipe", "pipe", log], detached: true, env: { ...process.env, PYTHONUNBUFFERED: "1" } },
   );
   closeSync(log);
-  running.add(child);
   const readyTimeoutMs = options.readyTimeoutMs ?? READY_TIMEOUT_MS;
 
   const stop = async () => {
@@ -153,6 +157,7 @@ export function startEmulator(options: StartOptions): Promise<Emulator> {
     signalGroup(child, "SIGKILL");
     running.delete(child);
   };
+  running.set(child, stop);
 
   return new Promise((resolve, reject) => {
     let settled = false;
