@@ -44,6 +44,8 @@ export function startE2e(args: string[], env: NodeJS.ProcessEnv = process.env): 
     output: () => ({ stdout, stderr }),
     done: new Promise((resolve) =>
       child.on("close", (status, signal) => {
+        // The pipe this side holds would otherwise keep the jest worker alive.
+        child.stdin?.destroy();
         running.delete(run);
         resolve({ status, signal, stdout, stderr });
       }),
