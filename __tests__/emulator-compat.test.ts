@@ -3,7 +3,8 @@
  *
  * - every patch's gap is still there in moto as installed, without the patch; when moto
  *   closes a gap, this fails and says which patch to delete;
- * - with the patches applied, every probe finds its gap covered;
+ * - with the patches applied, every probe finds its gap covered, and the Lambda and
+ *   EventBridge patches pass their detailed checks (verify());
  * - every known defect of moto's ASL interpreter (emulator/known-defects.ts, recorded and
  *   deliberately not patched) is still there; when moto fixes one, this fails and says
  *   which entry to delete.
@@ -17,7 +18,10 @@ import { PROJECT_ROOT } from "../stacks/bundle";
 
 interface ProbeAnswers {
   moto: string;
-  patches: Record<string, { gap: boolean | null; detail: string; what: string }>;
+  patches: Record<
+    string,
+    { gap: boolean | null; detail: string; what: string; verified?: { ok: boolean | null; detail: string } }
+  >;
   defects: Record<string, { present: boolean | null; detail: string; what: string }>;
 }
 
@@ -80,13 +84,22 @@ describeWithMoto("the emulator's compatibility patches and known defects", () =>
   );
 
   test.each(PATCH_FILES)(
-    "patch %s covers its gap",
+    "patch %s covers its gap, and does what it promises where it has a verify()",
     async (name) => {
       const answer = (await patched).patches[name];
       expect({ name, gap: answer.gap, detail: answer.detail }).toEqual({ name, gap: false, detail: expect.any(String) });
+      if (answer.verified) expect({ name, ...answer.verified }).toEqual({ name, ok: true, detail: expect.any(String) });
     },
     60000,
   );
+
+  test("the Lambda and EventBridge patches pass their detailed checks", async () => {
+    const { patches } = await patched;
+    expect(patches.lambda_node_runtime.verified?.detail).toBe("result, environment, SDK, error and timeout as Lambda's");
+    expect(patches.events_stepfunctions_targets.verified?.detail).toBe(
+      "InputPath, InputTransformer, whole event; pattern and rule state honoured",
+    );
+  }, 60000);
 
   test("every recorded defect has its probe, and every probe its record", async () => {
     expect(RECORDED_DEFECTS.map((defect) => defect.probe).sort()).toEqual(Object.keys((await unpatched).defects).sort());

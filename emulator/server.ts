@@ -137,7 +137,12 @@ export function startEmulator(options: StartOptions): Promise<Emulator> {
       "--node-path",
       path.join(PROJECT_ROOT, "node_modules"),
     ],
-    { cwd: EMULATOR_DIR, stdio: ["pipe", "pipe", log], detached: true, env: { ...process.env, PYTHONUNBUFFERED: "1", PYTHONDONTWRITEBYTECODE: "1" } },
+    {
+      cwd: EMULATOR_DIR,
+      stdio: ["pipe", "pipe", log],
+      detached: true,
+      env: { ...process.env, PYTHONUNBUFFERED: "1", PYTHONDONTWRITEBYTECODE: "1" },
+    },
   );
   closeSync(log);
   const readyTimeoutMs = options.readyTimeoutMs ?? READY_TIMEOUT_MS;

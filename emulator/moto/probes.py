@@ -2,14 +2,14 @@
 python3 emulator/moto/probes.py [--patched --node NODE]  ->  one JSON object on stdout:
 
   {"moto": "5.2.1",
-   "patches": {name: {"gap": bool|null, "detail": str, "what": str}},
+   "patches": {name: {"gap": bool|null, "detail": str, "what": str, ["verified": {"ok": bool|null, "detail": str}]}},
    "defects": {name: {"present": bool|null, "detail": str, "what": str}}}
 
 Without --patched, every probe runs against moto as installed, with no patch applied (this
 process never calls apply() then): "gap": false means moto no longer has the gap and the
 patch can be deleted; "present": false means moto fixed a known defect. With --patched the
 patches are applied first, and every patch's probe must then answer "gap": false (the patch
-covers its gap). null means the probe itself could not run; it is never read as "fixed".
+covers its gap), and a patch's verify(), where it has one, checks the details it promises. null means the probe itself could not run; it is never read as "fixed".
 The project's test is __tests__/emulator-compat.test.ts.
 """
 import argparse
@@ -59,6 +59,10 @@ def main():
         for name, module in PATCHES.items():
             gap, detail = run(module.probe)
             patches[name] = {"gap": gap, "detail": detail, "what": module.GAP}
+            # With the patches applied, a patch may also check the details of what it promises.
+            if args.patched and hasattr(module, "verify"):
+                ok, checked = run(module.verify)
+                patches[name]["verified"] = {"ok": ok, "detail": checked}
         defects = {}
         if not args.patched:
             for name, (what, probe) in DEFECTS.items():

@@ -8,8 +8,8 @@ answers HTTP 500 for any event that matches a rule with such a target.
 The patch delivers to state machine targets as EventBridge does, from moto's own stored
 rule and target (nothing is copied from the project): only for an ENABLED rule whose
 pattern matches (moto's own pattern matcher), with the target's input mapping applied:
-`Input` as given, `InputPath` (JSONPath) or `InputTransformer` (moto's own template
-parser), else the whole event; then StartExecution with a generated name. An execution
+`Input` as given, `InputPath` (JSONPath) or `InputTransformer` (as EventBridge documents
+it; see transform()), else the whole event; then StartExecution with a generated name. An execution
 that cannot start goes, with the event, to the target's dead-letter queue when it has one.
 Other targets still go through moto's own code.
 """
@@ -17,6 +17,7 @@ import copy
 import datetime
 import json
 import logging
+import re
 import uuid
 
 GAP = "EventBridge PutEvents cannot deliver to a Step Functions target (moto/events/models.py Rule.send_to_targets)"
@@ -39,10 +40,62 @@ def _as_delivered(event):
     return delivered
 
 
-def target_input(target, event):
+_PLACEHOLDER = re.compile(r"<([A-Za-z0-9_.-]+)>")
+
+
+def transform(transformer, event, rule):
+    """
+    An InputTransformer as EventBridge documents it (user guide, "Amazon EventBridge input
+    transformation"): each <name> of InputPathsMap, or a reserved aws.events.* variable,
+    replaced in InputTemplate. In a JSON template a value outside quotes goes in as JSON (a
+    string gets its quotes: `{"who": <user>}` gives `{"who": "u-1"}`), inside a JSON string as
+    its bare text, unescaped. moto's own EventTemplateParser (used for its SQS and log targets)
+    inserts strings without quotes, which breaks such templates: not used here.
+    """
+    from jsonpath_ng.ext import parse
+
+    values = {}
+    for name, path in (transformer.get("InputPathsMap") or {}).items():
+        matches = parse(path).find(event)
+        if matches:  # a path that is not in the event makes no variable
+            values[name] = matches[0].value
+    values.update(
+        {
+            "aws.events.rule-arn": rule.arn,
+            "aws.events.rule-name": rule.name,
+            "aws.events.event.ingestion-time": event.get("time"),
+            "aws.events.event": {key: value for key, value in event.items() if key != "detail"},
+            "aws.events.event.json": event,
+        }
+    )
+    template = transformer.get("InputTemplate") or ""
+    is_json = template.lstrip().startswith(("{", "["))
+    out, in_string, i = [], False, 0
+    while i < len(template):
+        char = template[i]
+        if char == "\\" and in_string:
+            out.append(template[i : i + 2])
+            i += 2
+            continue
+        if char == '"':
+            in_string = not in_string
+        placeholder = _PLACEHOLDER.match(template, i) if char == "<" else None
+        if placeholder and placeholder.group(1) in values:
+            value = values[placeholder.group(1)]
+            if is_json and not in_string:
+                out.append(json.dumps(value))
+            else:
+                out.append(value if isinstance(value, str) else json.dumps(value))
+            i = placeholder.end()
+            continue
+        out.append(char)
+        i += 1
+    return "".join(out)
+
+
+def target_input(target, event, rule):
     """The execution input for one target: its Input, InputPath or InputTransformer, as stored by moto."""
     from jsonpath_ng.ext import parse
-    from moto.events.utils import EventTemplateParser
 
     delivered = _as_delivered(event)
     if target.get("Input") is not None:
@@ -51,14 +104,7 @@ def target_input(target, event):
         matches = parse(target["InputPath"]).find(delivered)
         return json.dumps(matches[0].value if matches else None)
     if target.get("InputTransformer"):
-        transformer = target["InputTransformer"]
-        return json.dumps(
-            EventTemplateParser.parse(
-                input_template=transformer.get("InputTemplate"),
-                input_paths_map=transformer.get("InputPathsMap", {}),
-                event={**delivered, "ingestion-time": event.get("ingestion-time")},
-            )
-        )
+        return transform(target["InputTransformer"], delivered, rule)
     return json.dumps(delivered)
 
 
@@ -69,7 +115,7 @@ def _start(rule, target, event):
     arn = target["Arn"]
     _, partition, _, region, account, _, _ = arn.split(":")[:7]
     try:
-        execution_input = target_input(target, event)
+        execution_input = target_input(target, event, rule)
         get_backend(account, region).start_execution(arn, str(uuid.uuid4()), execution_input)
     except Exception as error:  # EventBridge retries, then dead-letters; here: dead-letter at once
         LOG.warning("rule %s could not start %s: %s", rule.name, arn, error)
@@ -126,3 +172,60 @@ def probe():
         if started:
             return False, "PutEvents started an execution"
         return True, "PutEvents started no execution"
+
+
+def verify():
+    """With the patch applied: the input mappings, the pattern and the rule's state are honoured."""
+    import time
+
+    import boto3
+    from moto import mock_aws
+
+    problems = []
+    with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
+        sfn = boto3.client("stepfunctions", region_name="us-east-1")
+        events = boto3.client("events", region_name="us-east-1")
+        definition = json.dumps({"StartAt": "Done", "States": {"Done": {"Type": "Succeed"}}})
+        machines = {
+            name: sfn.create_state_machine(name=name, definition=definition, roleArn="arn:aws:iam::123456789012:role/verify")[
+                "stateMachineArn"
+            ]
+            for name in ("path", "transformer", "whole", "disabled")
+        }
+        events.put_rule(Name="orders", EventPattern=json.dumps({"source": ["orders"], "detail-type": ["Order Submitted"]}))
+        events.put_targets(
+            Rule="orders",
+            Targets=[
+                {"Id": "path", "Arn": machines["path"], "InputPath": "$.detail"},
+                {
+                    "Id": "transformer",
+                    "Arn": machines["transformer"],
+                    "InputTransformer": {
+                        "InputPathsMap": {"user": "$.detail.userId"},
+                        "InputTemplate": '{"who": <user>, "kind": "order of <user>", "rule": <aws.events.rule-name>}',
+                    },
+                },
+                {"Id": "whole", "Arn": machines["whole"]},
+            ],
+        )
+        events.put_rule(Name="off", EventPattern=json.dumps({"source": ["orders"]}), State="DISABLED")
+        events.put_targets(Rule="off", Targets=[{"Id": "disabled", "Arn": machines["disabled"]}])
+        detail = {"userId": "u-1", "orderData": {"items": []}}
+        events.put_events(Entries=[{"Source": "orders", "DetailType": "Order Submitted", "Detail": json.dumps(detail)}])
+        events.put_events(Entries=[{"Source": "orders", "DetailType": "Something Else", "Detail": json.dumps(detail)}])
+        time.sleep(0.3)
+
+        def inputs(name):
+            listed = sfn.list_executions(stateMachineArn=machines[name])["executions"]
+            return [json.loads(sfn.describe_execution(executionArn=e["executionArn"])["input"]) for e in listed]
+
+        if inputs("path") != [detail]:
+            problems.append(f"InputPath: {inputs('path')}")
+        if inputs("transformer") != [{"who": "u-1", "kind": "order of u-1", "rule": "orders"}]:
+            problems.append(f"InputTransformer: {inputs('transformer')}")
+        whole = inputs("whole")
+        if len(whole) != 1 or whole[0].get("detail") != detail or not str(whole[0].get("time", "")).endswith("Z"):
+            problems.append(f"whole event: {whole}")
+        if inputs("disabled"):
+            problems.append("a DISABLED rule delivered")
+    return not problems, "; ".join(problems) or "InputPath, InputTransformer, whole event; pattern and rule state honoured"

@@ -176,3 +176,58 @@ def probe():
     if json.loads(answer) == {"ranBy": "handler"}:
         return False, "the handler ran"
     return True, f"the handler did not run; moto answered {answer[:100]}"
+
+
+def verify():
+    """With the patch applied: the runtime's contract, as the stack relies on it."""
+    import boto3
+    from moto import mock_aws
+
+    code = io.BytesIO()
+    with zipfile.ZipFile(code, "w") as archive:
+        archive.writestr(
+            "index.js",
+            "exports.handler = async (event, context) => {\n"
+            "  if (event.fail) { const e = new Error('declined: ' + event.fail); e.name = 'PaymentDeclined'; throw e; }\n"
+            "  if (event.sleep) await new Promise((r) => setTimeout(r, event.sleep));\n"
+            "  return { event, setting: process.env.SETTING, endpoint: process.env.AWS_ENDPOINT_URL,\n"
+            "    region: process.env.AWS_REGION, name: context.functionName,\n"
+            "    sdk: typeof require('@aws-sdk/client-sfn').SFNClient };\n"
+            "};\n",
+        )
+    problems = []
+    with mock_aws(config={"lambda": {"use_docker": False}}):
+        iam = boto3.client("iam", region_name="us-east-1")
+        role = iam.create_role(RoleName="verify", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+        client = boto3.client("lambda", region_name="us-east-1")
+        client.create_function(
+            FunctionName="verify",
+            Runtime="nodejs22.x",
+            Role=role,
+            Handler="index.handler",
+            Code={"ZipFile": code.getvalue()},
+            Timeout=1,
+            Environment={"Variables": {"SETTING": "on"}},
+        )
+
+        def invoke(event):
+            answer = client.invoke(FunctionName="verify", Payload=json.dumps(event).encode())
+            return answer.get("FunctionError"), json.loads(answer["Payload"].read())
+
+        error, payload = invoke({"order": 1})
+        expected = {"order": 1}
+        if error or payload.get("event") != expected or payload.get("setting") != "on" or payload.get("name") != "verify":
+            problems.append(f"result: {error} {payload}")
+        if payload.get("region") != "us-east-1" or not str(payload.get("endpoint", "")).startswith("http://127.0.0.1:"):
+            problems.append(f"environment: {payload}")
+        if payload.get("sdk") != "function":
+            problems.append(f"@aws-sdk/client-sfn does not resolve through NODE_PATH: {payload}")
+        error, payload = invoke({"fail": "score 600"})
+        if error != "Unhandled" or payload.get("errorType") != "PaymentDeclined" or payload.get("errorMessage") != "declined: score 600":
+            problems.append(f"error: {error} {payload}")
+        if not isinstance(payload.get("trace"), list):
+            problems.append(f"error trace: {payload}")
+        error, payload = invoke({"sleep": 3000})
+        if error != "Unhandled" or payload.get("errorType") != "Sandbox.Timedout":
+            problems.append(f"timeout: {error} {payload}")
+    return not problems, "; ".join(problems) or "result, environment, SDK, error and timeout as Lambda's"

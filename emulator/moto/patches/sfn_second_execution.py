@@ -40,15 +40,21 @@ def probe():
 
     with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
         client = boto3.client("stepfunctions", region_name="us-east-1")
-        definition = {"StartAt": "Wait", "States": {"Wait": {"Type": "Wait", "Seconds": 1, "End": True}}}
+        definition = {"StartAt": "Wait", "States": {"Wait": {"Type": "Wait", "Seconds": 2, "End": True}}}
         arn = client.create_state_machine(
             name="probe", definition=json.dumps(definition), roleArn="arn:aws:iam::123456789012:role/probe"
         )["stateMachineArn"]
-        client.start_execution(stateMachineArn=arn, name="first", input="{}")
+        first = client.start_execution(stateMachineArn=arn, name="first", input="{}")["executionArn"]
+        # The gap shows once the first execution's worker is inside its Wait state.
+        for _ in range(100):
+            events = client.get_execution_history(executionArn=first)["events"]
+            if any(event["type"] == "WaitStateEntered" for event in events):
+                break
+            time.sleep(0.02)
         try:
             client.start_execution(stateMachineArn=arn, name="second", input="{}")
         except Exception as error:
             return True, f"second StartExecution: {type(error).__name__}: {str(error)[:200]}"
         finally:
-            time.sleep(1.2)  # lets the first execution end before the mock goes away
+            time.sleep(2.2)  # lets the first execution end before the mock goes away
         return False, "a second StartExecution succeeds"
