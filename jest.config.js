@@ -11,4 +11,10 @@ module.exports = {
   },
   setupFilesAfterEnv: ["<rootDir>/__tests__/helpers/setup.ts"],
   testTimeout: 60000,
+  // Two workers even on a 2-core machine (Jest's default there is one): the emulator
+  // lifecycle spends most of its three minutes waiting on Terraform's provider, so the
+  // other suites run beside it instead of after it.
+  maxWorkers: 2,
+  // The emulator lifecycle (about three minutes) starts first; see the file.
+  testSequencer: "<rootDir>/__tests__/helpers/test-sequencer.js",
 };

@@ -40,7 +40,7 @@ if (reason) console.warn(`SKIPPED S3 backend emulator test: ${reason}`);
   test("terraform init -backend=false and validate accept the configuration with its s3 backend block", () => {
     let stackDir: string;
     ({ root, stackDir } = synthWith({ TF_STATE_BUCKET: BUCKET, TF_STATE_REGION: "eu-west-1" }));
-    const json: TerraformJson = prepareForOfflinePlan(stackDir, toolchain!);
+    const json = prepareForOfflinePlan(stackDir, toolchain!) as unknown as TerraformJson;
     expect(json.terraform.backend.s3).toMatchObject({ bucket: BUCKET, key: KEY, use_lockfile: true, encrypt: true });
     const init = terraform(stackDir, ["init", "-backend=false", "-input=false"]);
     expect(init.text).toContain("Terraform has been successfully initialized");

@@ -1,0 +1,37 @@
+/**
+ * `npm run e2e` for real, as part of `npm test`: the stack applied to the AWS emulator,
+ * smoke-tested, every example order run on both interpreters, updated in place, destroyed,
+ * nothing left (emulator/lifecycle.ts). Skipped, saying why, where moto, terraform or the
+ * provider mirror is missing. It is the longest suite: the test sequencer starts it first.
+ */
+import { emulatorSkipReason, startE2e, stopE2eRuns, verdictLine } from "./helpers/emulator";
+
+const skipReason = emulatorSkipReason();
+if (skipReason) {
+  // Printed, so that a skipped run is never mistaken for a passed one.
+  console.warn(`SKIPPED emulator tests: ${skipReason}`);
+}
+const describeWithEmulator = skipReason ? describe.skip : describe;
+
+/** The lifecycle's own limits add up to far more; this is what the budget allows (about 3 minutes, measured). */
+const LIFECYCLE_TIMEOUT_MS = 330000;
+
+describeWithEmulator("the stack on the AWS emulator (npm run e2e)", () => {
+  afterAll(stopE2eRuns, 30000);
+
+  test(
+    "applies, passes the smoke test, runs every example order alike on both interpreters, updates in place and destroys to nothing",
+    async () => {
+      const run = startE2e([]);
+      const { status, stdout, stderr } = await run.done;
+      // The report, in the test output: resources, seconds per phase, executions compared.
+      console.log(stdout);
+      if (status !== 0) console.error(stderr.slice(-4000));
+      expect(verdictLine(stdout)).toBe("E2E PASSED");
+      expect(status).toBe(0);
+      expect(stdout).toMatch(/resources applied: \d+/);
+      expect(stdout).toMatch(/executions compared: \d+/);
+    },
+    LIFECYCLE_TIMEOUT_MS,
+  );
+});

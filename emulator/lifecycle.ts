@@ -1,0 +1,491 @@
+/**
+ * The whole deployment lifecycle against the AWS emulator, as `npm run e2e` and the test
+ * __tests__/emulator-lifecycle.test.ts run it (one implementation):
+ *
+ *   start the emulator -> synthesize (synth-time packaging) -> terraform init, apply ->
+ *   plan is empty -> npm run smoke -> every example order on both interpreters ->
+ *   plan is empty -> an update through `cdktf deploy` applies in place ->
+ *   terraform destroy -> every service's list API is empty -> stop the emulator.
+ *
+ * Each phase has a time limit; the first failure stops the run, names its phase in one
+ * line, and the emulator and any Terraform still running are ended (also on Ctrl-C).
+ */
+import { DescribeStateMachineCommand, SFNClient } from "@aws-sdk/client-sfn";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { PROJECT_ROOT } from "../stacks/bundle";
+import { STACK_NAME } from "../stacks/order-workflow-stack";
+import { mapServices } from "../stacks/services";
+import {
+  emulatorEnvironment,
+  findToolchain,
+  killRunningGroups,
+  offlineEnvironment,
+  prepareForEmulator,
+  runCommand,
+  terraformAsync,
+  TerraformRun,
+  Toolchain,
+} from "../scripts/terraform-toolchain";
+import { Comparison, compareInterpreters, emulatorRun, exampleOrders, knownDefectIn } from "./compare";
+import { emulatorClientConfig, inventory } from "./inventory";
+import { Emulator, findMoto, MotoInstallation, startEmulator, stopEmulators } from "./server";
+
+/** The stack's variables for the run: alarm_email adds the SNS topic and subscription, so SNS is exercised too. */
+export const APPLY_VARIABLES = { alarm_email: "ops@example.com" };
+/** The update that must apply in place. */
+export const UPDATE_VARIABLES = { ...APPLY_VARIABLES, environment: "prod", lambda_memory_size: "256" };
+
+/** Time limits in seconds; E2E_TERRAFORM_TIMEOUT_SECONDS lowers every Terraform one (fault tests). */
+export const LIMITS = {
+  synthesize: 120,
+  init: 90,
+  apply: 240,
+  plan: 120,
+  smoke: 150,
+  compare: 150,
+  deploy: 240,
+  destroy: 180,
+  inventory: 60,
+};
+
+export interface PhaseResult {
+  name: string;
+  /** Seconds since the run started (phases may overlap). */
+  startedAt: number;
+  seconds: number;
+  summary: string;
+}
+
+export interface LifecycleReport {
+  ok: boolean;
+  /** The phase that failed and why, in one line. */
+  failure?: { phase: string; message: string };
+  phases: PhaseResult[];
+  moto?: string;
+  endpoint?: string;
+  resourcesApplied?: number;
+  comparisons: Comparison[];
+  /** Notices that are no failure: known defects run into, dormant ones. */
+  notices: string[];
+  totalSeconds: number;
+}
+
+export interface LifecycleOptions {
+  /** 0 (default): a free port. */
+  port?: number;
+  /** Known emulator defects fail the run instead of blocking a comparison. */
+  strict?: boolean;
+  readyTimeoutMs?: number;
+  /** Keep the work directory (state, logs) for inspection. */
+  keep?: boolean;
+  /** Progress lines (stderr in the CLI). */
+  progress?: (line: string) => void;
+  env?: NodeJS.ProcessEnv;
+  /** Another launcher for the emulator (fault tests). */
+  launcher?: string;
+}
+
+export class PhaseFailure extends Error {
+  constructor(
+    readonly phase: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Terraform's first error line (it writes errors to stderr), or the last lines of its output. */
+export function errorSummary(run: TerraformRun): string {
+  for (const text of [run.stderr, run.stdout]) {
+    const error = /Error: ([^\n]+)/.exec(text.replace(/[│╷╵]/g, " "));
+    if (error) return `Error: ${error[1].trim()}`.slice(0, 400);
+  }
+  const lines = `${run.stdout}\n${run.stderr}`.trim().split("\n").filter(Boolean);
+  return lines.slice(-2).join(" ").slice(0, 400) || "no output";
+}
+
+const varArgs = (variables: Record<string, string>) => Object.entries(variables).map(([name, value]) => `-var=${name}=${value}`);
+
+export async function runLifecycle(options: LifecycleOptions = {}): Promise<LifecycleReport> {
+  const env = options.env ?? process.env;
+  const progress = options.progress ?? (() => undefined);
+  const started = Date.now();
+  const report: LifecycleReport = { ok: false, phases: [], comparisons: [], notices: [], totalSeconds: 0 };
+  const terraformCap = Number(env.E2E_TERRAFORM_TIMEOUT_SECONDS) || Infinity;
+  /** A Terraform step's limit in seconds. */
+  const limitOf = (seconds: number) => Math.min(seconds, terraformCap);
+  const workDir = mkdtempSync(path.join(tmpdir(), "order-workflow-e2e-"));
+  mkdirSync(path.join(workDir, "logs"));
+  let emulator: Emulator | undefined;
+  const running = new Set<string>();
+  let interrupted: NodeJS.Signals | undefined;
+  let stopping = false;
+
+  /**
+   * Phases side by side: when one fails, the others' commands are ended and all of them
+   * are waited for (nothing may still run when the emulator stops); the first failure wins.
+   */
+  async function together<T extends unknown[]>(...work: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
+    const settled = await Promise.allSettled(
+      work.map((promise) =>
+        promise.catch((error) => {
+          stopping = true;
+          killRunningGroups("SIGTERM");
+          throw error;
+        }),
+      ),
+    );
+    const failed = settled.find((result) => result.status === "rejected");
+    if (failed) throw (failed as PromiseRejectedResult).reason;
+    return settled.map((result) => (result as PromiseFulfilledResult<unknown>).value) as T;
+  }
+
+  const onSignal = (signal: NodeJS.Signals) => {
+    interrupted = signal;
+    progress(`${signal}: stopping Terraform and the emulator`);
+    killRunningGroups("SIGTERM");
+    void stopEmulators();
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+
+  /** Runs one phase: times it, and names it in its failure. Phases may run side by side. */
+  async function phase<T>(name: string, body: () => Promise<{ value: T; summary: string }>): Promise<T> {
+    // A phase waiting beside one that failed does not start.
+    if (stopping) throw new PhaseFailure(name, "not started: another phase failed");
+    running.add(name);
+    progress(`${name} ...`);
+    const phaseStarted = Date.now();
+    try {
+      const { value, summary } = await body();
+      if (interrupted) throw new PhaseFailure(name, `interrupted by ${interrupted}`);
+      const seconds = (Date.now() - phaseStarted) / 1000;
+      report.phases.push({ name, startedAt: (phaseStarted - started) / 1000, seconds, summary });
+      progress(`${name}: ${summary} (${seconds.toFixed(1)} s)`);
+      return value;
+    } catch (error) {
+      throw error instanceof PhaseFailure ? error : new PhaseFailure(name, (error as Error).message);
+    } finally {
+      running.delete(name);
+    }
+  }
+
+  /** Every command's output, in logs/ of the work directory (kept with --keep). */
+  let logCount = 0;
+  const saveLog = (what: string, run: TerraformRun) =>
+    writeFileSync(
+      path.join(workDir, "logs", `${String(++logCount).padStart(2, "0")}-${what.replace(/[^a-z0-9]+/gi, "-")}.log`),
+      `${run.stdout}\n--- stderr ---\n${run.stderr}`,
+    );
+
+  /** The result of a command that must succeed within its limit; otherwise the phase fails naming it. */
+  async function mustSucceed(phaseName: string, what: string, run: Promise<TerraformRun>, limitSeconds: number) {
+    const result = await run;
+    saveLog(what, result);
+    if (interrupted) throw new PhaseFailure(phaseName, `interrupted by ${interrupted}`);
+    if (result.timedOut)
+      throw new PhaseFailure(phaseName, `${what} exceeded its time limit of ${limitSeconds} s and was stopped`);
+    if (result.status !== 0) {
+      throw new PhaseFailure(phaseName, `${what} exited with status ${result.status}: ${errorSummary(result)}`);
+    }
+    return result;
+  }
+
+  try {
+    const { moto, toolchain } = await phase("find tools", async () => {
+      const found = findMoto(env);
+      if (!found.moto) throw new Error(found.reason);
+      const tools = findToolchain(env);
+      if (!tools.toolchain) throw new Error(tools.reason);
+      return {
+        value: { moto: found.moto as MotoInstallation, toolchain: tools.toolchain as Toolchain },
+        summary: `moto ${found.moto.version}, terraform with hashicorp/aws ${tools.toolchain.awsVersion} from ${tools.toolchain.mirror}`,
+      };
+    });
+    report.moto = moto.version;
+    const stackDir = path.join(workDir, "cdktf.out", "stacks", STACK_NAME);
+    const tfEnv = () => emulatorEnvironment(stackDir, emulator!.endpoint, env);
+    const terraform = (phaseName: string, args: string[], limitSeconds: number) =>
+      mustSucceed(
+        phaseName,
+        `terraform ${args[0]}`,
+        terraformAsync(stackDir, args, {
+          env: emulator ? tfEnv() : offlineEnvironment(stackDir, env),
+          timeoutMs: limitOf(limitSeconds) * 1000,
+        }),
+        limitOf(limitSeconds),
+      );
+
+    // The emulator starts while the stack is synthesized and Terraform initialized: neither needs it.
+    const [startedEmulator] = await together(
+      phase("start emulator", async () => {
+        const server = await startEmulator({
+          moto,
+          workDir,
+          port: options.port ?? 0,
+          readyTimeoutMs: options.readyTimeoutMs,
+          launcher: options.launcher,
+        });
+        emulator = server;
+        return { value: server, summary: `listening on ${server.endpoint} (pid ${server.pid})` };
+      }),
+      (async () => {
+        await phase("synthesize", async () => {
+          await mustSucceed(
+            "synthesize",
+            "the cdktf app (LAMBDA_PACKAGING=synth)",
+            runCommand(process.execPath, [path.join(PROJECT_ROOT, "scripts", "run-app.mjs")], PROJECT_ROOT, {
+              env: { ...env, LAMBDA_PACKAGING: "synth", CDKTF_OUTDIR: path.join(workDir, "cdktf.out") },
+              timeoutMs: LIMITS.synthesize * 1000,
+            }),
+            LIMITS.synthesize,
+          );
+          prepareForEmulator(stackDir, toolchain);
+          return { value: undefined, summary: `synth-time packaging, hashicorp/aws pinned to ${toolchain.awsVersion}` };
+        });
+        await phase("terraform init", async () => {
+          await terraform("terraform init", ["init", "-input=false"], LIMITS.init);
+          return { value: undefined, summary: "hashicorp/aws from the mirror" };
+        });
+      })(),
+    );
+    report.endpoint = startedEmulator.endpoint;
+
+    report.resourcesApplied = await phase("terraform apply", async () => {
+      const apply = await terraform(
+        "terraform apply",
+        ["apply", "-auto-approve", "-input=false", ...varArgs(APPLY_VARIABLES)],
+        LIMITS.apply,
+      );
+      const added = Number(/Resources: (\d+) added/.exec(apply.stdout)?.[1] ?? NaN);
+      return { value: added, summary: `${added} resources added` };
+    });
+
+    const planIsEmpty = async (phaseName: string, variables: Record<string, string>) => {
+      const limit = limitOf(LIMITS.plan);
+      const plan = await terraformAsync(
+        stackDir,
+        ["plan", "-detailed-exitcode", "-input=false", "-lock=false", ...varArgs(variables)],
+        {
+          env: tfEnv(),
+          timeoutMs: limit * 1000,
+        },
+      );
+      saveLog(phaseName, plan);
+      if (interrupted) throw new PhaseFailure(phaseName, `interrupted by ${interrupted}`);
+      if (plan.timedOut)
+        throw new PhaseFailure(phaseName, `terraform plan exceeded its time limit of ${limit} s and was stopped`);
+      if (plan.status === 2) {
+        const changes = [...plan.stdout.matchAll(/# (\S+) (?:will|must) be ([a-z -]+)/g)].map(
+          (match) => `${match[1]} ${match[2].trim()}`,
+        );
+        throw new PhaseFailure(phaseName, `terraform plan is not empty: ${changes.join("; ") || errorSummary(plan)}`);
+      }
+      if (plan.status !== 0)
+        throw new PhaseFailure(phaseName, `terraform plan exited with status ${plan.status}: ${errorSummary(plan)}`);
+      return { value: undefined, summary: "no changes" };
+    };
+
+    const outputsFile = path.join(workDir, "outputs.json");
+    const outputs = await phase("read outputs", async () => {
+      const output = await terraform("read outputs", ["output", "-json"], LIMITS.plan);
+      writeFileSync(outputsFile, output.stdout);
+      const values = Object.fromEntries(
+        Object.entries(JSON.parse(output.stdout) as Record<string, { value: unknown }>).map(([name, entry]) => [
+          name,
+          entry.value,
+        ]),
+      );
+      return { value: values as Record<string, string>, summary: `${Object.keys(values).length} outputs` };
+    });
+    const sfn = new SFNClient(emulatorClientConfig(startedEmulator.endpoint));
+    const deployedDefinition = async () =>
+      JSON.parse((await sfn.send(new DescribeStateMachineCommand({ stateMachineArn: outputs.state_machine_arn }))).definition!);
+
+    // The plan only reads: it runs beside the orders, which change no resource.
+    await together(
+      phase("plan after apply", () => planIsEmpty("plan after apply", APPLY_VARIABLES)),
+      phase("smoke", async () => {
+        const smoke = await runCommand(
+          "npm",
+          ["run", "--silent", "smoke", "--", "--outputs", outputsFile, "--timeout", String(LIMITS.smoke - 30)],
+          PROJECT_ROOT,
+          {
+            env: { ...tfEnv(), AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
+            timeoutMs: LIMITS.smoke * 1000,
+          },
+        );
+        saveLog("smoke", smoke);
+        if (smoke.timedOut) throw new Error(`npm run smoke exceeded its time limit of ${LIMITS.smoke} s`);
+        const lines = smoke.stdout.split("\n");
+        const steps = lines.filter((line) => /^(PASS|FAIL) {2}/.test(line));
+        if (steps.length === 0) throw new Error(`npm run smoke reported nothing: ${errorSummary(smoke)}`);
+        const failures: string[] = [];
+        const blocked: string[] = [];
+        const definition = await deployedDefinition();
+        for (const [index, line] of lines.entries()) {
+          if (!line.startsWith("FAIL  ")) continue;
+          // An execution's FAIL is followed by its console link, which ends in the execution ARN.
+          const arn = /executions\/details\/(arn:\S+)$/.exec(lines[index + 1] ?? "")?.[1];
+          const hit = arn ? knownDefectIn(definition, (await emulatorRun(sfn, arn, 10000)).events) : undefined;
+          if (hit && !options.strict)
+            blocked.push(`${line.slice(6).split(":")[0]} (known defect ${hit.defect.id} at ${hit.state})`);
+          else failures.push(line.slice(6));
+        }
+        if (failures.length > 0) throw new Error(`FAIL ${failures.join("; FAIL ")}`);
+        if (smoke.status !== 0 && blocked.length === 0) {
+          throw new Error(`npm run smoke exited with status ${smoke.status}: ${errorSummary(smoke)}`);
+        }
+        for (const step of blocked) report.notices.push(`smoke step blocked: ${step}`);
+        return {
+          value: undefined,
+          summary: `${steps.length - blocked.length}/${steps.length} PASS${blocked.length ? `, ${blocked.length} blocked by a known emulator defect` : ""}`,
+        };
+      }),
+      phase("compare interpreters", async () => {
+        const work = compareInterpreters({
+          sfn,
+          stateMachineArn: outputs.state_machine_arn,
+          functionArns: mapServices((service) => outputs[`${service.replace(/-/g, "_")}_function_arn`]),
+          orders: exampleOrders(),
+          runId: String(Date.now()),
+          timeoutMs: (LIMITS.compare - 10) * 1000,
+        });
+        const { definitionDiffers, comparisons } = await withTimeout(work, LIMITS.compare, "comparing the interpreters");
+        if (definitionDiffers) throw new Error(definitionDiffers);
+        report.comparisons = comparisons;
+        const disagreements = comparisons.filter(
+          (comparison) => comparison.verdict === "disagree" || (options.strict && comparison.verdict === "blocked"),
+        );
+        if (disagreements.length > 0) {
+          throw new Error(disagreements.map((comparison) => `${comparison.file}: ${comparison.detail}`).join("; "));
+        }
+        const blocked = comparisons.filter((comparison) => comparison.verdict === "blocked");
+        for (const defect of new Set(blocked.map((comparison) => comparison.defect!))) {
+          report.notices.push(
+            `known emulator defect ${defect.id}: ${defect.summary}; AWS documents otherwise (${defect.source})`,
+          );
+        }
+        return {
+          value: undefined,
+          summary: `${comparisons.length} orders, ${comparisons.length * 2} executions: ${comparisons.length - blocked.length} agree${blocked.length ? `, ${blocked.length} blocked by a known emulator defect` : ""}`,
+        };
+      }),
+    );
+
+    await phase("plan after orders", () => planIsEmpty("plan after orders", APPLY_VARIABLES));
+
+    await phase("update with cdktf deploy", async () => {
+      const deploy = await mustSucceed(
+        "update with cdktf deploy",
+        "cdktf deploy",
+        runCommand(
+          path.join(PROJECT_ROOT, "node_modules", ".bin", "cdktf"),
+          [
+            "deploy",
+            "--skip-synth",
+            "--skip-provider-lock",
+            "--auto-approve",
+            "--output",
+            path.join(workDir, "cdktf.out"),
+            ...Object.entries(UPDATE_VARIABLES).map(([name, value]) => `--var=${name}=${value}`),
+          ],
+          PROJECT_ROOT,
+          { env: { ...tfEnv(), CI: "1", FORCE_COLOR: "0" }, timeoutMs: limitOf(LIMITS.deploy) * 1000 },
+        ),
+        limitOf(LIMITS.deploy),
+      );
+      const count = (what: string) => (deploy.stdout.match(new RegExp(`${what} complete after`, "g")) ?? []).length;
+      const [added, changed, destroyed] = [count("Creation"), count("Modifications"), count("Destruction")];
+      if (added !== 0 || destroyed !== 0 || changed === 0) {
+        throw new Error(`the update did not apply in place: ${added} added, ${changed} changed, ${destroyed} destroyed`);
+      }
+      return { value: undefined, summary: `${added} added, ${changed} changed, ${destroyed} destroyed` };
+    });
+
+    await phase("terraform destroy", async () => {
+      const destroy = await terraform(
+        "terraform destroy",
+        ["destroy", "-auto-approve", "-input=false", ...varArgs(UPDATE_VARIABLES)],
+        LIMITS.destroy,
+      );
+      const destroyed = Number(/Resources: (\d+) destroyed/.exec(destroy.stdout)?.[1] ?? NaN);
+      if (destroyed !== report.resourcesApplied)
+        throw new Error(`${destroyed} destroyed, ${report.resourcesApplied} were applied`);
+      return { value: undefined, summary: `${destroyed} resources destroyed` };
+    });
+
+    await phase("nothing left", async () => {
+      const found = await withTimeout(inventory(emulatorClientConfig(startedEmulator.endpoint)), LIMITS.inventory, "listing");
+      const left = [...found].filter(([, names]) => names.length > 0);
+      if (left.length > 0) {
+        throw new Error(`left after destroy: ${left.map(([service, names]) => `${service}: ${names.join(", ")}`).join("; ")}`);
+      }
+      return { value: undefined, summary: `every list empty (${found.size} list APIs)` };
+    });
+
+    report.ok = true;
+  } catch (error) {
+    const failed = error instanceof PhaseFailure ? error.phase : ([...running][0] ?? "start");
+    const message = interrupted ? `interrupted by ${interrupted}` : (error as Error).message;
+    report.failure = { phase: failed, message: message.replace(/\s+/g, " ") };
+  } finally {
+    killRunningGroups("SIGKILL");
+    if (emulator) {
+      const stopping = Date.now();
+      await emulator.stop();
+      report.phases.push({
+        name: "stop emulator",
+        startedAt: (stopping - started) / 1000,
+        seconds: (Date.now() - stopping) / 1000,
+        summary: "stopped",
+      });
+    }
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+    if (options.keep) progress(`work directory kept: ${workDir}`);
+    else rmSync(workDir, { recursive: true, force: true });
+    report.totalSeconds = (Date.now() - started) / 1000;
+  }
+  return report;
+}
+
+async function withTimeout<T>(work: Promise<T>, seconds: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} exceeded its time limit of ${seconds} s`)), seconds * 1000);
+  });
+  try {
+    return await Promise.race([work, limit]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The short report `npm run e2e` prints. */
+export function formatReport(report: LifecycleReport): string {
+  const lines = [`e2e lifecycle against moto ${report.moto ?? "?"}${report.endpoint ? ` on ${report.endpoint}` : ""}`];
+  const width = Math.max(...report.phases.map((phase) => phase.name.length), 10);
+  lines.push(`  ${"phase".padEnd(width)}  ${"at".padStart(6)}  ${"took".padStart(8)}`);
+  for (const phase of [...report.phases].sort((a, b) => a.startedAt - b.startedAt)) {
+    lines.push(
+      `  ${phase.name.padEnd(width)}  ${phase.startedAt.toFixed(0).padStart(5)}s  ${phase.seconds.toFixed(1).padStart(6)} s  ${phase.summary}`,
+    );
+  }
+  lines.push(`  ${"total".padEnd(width)}  ${"".padStart(6)}  ${report.totalSeconds.toFixed(1).padStart(6)} s`);
+  if (report.resourcesApplied !== undefined) lines.push(`resources applied: ${report.resourcesApplied}`);
+  if (report.comparisons.length > 0) {
+    lines.push(`executions compared: ${report.comparisons.length * 2} (${report.comparisons.length} orders x 2 interpreters)`);
+    for (const comparison of report.comparisons) {
+      const run = comparison.emulator;
+      lines.push(
+        `  ${comparison.verdict.toUpperCase().padEnd(8)} ${comparison.file}: ${run.status}${run.error ? ` ${run.error}` : ""}, ${run.states.length} states${comparison.detail ? ` (${comparison.detail})` : ""}`,
+      );
+    }
+  }
+  for (const notice of report.notices) lines.push(`NOTICE ${notice}`);
+  lines.push(report.ok ? "E2E PASSED" : `E2E FAILED in phase "${report.failure!.phase}": ${report.failure!.message}`);
+  return lines.join("\n");
+}
