@@ -330,9 +330,9 @@ export async function runLifecycle(options: LifecycleOptions = {}): Promise<Life
           // An execution's FAIL is followed by its console link, which ends in the execution ARN.
           const arn = /executions\/details\/(arn:\S+)$/.exec(lines[index + 1] ?? "")?.[1];
           const hit = arn ? knownDefectIn(definition, (await emulatorRun(sfn, arn, 10000)).events) : undefined;
-          if (hit && !options.strict)
-            blocked.push(`${line.slice(6).split(":")[0]} (known defect ${hit.defect.id} at ${hit.state})`);
-          else failures.push(line.slice(6));
+          const where = hit ? ` (known emulator defect ${hit.defect.id} at state ${hit.state})` : "";
+          if (hit && !options.strict) blocked.push(`${line.slice(6).split(":")[0]}${where}`);
+          else failures.push(`${line.slice(6)}${where}`);
         }
         if (failures.length > 0) throw new Error(`FAIL ${failures.join("; FAIL ")}`);
         if (smoke.status !== 0 && blocked.length === 0) {
