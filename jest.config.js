@@ -15,6 +15,9 @@ module.exports = {
   // lifecycle spends most of its three minutes waiting on Terraform's provider, so the
   // other suites run beside it instead of after it.
   maxWorkers: 2,
+  // A worker that loaded cdktf and the provider bindings may need more than Jest's default
+  // half second to exit on a busy 2-core machine; past this it is killed, with a warning.
+  workerGracefulExitTimeout: 5000,
   // The emulator lifecycle (about three minutes) starts first; see the file.
   testSequencer: "<rootDir>/__tests__/helpers/test-sequencer.js",
 };

@@ -4,18 +4,9 @@
  * anything listed is something the stack left behind).
  *
  * One entry per service the stack uses. A new kind of resource (the DynamoDB tables soon)
- * needs one entry here, nothing else.
+ * needs one entry here, nothing else. Each client is loaded when it is used: together they
+ * take seconds to load, which the phases before the destroy need not pay.
  */
-import { CloudWatchClient, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
-import { CloudWatchLogsClient, DescribeLogGroupsCommand } from "@aws-sdk/client-cloudwatch-logs";
-import { DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
-import { EventBridgeClient, ListRulesCommand } from "@aws-sdk/client-eventbridge";
-import { IAMClient, ListPoliciesCommand, ListRolesCommand } from "@aws-sdk/client-iam";
-import { LambdaClient, ListFunctionsCommand } from "@aws-sdk/client-lambda";
-import { SFNClient, ListStateMachinesCommand } from "@aws-sdk/client-sfn";
-import { ListSubscriptionsCommand, ListTopicsCommand, SNSClient } from "@aws-sdk/client-sns";
-import { ListQueuesCommand, SQSClient } from "@aws-sdk/client-sqs";
-
 export interface ClientConfig {
   region: string;
   endpoint: string;
@@ -36,64 +27,85 @@ export interface ServiceInventory {
 export const STACK_SERVICES: ServiceInventory[] = [
   {
     service: "Lambda functions",
-    list: async (config) =>
-      ((await new LambdaClient(config).send(new ListFunctionsCommand({}))).Functions ?? []).map((fn) => fn.FunctionName!),
+    list: async (config) => {
+      const { LambdaClient, ListFunctionsCommand } = await import("@aws-sdk/client-lambda");
+      return ((await new LambdaClient(config).send(new ListFunctionsCommand({}))).Functions ?? []).map((fn) => fn.FunctionName!);
+    },
   },
   {
     service: "Step Functions state machines",
-    list: async (config) =>
-      ((await new SFNClient(config).send(new ListStateMachinesCommand({}))).stateMachines ?? []).map((machine) => machine.name!),
+    list: async (config) => {
+      const { SFNClient, ListStateMachinesCommand } = await import("@aws-sdk/client-sfn");
+      const listed = await new SFNClient(config).send(new ListStateMachinesCommand({}));
+      return (listed.stateMachines ?? []).map((machine) => machine.name!);
+    },
   },
   {
     service: "EventBridge rules",
-    list: async (config) =>
-      ((await new EventBridgeClient(config).send(new ListRulesCommand({}))).Rules ?? []).map((rule) => rule.Name!),
+    list: async (config) => {
+      const { EventBridgeClient, ListRulesCommand } = await import("@aws-sdk/client-eventbridge");
+      return ((await new EventBridgeClient(config).send(new ListRulesCommand({}))).Rules ?? []).map((rule) => rule.Name!);
+    },
   },
   {
     service: "IAM roles",
-    list: async (config) =>
-      ((await new IAMClient(config).send(new ListRolesCommand({}))).Roles ?? []).map((role) => role.RoleName!),
+    list: async (config) => {
+      const { IAMClient, ListRolesCommand } = await import("@aws-sdk/client-iam");
+      return ((await new IAMClient(config).send(new ListRolesCommand({}))).Roles ?? []).map((role) => role.RoleName!);
+    },
   },
   {
     service: "IAM customer managed policies",
-    list: async (config) =>
-      ((await new IAMClient(config).send(new ListPoliciesCommand({ Scope: "Local" }))).Policies ?? []).map(
-        (policy) => policy.PolicyName!,
-      ),
+    list: async (config) => {
+      const { IAMClient, ListPoliciesCommand } = await import("@aws-sdk/client-iam");
+      const listed = await new IAMClient(config).send(new ListPoliciesCommand({ Scope: "Local" }));
+      return (listed.Policies ?? []).map((policy) => policy.PolicyName!);
+    },
   },
   {
     service: "CloudWatch Logs log groups",
-    list: async (config) =>
-      ((await new CloudWatchLogsClient(config).send(new DescribeLogGroupsCommand({}))).logGroups ?? []).map(
-        (group) => group.logGroupName!,
-      ),
+    list: async (config) => {
+      const { CloudWatchLogsClient, DescribeLogGroupsCommand } = await import("@aws-sdk/client-cloudwatch-logs");
+      const listed = await new CloudWatchLogsClient(config).send(new DescribeLogGroupsCommand({}));
+      return (listed.logGroups ?? []).map((group) => group.logGroupName!);
+    },
   },
   {
     service: "SQS queues",
-    list: async (config) => (await new SQSClient(config).send(new ListQueuesCommand({}))).QueueUrls ?? [],
+    list: async (config) => {
+      const { SQSClient, ListQueuesCommand } = await import("@aws-sdk/client-sqs");
+      return (await new SQSClient(config).send(new ListQueuesCommand({}))).QueueUrls ?? [];
+    },
   },
   {
     service: "CloudWatch alarms",
     list: async (config) => {
+      const { CloudWatchClient, DescribeAlarmsCommand } = await import("@aws-sdk/client-cloudwatch");
       const alarms = await new CloudWatchClient(config).send(new DescribeAlarmsCommand({}));
       return [...(alarms.MetricAlarms ?? []), ...(alarms.CompositeAlarms ?? [])].map((alarm) => alarm.AlarmName!);
     },
   },
   {
     service: "SNS topics",
-    list: async (config) =>
-      ((await new SNSClient(config).send(new ListTopicsCommand({}))).Topics ?? []).map((topic) => topic.TopicArn!),
+    list: async (config) => {
+      const { SNSClient, ListTopicsCommand } = await import("@aws-sdk/client-sns");
+      return ((await new SNSClient(config).send(new ListTopicsCommand({}))).Topics ?? []).map((topic) => topic.TopicArn!);
+    },
   },
   {
     service: "SNS subscriptions",
-    list: async (config) =>
-      ((await new SNSClient(config).send(new ListSubscriptionsCommand({}))).Subscriptions ?? []).map(
-        (subscription) => `${subscription.Protocol}:${subscription.Endpoint}`,
-      ),
+    list: async (config) => {
+      const { SNSClient, ListSubscriptionsCommand } = await import("@aws-sdk/client-sns");
+      const listed = await new SNSClient(config).send(new ListSubscriptionsCommand({}));
+      return (listed.Subscriptions ?? []).map((subscription) => `${subscription.Protocol}:${subscription.Endpoint}`);
+    },
   },
   {
     service: "DynamoDB tables",
-    list: async (config) => (await new DynamoDBClient(config).send(new ListTablesCommand({}))).TableNames ?? [],
+    list: async (config) => {
+      const { DynamoDBClient, ListTablesCommand } = await import("@aws-sdk/client-dynamodb");
+      return (await new DynamoDBClient(config).send(new ListTablesCommand({}))).TableNames ?? [];
+    },
   },
 ];
 

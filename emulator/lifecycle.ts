@@ -128,17 +128,21 @@ export async function runLifecycle(options: LifecycleOptions = {}): Promise<Life
    * are waited for (nothing may still run when the emulator stops); the first failure wins.
    */
   async function together<T extends unknown[]>(...work: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
+    // The first to fail in time is the cause; the others fail because they were ended.
+    let first: { error: unknown } | undefined;
     const settled = await Promise.allSettled(
       work.map((promise) =>
         promise.catch((error) => {
-          stopping = true;
-          killRunningGroups("SIGTERM");
+          if (!first) {
+            first = { error };
+            stopping = true;
+            killRunningGroups("SIGTERM");
+          }
           throw error;
         }),
       ),
     );
-    const failed = settled.find((result) => result.status === "rejected");
-    if (failed) throw (failed as PromiseRejectedResult).reason;
+    if (first) throw first.error;
     return settled.map((result) => (result as PromiseFulfilledResult<unknown>).value) as T;
   }
 
@@ -330,9 +334,9 @@ export async function runLifecycle(options: LifecycleOptions = {}): Promise<Life
           // An execution's FAIL is followed by its console link, which ends in the execution ARN.
           const arn = /executions\/details\/(arn:\S+)$/.exec(lines[index + 1] ?? "")?.[1];
           const hit = arn ? knownDefectIn(definition, (await emulatorRun(sfn, arn, 10000)).events) : undefined;
-          if (hit && !options.strict)
-            blocked.push(`${line.slice(6).split(":")[0]} (known defect ${hit.defect.id} at ${hit.state})`);
-          else failures.push(line.slice(6));
+          const where = hit ? ` (known emulator defect ${hit.defect.id} at state ${hit.state})` : "";
+          if (hit && !options.strict) blocked.push(`${line.slice(6).split(":")[0]}${where}`);
+          else failures.push(`${line.slice(6)}${where}`);
         }
         if (failures.length > 0) throw new Error(`FAIL ${failures.join("; FAIL ")}`);
         if (smoke.status !== 0 && blocked.length === 0) {
@@ -360,7 +364,10 @@ export async function runLifecycle(options: LifecycleOptions = {}): Promise<Life
           (comparison) => comparison.verdict === "disagree" || (options.strict && comparison.verdict === "blocked"),
         );
         if (disagreements.length > 0) {
-          throw new Error(disagreements.map((comparison) => `${comparison.file}: ${comparison.detail}`).join("; "));
+          // One sentence per distinct difference, with the orders that show it.
+          const byDetail = new Map<string, string[]>();
+          for (const { detail, file } of disagreements) byDetail.set(detail!, [...(byDetail.get(detail!) ?? []), file]);
+          throw new Error([...byDetail].map(([detail, files]) => `${files.join(", ")}: ${detail}`).join("; "));
         }
         const blocked = comparisons.filter((comparison) => comparison.verdict === "blocked");
         for (const defect of new Set(blocked.map((comparison) => comparison.defect!))) {
