@@ -12,14 +12,25 @@ import { buildWorkflowDefinition, State, TRANSIENT_ERRORS, WorkflowDefinition } 
 
 export const DIAGRAM_FILE = path.join(PROJECT_ROOT, "docs", "workflow.md");
 
-type Rule = { Variable?: string; IsPresent?: boolean; And?: Rule[]; Or?: Rule[]; Not?: Rule; Next?: string };
+type Rule = {
+  Variable?: string;
+  IsPresent?: boolean;
+  StringEquals?: string;
+  And?: Rule[];
+  Or?: Rule[];
+  Not?: Rule;
+  Next?: string;
+};
 
 function describeRule(rule: Rule): string {
   if (rule.And) return rule.And.map(describeRule).join(" and ");
   if (rule.Or) return rule.Or.map(describeRule).join(" or ");
   if (rule.Not) return `not ${describeRule(rule.Not)}`;
-  if (rule.IsPresent !== undefined) return `${rule.Variable!.replace(/^\$\./, "")} ${rule.IsPresent ? "present" : "absent"}`;
-  return JSON.stringify(rule);
+  const variable = rule.Variable?.replace(/^\$\./, "");
+  if (rule.IsPresent !== undefined) return `${variable} ${rule.IsPresent ? "present" : "absent"}`;
+  // Mermaid labels cannot hold double quotes.
+  if (rule.StringEquals !== undefined) return `${variable} ${rule.StringEquals === "" ? "empty" : `= '${rule.StringEquals}'`}`;
+  throw new Error(`the diagram cannot describe the Choice rule ${JSON.stringify(rule)}`);
 }
 
 function errorsLabel(errors: string[]): string {
