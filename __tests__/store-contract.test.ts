@@ -11,14 +11,20 @@ import { MemoryStore } from "../functions/shared/memory-store";
 import { ConditionFailed, Item, Operation, StateStore, TABLE_KEYS, TableName, TABLES } from "../functions/shared/store";
 import { LocalWorkflow } from "../local/runner";
 import { SAMPLE_ORDER } from "../stacks/order-workflow-stack";
-import { emulatorClientConfig, motoUnavailableReason, MotoServer } from "./helpers/moto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { Emulator, findMoto, startEmulator } from "../emulator/server";
+import { emulatorClientConfig } from "./helpers/moto";
 
 jest.setTimeout(120000);
 
-const motoMissing = motoUnavailableReason();
+// The project's emulator (moto with its compatibility patches: DynamoDB writes serialized as DynamoDB's are).
+const { moto, reason: motoMissing } = findMoto();
 if (motoMissing) console.warn(`SKIPPED DynamoDB store contract tests: ${motoMissing}`);
 
-let emulator: MotoServer | undefined;
+let emulator: Emulator | undefined;
+let workDir: string | undefined;
 let tableCounter = 0;
 
 /** Fresh tables in the emulator, keyed as the stack keys them. */
@@ -45,9 +51,14 @@ const stores: [string, () => Promise<StateStore>][] = [["MemoryStore", async () 
 if (!motoMissing) stores.push(["DynamoStore on DynamoDB in moto", dynamoStore]);
 
 beforeAll(async () => {
-  if (!motoMissing) emulator = await MotoServer.start();
+  if (!moto) return;
+  workDir = mkdtempSync(path.join(tmpdir(), "store-contract-"));
+  emulator = await startEmulator({ moto, workDir });
 });
-afterAll(async () => emulator?.stop());
+afterAll(async () => {
+  await emulator?.stop();
+  if (workDir) rmSync(workDir, { recursive: true, force: true });
+});
 
 const put = (table: TableName, item: Item, ifAbsent = false): Operation => ({ type: "put", table, item, ifAbsent });
 const stock = (productId: string, available: number) => put("stock", { productId, [AVAILABLE]: available });

@@ -156,8 +156,9 @@ export class OrderWorkflowStack extends TerraformStack {
       description: "ARN of the dead-letter queue",
     });
     new TerraformOutput(this, "alarm_topic_arn", {
-      value: `\${one(${this.alarms.topic.fqn}[*].arn)}`,
-      description: "SNS topic the alarms notify (null without alarm_email)",
+      // "" rather than null without a topic: cdktf deploy (cdktf-cli 0.21) crashes printing a null output.
+      value: `\${join("", ${this.alarms.topic.fqn}[*].arn)}`,
+      description: "SNS topic the alarms notify (empty without alarm_email)",
     });
     new TerraformOutput(this, "start_execution_command", {
       value: `aws stepfunctions start-execution --state-machine-arn ${stateMachine.arn} --input '${JSON.stringify(SAMPLE_ORDER)}'`,

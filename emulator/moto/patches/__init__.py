@@ -14,6 +14,7 @@ No patch changes how moto's ASL interpreter evaluates a state machine: the point
 emulator is a second, independent interpreter (see emulator/README.md).
 """
 from . import (
+    dynamodb_serialized_writes,
     events_stepfunctions_targets,
     lambda_node_runtime,
     sfn_list_state_machine_versions,
@@ -27,6 +28,7 @@ PATCHES = {
     "sfn_second_execution": sfn_second_execution,
     "lambda_node_runtime": lambda_node_runtime,
     "events_stepfunctions_targets": events_stepfunctions_targets,
+    "dynamodb_serialized_writes": dynamodb_serialized_writes,
 }
 
 
