@@ -605,6 +605,23 @@ describe("packaging", () => {
     }
   });
 
+  test("each zip stays under 30 KB: the AWS SDK the Lambda runtime carries is required, not bundled", () => {
+    const { root, stackDir, json: written } = synthToDirectory("synth");
+    try {
+      for (const fn of Object.values(resources(written, "aws_lambda_function"))) {
+        const zip = readFileSync(path.join(stackDir, fn.filename));
+        expect([fn.function_name, zip.length < 30 * 1024]).toEqual([fn.function_name, true]);
+      }
+      for (const service of SERVICES) {
+        const bundle = readFileSync(path.join(PROJECT_ROOT, ".build", "functions", service, "index.js"), "utf8");
+        expect(bundle).toContain('require("@aws-sdk/client-dynamodb")');
+        expect(bundle).not.toMatch(/@smithy|DynamoDBServiceException/);
+      }
+    } finally {
+      removeDirectory(root);
+    }
+  });
+
   test("synth mode: two synths of unchanged code give byte-identical zips and the same source_code_hash", () => {
     const first = synthToDirectory("synth");
     const second = synthToDirectory("synth");
