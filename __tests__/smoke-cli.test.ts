@@ -20,6 +20,7 @@ import { parseSmokeArguments, runSmoke, USAGE } from "../scripts/smoke";
 const ARN = "arn:aws:states:eu-west-1:123456789012:stateMachine:microservices-stepfn-workflow";
 const outputs = {
   state_machine_arn: ARN,
+  state_machine_alias_arn: `${ARN}:live`,
   ...Object.fromEntries(
     SERVICES.map((service) => [`${service.replace(/-/g, "_")}_function_name`, `microservices-stepfn-${service}`]),
   ),
@@ -92,7 +93,7 @@ describe("npm run smoke against an endpoint that answers an HTML 502 page", () =
     );
     expect(stdout.split("\n").filter((line) => /^(PASS|FAIL)/.test(line))).toEqual([
       ...SERVICES.map((service) => `FAIL  invoke microservices-stepfn-${service}: ${HTML_FAIL}`),
-      `FAIL  start-execution (sample order): ${HTML_FAIL}`,
+      `FAIL  start-execution (sample order, live alias): ${HTML_FAIL}`,
       `FAIL  put-events (Order Submitted): ${HTML_FAIL}`,
       "FAIL  sample order execution completes: not started: start-execution failed",
       "FAIL  event execution completes: not started: put-events failed",

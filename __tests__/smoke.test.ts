@@ -26,6 +26,7 @@ const FROM_EVENT =
   "arn:aws:states:eu-west-1:123456789012:execution:microservices-stepfn-workflow:7f3c9a52-0d1e-4b8a-9a57-0c7f0e9b2d41";
 const outputs = {
   state_machine_arn: ARN,
+  state_machine_alias_arn: `${ARN}:live`,
   ...Object.fromEntries(
     SERVICES.map((service) => [`${service.replace(/-/g, "_")}_function_name`, `microservices-stepfn-${service}`]),
   ),
@@ -94,7 +95,7 @@ describe("npm run smoke", () => {
     const results = await runSmoke({ outputs, clients, runId: "1", progress: (line) => progress.push(line), ...fakeTime });
     expect(results.map((result) => [result.step, result.ok])).toEqual([
       ...SERVICES.map((service) => [`invoke microservices-stepfn-${service}`, true]),
-      ["start-execution (sample order)", true],
+      ["start-execution (sample order, live alias)", true],
       ["put-events (Order Submitted)", true],
       ["sample order execution completes", true],
       ["event execution completes", true],
@@ -105,8 +106,10 @@ describe("npm run smoke", () => {
       "waiting: direct RUNNING, event RUNNING (0 s)",
       "waiting: direct SUCCEEDED, event SUCCEEDED (2 s)",
     ]);
+    // The order starts on the live alias, as EventBridge starts it; the machine lists every execution.
+    expect(sfn.commandCalls(ListExecutionsCommand)[0].args[0].input).toMatchObject({ stateMachineArn: ARN });
     expect(sfn.commandCalls(StartExecutionCommand)[0].args[0].input).toMatchObject({
-      stateMachineArn: ARN,
+      stateMachineArn: `${ARN}:live`,
       name: "smoke-1",
       input: JSON.stringify(SAMPLE_ORDER),
     });
@@ -280,7 +283,7 @@ describe("npm run smoke when AWS calls fail: a FAIL line per step, never a throw
     const results = await runSmoke({ outputs, clients, runId: "1", ...fakeTime });
     expect(failures(results)).toEqual([
       ...SERVICES.map((service) => [`invoke microservices-stepfn-${service}`, HTML_FAIL]),
-      ["start-execution (sample order)", HTML_FAIL],
+      ["start-execution (sample order, live alias)", HTML_FAIL],
       ["put-events (Order Submitted)", HTML_FAIL],
       ["sample order execution completes", "not started: start-execution failed"],
       ["event execution completes", "not started: put-events failed"],
@@ -295,7 +298,7 @@ describe("npm run smoke when AWS calls fail: a FAIL line per step, never a throw
     const results = await runSmoke({ outputs, clients, runId: "1", ...fakeTime });
     expect(failures(results)).toEqual([
       [
-        "start-execution (sample order)",
+        "start-execution (sample order, live alias)",
         "AccessDeniedException (HTTP 400, request 4c1e5a0b-0d1e-4b8a-9a57-0c7f0e9b2d41): User: arn:aws:iam::123456789012:user/dev " +
           `is not authorized to perform: states:StartExecution on resource: ${ARN}`,
       ],
@@ -370,7 +373,7 @@ describe("npm run smoke when AWS calls fail: a FAIL line per step, never a throw
     const refused = "Error (no HTTP answer): connect ECONNREFUSED 127.0.0.1:4566";
     expect(failures(results)).toEqual([
       ...SERVICES.map((service) => [`invoke microservices-stepfn-${service}`, refused]),
-      ["start-execution (sample order)", refused],
+      ["start-execution (sample order, live alias)", refused],
       ["put-events (Order Submitted)", refused],
       ["sample order execution completes", "not started: start-execution failed"],
       ["event execution completes", "not started: put-events failed"],

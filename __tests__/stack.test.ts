@@ -71,14 +71,15 @@ describe("Terraform addresses", () => {
     const addresses = Object.entries(json.resource).flatMap(([type, byId]) => Object.keys(byId).map((id) => `${type}.${id}`));
     // 60 planned by default, plus the alarm topic and subscription (count 0 without alarm_email) and the
     // four table-key policies (count 0 without kms_key_arn).
-    // ... and the workflow's key policy (count 0 without kms_key_arn).
-    expect(addresses).toHaveLength(67);
+    // ... and the workflow's key policy (count 0 without kms_key_arn), and the live alias.
+    expect(addresses).toHaveLength(68);
     for (const address of addresses) expect(address).toMatch(/^aws_[a-z0-9_]+\.[a-z0-9_]+$/);
     expect(addresses).toEqual(
       expect.arrayContaining([
         "aws_lambda_function.user_service_function",
         "aws_cloudwatch_log_group.user_service_logs",
         "aws_sfn_state_machine.workflow_state_machine",
+        "aws_sfn_alias.workflow_live_alias",
         "aws_cloudwatch_event_rule.trigger_rule",
         "aws_cloudwatch_event_target.trigger_target",
         "aws_iam_role.order_service_execution_role",
@@ -272,15 +273,13 @@ describe("IAM, least privilege", () => {
     },
   );
 
-  test("the state machine role may invoke only the five functions (and their versions) and deliver its logs", () => {
+  test("the state machine role may invoke only the five functions' published versions (not $LATEST) and deliver its logs", () => {
     const role = roleOf(json, "${var.project_name}-workflow-role");
     expect(JSON.parse(role.assume_role_policy).Statement[0].Principal).toEqual({ Service: "states.amazonaws.com" });
     const [invoke, logs, ...rest] = policyOf(json, "workflow_policy").Statement;
     expect(rest).toEqual([]);
     expect(invoke.Action).toEqual(["lambda:InvokeFunction"]);
-    expect(invoke.Resource).toEqual(
-      SERVICES.flatMap((service) => [functionRef(json, service, "arn"), `${functionRef(json, service, "arn")}:*`]),
-    );
+    expect(invoke.Resource).toEqual(SERVICES.map((service) => `${functionRef(json, service, "arn")}:*`));
     // The recipe's state machine role lacked these, so its logging_configuration failed at apply.
     expect(logs).toEqual({
       Sid: "DeliverExecutionLogs",
@@ -299,7 +298,7 @@ describe("IAM, least privilege", () => {
     });
   });
 
-  test("the EventBridge role may only start this state machine", () => {
+  test("the EventBridge role may only start the workflow's live alias", () => {
     const role = roleOf(json, "${var.project_name}-trigger-role");
     expect(JSON.parse(role.assume_role_policy).Statement[0].Principal).toEqual({ Service: "events.amazonaws.com" });
     expect(policyOf(json, "trigger_policy").Statement).toEqual([
@@ -307,7 +306,7 @@ describe("IAM, least privilege", () => {
         Sid: "StartOrderWorkflow",
         Effect: "Allow",
         Action: ["states:StartExecution"],
-        Resource: [reference(json, "aws_sfn_state_machine", () => true, "arn")],
+        Resource: [reference(json, "aws_sfn_alias", () => true, "arn")],
       },
     ]);
   });
@@ -358,9 +357,9 @@ describe("state machine", () => {
     });
   });
 
-  test("the definition in cdk.tf.json is buildWorkflowDefinition of the functions' Terraform ARNs, timeouts from lambda_timeout", () => {
+  test("the definition in cdk.tf.json is buildWorkflowDefinition of the functions' published versions, timeouts from lambda_timeout", () => {
     const arns = Object.fromEntries(
-      SERVICES.map((service) => [service, functionRef(json, service, "arn")]),
+      SERVICES.map((service) => [service, functionRef(json, service, "qualified_arn")]),
     ) as PerService<string>;
     const expected = buildWorkflowDefinition(arns, optionsFor(30));
     const expressions = timeoutExpressions(expected, "var.lambda_timeout");
@@ -392,6 +391,72 @@ describe("state machine", () => {
   });
 });
 
+describe("versions and the live alias", () => {
+  const stateMachine = onlyResource(json, "aws_sfn_state_machine");
+  const alias = onlyResource(json, "aws_sfn_alias");
+  const machine = "aws_sfn_state_machine.workflow_state_machine";
+  const stableArn = `format("%s:%d", ${machine}.arn, var.workflow_stable_version)`;
+
+  test("every change publishes a version of each function and of the state machine", () => {
+    for (const fn of Object.values(resources(json, "aws_lambda_function"))) expect(fn.publish).toBe(true);
+    expect(stateMachine.publish).toBe(true);
+  });
+
+  test("the definition calls each function's published version, never $LATEST", () => {
+    for (const service of SERVICES) {
+      expect(stateMachine.definition).toContain(`"FunctionName":"${functionRef(json, service, "qualified_arn")}"`);
+      expect(stateMachine.definition).not.toContain(`"${functionRef(json, service, "arn")}"`);
+    }
+  });
+
+  test("GIVEN workflow_rollout_percent WHEN 100, 0 or between THEN the alias routes to the new version, the stable one, or both", () => {
+    expect(alias.name).toBe("live");
+    expect(alias.routing_configuration).toBeUndefined();
+    expect(alias.dynamic.routing_configuration).toEqual({
+      for_each: "${local.workflow_alias_versions}",
+      content: {
+        state_machine_version_arn: "${routing_configuration.value}",
+        weight: "${local.workflow_alias_weights[routing_configuration.key]}",
+      },
+    });
+    const newest = `${machine}.state_machine_version_arn`;
+    expect((json as any).locals).toMatchObject({
+      workflow_alias_versions:
+        `\${var.workflow_rollout_percent == 100 ? [${newest}] : var.workflow_rollout_percent == 0 ? [${stableArn}] : ` +
+        `[${newest}, ${stableArn}]}`,
+      workflow_alias_weights:
+        "${var.workflow_rollout_percent == 100 || var.workflow_rollout_percent == 0 ? [100] : " +
+        "[var.workflow_rollout_percent, 100 - var.workflow_rollout_percent]}",
+    });
+  });
+
+  test("a rollout without a stable version, or with one not published before, is refused before the alias changes", () => {
+    const newestNumber = `tonumber(element(split(":", ${machine}.state_machine_version_arn), 7))`;
+    expect(alias.lifecycle.precondition).toEqual([
+      {
+        condition: "${var.workflow_rollout_percent == 100 || var.workflow_stable_version != null}",
+        error_message:
+          "workflow_rollout_percent below 100 needs workflow_stable_version: the earlier version that keeps the other executions.",
+      },
+      {
+        condition: `\${var.workflow_rollout_percent == 100 || try(var.workflow_stable_version <= ${newestNumber}, true)}`,
+        error_message:
+          "workflow_stable_version must be a version this state machine has published: at most the number in state_machine_version_arn.",
+      },
+      {
+        condition: `\${var.workflow_rollout_percent == 100 || var.workflow_rollout_percent == 0 || try(var.workflow_stable_version < ${newestNumber}, true)}`,
+        error_message:
+          "workflow_stable_version is the version this apply publishes, so the rollout would share nothing: name an earlier version, or set workflow_rollout_percent to 100.",
+      },
+    ]);
+  });
+
+  test("the rollout variables default to everything on the new version", () => {
+    expect(json.variable.workflow_rollout_percent).toMatchObject({ type: "number", default: 100 });
+    expect(json.variable.workflow_stable_version).toMatchObject({ type: "number", default: null, nullable: true });
+  });
+});
+
 describe("trigger", () => {
   test("the rule matches source microservices.orders and detail-type Order Submitted", () => {
     const rule = onlyResource(json, "aws_cloudwatch_event_rule");
@@ -413,9 +478,9 @@ describe("trigger", () => {
     expect(json.data?.aws_caller_identity).toBeUndefined();
   });
 
-  test("the target starts the state machine with the event's detail fields and the event's id as input", () => {
+  test("the target starts the live alias with the event's detail fields and the event's id as input", () => {
     expect(synthesized).toHaveResourceWithProperties(CloudwatchEventTarget, {
-      arn: reference(json, "aws_sfn_state_machine", () => true, "arn"),
+      arn: reference(json, "aws_sfn_alias", () => true, "arn"),
       input_transformer: {
         input_paths: { userId: "$.detail.userId", orderData: "$.detail.orderData", eventId: "$.id" },
         input_template: '{"userId": <userId>, "orderData": <orderData>, "eventId": <eventId>}',
@@ -532,6 +597,8 @@ describe("outputs", () => {
       [
         "state_machine_arn",
         "state_machine_name",
+        "state_machine_alias_arn",
+        "state_machine_version_arn",
         "event_rule_name",
         "event_rule_arn",
         "lambda_log_group_names",
@@ -546,6 +613,7 @@ describe("outputs", () => {
         ...SERVICES.flatMap((service) => [
           `${service.replace(/-/g, "_")}_function_name`,
           `${service.replace(/-/g, "_")}_function_arn`,
+          `${service.replace(/-/g, "_")}_function_qualified_arn`,
         ]),
       ].sort(),
     );
@@ -561,8 +629,8 @@ describe("outputs", () => {
     expect(JSON.parse(readFileSync(path.join(PROJECT_ROOT, "examples", "sample-order.json"), "utf8"))).toEqual(SAMPLE_ORDER);
   });
 
-  test("start_execution_command is a ready-to-paste command with the sample order", () => {
-    const arn = reference(json, "aws_sfn_state_machine", () => true, "arn");
+  test("start_execution_command is a ready-to-paste command that starts the live alias with the sample order", () => {
+    const arn = reference(json, "aws_sfn_alias", () => true, "arn");
     expect(json.output.start_execution_command.value).toBe(
       `aws stepfunctions start-execution --state-machine-arn ${arn} --input '${JSON.stringify(SAMPLE_ORDER)}'`,
     );

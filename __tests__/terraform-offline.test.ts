@@ -69,6 +69,11 @@ const BAD_VARIABLE_VALUES: [string, string, string][] = [
   ["max_order_total", "-5", "max_order_total must be an amount above 0 and at most 1080000000000"],
   ["max_order_total", "100.005", "max_order_total must be an amount above 0 and at most 1080000000000"],
   ["max_order_total", "1080000000001", "max_order_total must be an amount above 0 and at most 1080000000000"],
+  ["workflow_rollout_percent", "101", "workflow_rollout_percent must be a whole number of percent from 0 to 100"],
+  ["workflow_rollout_percent", "-1", "workflow_rollout_percent must be a whole number of percent from 0 to 100"],
+  ["workflow_rollout_percent", "12.5", "workflow_rollout_percent must be a whole number of percent from 0 to 100"],
+  ["workflow_stable_version", "0", "workflow_stable_version must be a published version number"],
+  ["workflow_stable_version", "2.5", "workflow_stable_version must be a published version number"],
 ];
 
 // The plans run side by side and each waits for its provider: on a busy 2-core machine that takes minutes.
@@ -91,6 +96,7 @@ describeWithTerraform("terraform init, validate and plan, offline", () => {
     defaults: ReturnType<typeof planOffline>;
     switched: ReturnType<typeof planOffline>;
     prod: ReturnType<typeof planOffline>;
+    rollout: ReturnType<typeof planOffline>;
     refusals: Promise<TerraformRun>[];
   };
   const FULL_STACK_REFUSALS = [
@@ -98,6 +104,8 @@ describeWithTerraform("terraform init, validate and plan, offline", () => {
     ["lambda_timeout", "0", "lambda_timeout must be a whole number of seconds from 3 to 900"],
     // The default lambda_timeout (30) cannot fit a failed order in an Express execution's 5 minutes.
     ["workflow_type", "EXPRESS", "workflow_type EXPRESS needs lambda_timeout <= 4"],
+    // A gradual rollout needs the version that keeps the other executions.
+    ["workflow_rollout_percent", "25", "workflow_rollout_percent below 100 needs workflow_stable_version"],
   ];
   const SWITCHED = {
     project_name: "shop-orders-2",
@@ -131,6 +139,7 @@ describeWithTerraform("terraform init, validate and plan, offline", () => {
         Object.entries(SWITCHED).flatMap(([name, value]) => ["-var", `${name}=${value}`]),
       ),
       prod: planOffline(stackDir, "prod", [`-var-file=${path.join(PROJECT_ROOT, "env", "prod.tfvars")}`]),
+      rollout: planOffline(stackDir, "rollout", ["-var", "workflow_rollout_percent=25", "-var", "workflow_stable_version=3"]),
       refusals: FULL_STACK_REFUSALS.map(([name, value]) =>
         terraformAsync(stackDir, ["plan", "-refresh=false", "-input=false", "-lock=false", "-var", `${name}=${value}`]),
       ),
@@ -139,7 +148,7 @@ describeWithTerraform("terraform init, validate and plan, offline", () => {
 
   // Every run has ended before the directory goes.
   afterAll(async () => {
-    await Promise.allSettled([runs.validate, runs.defaults, runs.switched, runs.prod, ...runs.refusals]);
+    await Promise.allSettled([runs.validate, runs.defaults, runs.switched, runs.prod, runs.rollout, ...runs.refusals]);
     removeDirectory(root);
   });
 
@@ -171,6 +180,7 @@ describeWithTerraform("terraform init, validate and plan, offline", () => {
       aws_iam_role: 7,
       aws_iam_role_policy: 13,
       aws_lambda_function: 5,
+      aws_sfn_alias: 1,
       aws_sfn_state_machine: 1,
       aws_sqs_queue: 1,
       aws_sqs_queue_policy: 1,
@@ -288,6 +298,17 @@ describeWithTerraform("terraform init, validate and plan, offline", () => {
     expect([count("aws_cloudwatch_metric_alarm"), count("aws_sns_topic"), count("aws_sns_topic_subscription")]).toEqual([
       15, 1, 1,
     ]);
+  });
+
+  test("the live alias routes every new execution to the published version, or 25/75 during a rollout", async () => {
+    const defaults = afterOf((await runs.defaults).changes, "aws_sfn_alias");
+    // The version's ARN is known only once the state machine is created, so the plan shows the weights.
+    expect(defaults).toEqual([expect.objectContaining({ name: "live", routing_configuration: [{ weight: 100 }] })]);
+    const { plan, changes } = await runs.rollout;
+    expect(plan.status).toBe(0);
+    expect(afterOf(changes, "aws_sfn_alias")[0].routing_configuration).toEqual([{ weight: 25 }, { weight: 75 }]);
+    for (const fn of afterOf(changes, "aws_lambda_function")) expect(fn.publish).toBe(true);
+    expect(afterOf(changes, "aws_sfn_state_machine")[0].publish).toBe(true);
   });
 
   test.each(FULL_STACK_REFUSALS.map(([name, value, message], index) => [name, value, message, index] as const))(

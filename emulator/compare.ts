@@ -171,7 +171,10 @@ function agreedUpTo(local: string[], emulator: string[], state: string): boolean
 
 export interface CompareOptions {
   sfn: SFNClient;
+  /** Where the orders start: the live alias. */
   stateMachineArn: string;
+  /** The version the alias routes to, whose definition LocalWorkflow must match. */
+  versionArn: string;
   functionArns: PerService<string>;
   orders: ExampleOrder[];
   runId: string;
@@ -186,7 +189,7 @@ export async function compareInterpreters(
   const workflow = new LocalWorkflow({ functionArns: options.functionArns });
   // The comparison is only meaningful when both interpreters run the same program.
   const deployed = JSON.parse(
-    (await sfn.send(new DescribeStateMachineCommand({ stateMachineArn: options.stateMachineArn }))).definition ?? "null",
+    (await sfn.send(new DescribeStateMachineCommand({ stateMachineArn: options.versionArn }))).definition ?? "null",
   );
   const definitionDiffers = isDeepStrictEqual(deployed, JSON.parse(JSON.stringify(workflow.definition)))
     ? undefined

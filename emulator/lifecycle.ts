@@ -4,19 +4,25 @@
  *
  *   start the emulator -> synthesize (synth-time packaging) -> terraform init, apply ->
  *   plan is empty -> npm run smoke -> every example order on both interpreters ->
- *   plan is empty -> an update through `cdktf deploy` applies in place ->
- *   terraform destroy -> every service's list API is empty -> stop the emulator.
+ *   plan is empty -> an update through `cdktf deploy` applies in place, and in that one
+ *   apply the live alias moves to the version it published -> plan is empty -> an order
+ *   on the previous version still runs (in-flight executions, rollback) -> terraform destroy -> every service's list API is empty -> stop the emulator.
  *
  * Each phase has a time limit; the first failure stops the run, names its phase in one
  * line, and the emulator and any Terraform still running are ended (also on Ctrl-C).
  */
-import { DescribeStateMachineCommand, SFNClient } from "@aws-sdk/client-sfn";
+import {
+  DescribeStateMachineAliasCommand,
+  DescribeStateMachineCommand,
+  SFNClient,
+  StartExecutionCommand,
+} from "@aws-sdk/client-sfn";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { PROJECT_ROOT } from "../stacks/bundle";
-import { STACK_NAME } from "../stacks/order-workflow-stack";
-import { mapServices } from "../stacks/services";
+import { SAMPLE_ORDER, STACK_NAME } from "../stacks/order-workflow-stack";
+import { mapServices, SERVICES } from "../stacks/services";
 import {
   emulatorEnvironment,
   findToolchain,
@@ -29,6 +35,9 @@ import {
   Toolchain,
 } from "../scripts/terraform-toolchain";
 import { Comparison, compareInterpreters, emulatorRun, exampleOrders, knownDefectIn } from "./compare";
+
+/** The outputs naming the function version each workflow version calls. */
+const SERVICES_OUTPUTS = SERVICES.map((service) => `${service.replace(/-/g, "_")}_function_qualified_arn`);
 import { emulatorClientConfig, inventory } from "./inventory";
 import { Emulator, findMoto, MotoInstallation, startEmulator, stopEmulators } from "./server";
 
@@ -46,6 +55,7 @@ export const LIMITS = {
   smoke: 150,
   compare: 150,
   deploy: 240,
+  previousVersion: 60,
   destroy: 180,
   inventory: 60,
 };
@@ -293,9 +303,9 @@ export async function runLifecycle(options: LifecycleOptions = {}): Promise<Life
     };
 
     const outputsFile = path.join(workDir, "outputs.json");
-    const outputs = await phase("read outputs", async () => {
+    const readOutputs = async (file: string) => {
       const output = await terraform("read outputs", ["output", "-json"], LIMITS.plan);
-      writeFileSync(outputsFile, output.stdout);
+      writeFileSync(file, output.stdout);
       const values = Object.fromEntries(
         Object.entries(JSON.parse(output.stdout) as Record<string, { value: unknown }>).map(([name, entry]) => [
           name,
@@ -303,7 +313,8 @@ export async function runLifecycle(options: LifecycleOptions = {}): Promise<Life
         ]),
       );
       return { value: values as Record<string, string>, summary: `${Object.keys(values).length} outputs` };
-    });
+    };
+    const outputs = await phase("read outputs", () => readOutputs(outputsFile));
     const sfn = new SFNClient(emulatorClientConfig(startedEmulator.endpoint));
     const deployedDefinition = async () =>
       JSON.parse((await sfn.send(new DescribeStateMachineCommand({ stateMachineArn: outputs.state_machine_arn }))).definition!);
@@ -351,8 +362,9 @@ export async function runLifecycle(options: LifecycleOptions = {}): Promise<Life
       phase("compare interpreters", async () => {
         const work = compareInterpreters({
           sfn,
-          stateMachineArn: outputs.state_machine_arn,
-          functionArns: mapServices((service) => outputs[`${service.replace(/-/g, "_")}_function_arn`]),
+          stateMachineArn: outputs.state_machine_alias_arn,
+          versionArn: outputs.state_machine_version_arn,
+          functionArns: mapServices((service) => outputs[`${service.replace(/-/g, "_")}_function_qualified_arn`]),
           orders: exampleOrders(),
           runId: String(Date.now()),
           timeoutMs: (LIMITS.compare - 10) * 1000,
@@ -410,6 +422,51 @@ export async function runLifecycle(options: LifecycleOptions = {}): Promise<Life
         throw new Error(`the update did not apply in place: ${added} added, ${changed} changed, ${destroyed} destroyed`);
       }
       return { value: undefined, summary: `${added} added, ${changed} changed, ${destroyed} destroyed` };
+    });
+
+    // AWS provider issue 36272: the alias lagged one apply behind the version it published.
+    const updated = await phase("live alias moved in that apply", async () => {
+      const after = (await readOutputs(path.join(workDir, "outputs-after-update.json"))).value;
+      const alias = await sfn.send(new DescribeStateMachineAliasCommand({ stateMachineAliasArn: after.state_machine_alias_arn }));
+      const routes = (alias.routingConfiguration ?? []).map((route) => `${route.stateMachineVersionArn} ${route.weight}%`);
+      if (after.state_machine_version_arn === outputs.state_machine_version_arn) {
+        throw new Error(`the update published no new version: still ${after.state_machine_version_arn}`);
+      }
+      if (routes.length !== 1 || routes[0] !== `${after.state_machine_version_arn} 100%`) {
+        throw new Error(`the live alias routes to ${routes.join(", ")}, not to the new ${after.state_machine_version_arn} alone`);
+      }
+      // The new version calls the functions' new versions (lambda_memory_size changed their configuration).
+      const definition = (await sfn.send(new DescribeStateMachineCommand({ stateMachineArn: after.state_machine_version_arn })))
+        .definition!;
+      const stale = SERVICES_OUTPUTS.filter((name) => !definition.includes(`"${after[name]}"`) || after[name] === outputs[name]);
+      if (stale.length > 0) throw new Error(`the new version does not call new function versions: ${stale.join(", ")}`);
+      const number = (arn: string) => arn.split(":").pop();
+      return {
+        value: after,
+        summary: `live: version ${number(outputs.state_machine_version_arn)} -> ${number(after.state_machine_version_arn)}, with 5 new function versions`,
+      };
+    });
+    await phase("plan after update", () => planIsEmpty("plan after update", UPDATE_VARIABLES));
+
+    await phase("previous version still runs", async () => {
+      // What an execution started before the deploy, or a rollback to workflow_stable_version, runs.
+      const { executionArn } = await sfn.send(
+        new StartExecutionCommand({
+          stateMachineArn: outputs.state_machine_version_arn,
+          name: `previous-version-${Date.now()}`,
+          input: JSON.stringify(SAMPLE_ORDER),
+        }),
+      );
+      const { run } = await emulatorRun(sfn, executionArn!, LIMITS.previousVersion * 1000);
+      if (run.status !== "SUCCEEDED") {
+        throw new Error(
+          `the sample order on ${outputs.state_machine_version_arn} ended ${run.status}: ${run.error} ${run.cause}`,
+        );
+      }
+      return {
+        value: undefined,
+        summary: `sample order SUCCEEDED on version ${outputs.state_machine_version_arn.split(":").pop()} beside ${updated.state_machine_version_arn.split(":").pop()}`,
+      };
     });
 
     await phase("terraform destroy", async () => {

@@ -30,6 +30,7 @@ function describeResource(resource: string): string {
   if (resource === "*") return "`*` (these actions have no resource-level permissions)";
   if (resource === "${var.kms_key_arn}") return "the key `kms_key_arn`";
   if (resource === "${aws_sfn_state_machine.workflow_state_machine.arn}") return "the state machine";
+  if (resource === "${aws_sfn_alias.workflow_live_alias.arn}") return "the state machine's `live` alias";
   let match = /^\$\{aws_cloudwatch_log_group\.\w+\.arn\}:\*$/.exec(resource);
   if (match) return "its own log group";
   match = /^\$\{aws_dynamodb_table\.state_(\w+)\.arn\}$/.exec(resource);
@@ -43,7 +44,11 @@ function describeResource(resource: string): string {
 function describeResources(resources: string[]): string {
   const functions = resources.filter((resource) => resource.startsWith("${aws_lambda_function."));
   if (functions.length === 0) return [...new Set(resources.map(describeResource))].join(", ");
-  const forms = [...new Set(functions.map((resource) => (resource.endsWith(":*") ? "`<function>:*`" : "`<function>`")))];
+  const forms = [
+    ...new Set(
+      functions.map((resource) => (resource.endsWith(":*") ? "`<function>:*`, their published versions" : "`<function>`")),
+    ),
+  ];
   const rest = resources.filter((resource) => !functions.includes(resource));
   return [`the five functions (${forms.join(", ")})`, ...rest.map(describeResource)].join(", ");
 }

@@ -207,6 +207,8 @@ export async function runSmoke(options: SmokeOptions): Promise<StepResult[]> {
   const now = options.now ?? Date.now;
   const timeoutMs = options.timeoutMs ?? 180000;
   const pollMs = options.pollMs ?? 2000;
+  // Orders start on the live alias, as EventBridge starts them; the state machine lists them all.
+  const aliasArn = requireOutput(outputs, "state_machine_alias_arn");
   const stateMachineArn = requireOutput(outputs, "state_machine_arn");
   const functionNames = SERVICES.map((service) => requireOutput(outputs, functionNameOutput(service)));
   const results: StepResult[] = [];
@@ -218,12 +220,16 @@ export async function runSmoke(options: SmokeOptions): Promise<StepResult[]> {
   const started = now();
   const start = await attempt(() =>
     clients.sfn.send(
-      new StartExecutionCommand({ stateMachineArn, name: `smoke-${options.runId}`, input: JSON.stringify(SAMPLE_ORDER) }),
+      new StartExecutionCommand({
+        stateMachineArn: aliasArn,
+        name: `smoke-${options.runId}`,
+        input: JSON.stringify(SAMPLE_ORDER),
+      }),
     ),
   );
   const directArn = start.ok ? start.value.executionArn : undefined;
   results.push({
-    step: "start-execution (sample order)",
+    step: "start-execution (sample order, live alias)",
     ok: Boolean(directArn),
     detail: start.ok ? (directArn ?? "no execution ARN in the answer") : start.reason,
   });
@@ -356,7 +362,8 @@ async function main(): Promise<void> {
   let outputs: StackOutputs;
   try {
     outputs = readOutputs(args.outputs);
-    for (const name of ["state_machine_arn", ...SERVICES.map(functionNameOutput)]) requireOutput(outputs, name);
+    for (const name of ["state_machine_arn", "state_machine_alias_arn", ...SERVICES.map(functionNameOutput)])
+      requireOutput(outputs, name);
     if (!regionOf(outputs.state_machine_arn as string)) throw new Error(`state_machine_arn is not an ARN`);
   } catch (error) {
     process.stderr.write(

@@ -57,6 +57,9 @@ export class MicroserviceFunction extends Construct {
       role: this.role.role.arn,
       runtime: "nodejs22.x",
       handler: "index.handler",
+      // Every change of code or configuration publishes a version; the workflow calls that version
+      // (qualifiedArn), so an execution keeps the code it started with through later deploys.
+      publish: true,
       architectures: [vars.lambdaArchitecture.stringValue],
       filename: zip.filename,
       sourceCodeHash: zip.sourceCodeHash,

@@ -75,12 +75,13 @@ export class OrderWorkflowStack extends TerraformStack {
     this.workflow = new Workflow(this, "workflow", {
       namePrefix,
       functionArns: mapServices((service) => this.functions[service].function.arn),
+      functionVersionArns: mapServices((service) => this.functions[service].function.qualifiedArn),
       vars,
     });
 
     this.trigger = new Trigger(this, "trigger", {
       namePrefix,
-      stateMachineArn: this.workflow.stateMachine.arn,
+      stateMachineArn: this.workflow.liveAlias.arn,
       account: this.workflow.deployment.account,
       vars,
     });
@@ -122,11 +123,23 @@ export class OrderWorkflowStack extends TerraformStack {
     const stateMachine = this.workflow.stateMachine;
     new TerraformOutput(this, "state_machine_arn", { value: stateMachine.arn, description: "ARN of the order workflow" });
     new TerraformOutput(this, "state_machine_name", { value: stateMachine.name, description: "Name of the order workflow" });
+    new TerraformOutput(this, "state_machine_alias_arn", {
+      value: this.workflow.liveAlias.arn,
+      description: "ARN of the workflow's live alias, which EventBridge starts: start orders here",
+    });
+    new TerraformOutput(this, "state_machine_version_arn", {
+      value: stateMachine.stateMachineVersionArn,
+      description: "ARN of the newest published version of the workflow (its last part is the version number)",
+    });
     for (const service of SERVICES) {
       const fn = this.functions[service].function;
       const key = service.replace(/-/g, "_");
       new TerraformOutput(this, `${key}_function_name`, { value: fn.functionName, description: `Name of ${service}` });
       new TerraformOutput(this, `${key}_function_arn`, { value: fn.arn, description: `ARN of ${service}` });
+      new TerraformOutput(this, `${key}_function_qualified_arn`, {
+        value: fn.qualifiedArn,
+        description: `ARN of the published version of ${service} that the newest workflow version calls`,
+      });
     }
     new TerraformOutput(this, "event_rule_name", {
       value: this.trigger.rule.name,
@@ -161,8 +174,8 @@ export class OrderWorkflowStack extends TerraformStack {
       description: "SNS topic the alarms notify (empty without alarm_email)",
     });
     new TerraformOutput(this, "start_execution_command", {
-      value: `aws stepfunctions start-execution --state-machine-arn ${stateMachine.arn} --input '${JSON.stringify(SAMPLE_ORDER)}'`,
-      description: "Starts the workflow with the sample order (total 118.77)",
+      value: `aws stepfunctions start-execution --state-machine-arn ${this.workflow.liveAlias.arn} --input '${JSON.stringify(SAMPLE_ORDER)}'`,
+      description: "Starts the workflow's live alias with the sample order (total 118.77)",
     });
   }
 }

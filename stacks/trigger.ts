@@ -30,6 +30,7 @@ export const TARGET_INPUT_TEMPLATE = '{"userId": <userId>, "orderData": <orderDa
 
 export interface TriggerProps {
   namePrefix: string;
+  /** The workflow's live alias: EventBridge starts it and may start nothing else. */
   stateMachineArn: string;
   /** The deploying account: only its events start orders, only its rule may use the role. */
   account: string;

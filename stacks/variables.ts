@@ -57,6 +57,8 @@ export class WorkflowVariables {
   readonly lambdaArchitecture: TerraformVariable;
   readonly lambdaReservedConcurrency: TerraformVariable;
   readonly workflowType: TerraformVariable;
+  readonly workflowRolloutPercent: TerraformVariable;
+  readonly workflowStableVersion: TerraformVariable;
   readonly logRetentionDays: TerraformVariable;
   readonly workflowLogLevel: TerraformVariable;
   readonly workflowLogIncludeExecutionData: TerraformVariable;
@@ -145,6 +147,29 @@ export class WorkflowVariables {
       "STANDARD",
       "STANDARD (exactly-once, up to a year, billed per state transition) or EXPRESS (at-least-once, up to 5 minutes, billed per request and duration; cheaper at volume).",
       [oneOf("workflow_type", WORKFLOW_TYPES)],
+    );
+
+    // Deploying: how new executions are shared between the version this apply publishes and an earlier one.
+    this.workflowRolloutPercent = this.number(
+      "workflow_rollout_percent",
+      100,
+      "Share of new executions, in whole percent (0 to 100), that the live alias routes to the state machine version this apply publishes; the rest go to workflow_stable_version. 100: all to the new version. 0: all to workflow_stable_version (a rollback).",
+      [wholeNumberBetween("workflow_rollout_percent", 0, 100, "percent", "a share of the executions")],
+    );
+    this.workflowStableVersion = this.number(
+      "workflow_stable_version",
+      null,
+      "The state machine version (its number, as in the state_machine_version_arn output) that keeps the executions the new version does not take when workflow_rollout_percent is below 100. null: none, so workflow_rollout_percent must be 100.",
+      [
+        {
+          condition: expression(
+            // try(): Terraform evaluates both sides of ||, and floor(null) is an error.
+            "var.workflow_stable_version == null || try(var.workflow_stable_version == floor(var.workflow_stable_version) && var.workflow_stable_version >= 1, false)",
+          ),
+          errorMessage:
+            "workflow_stable_version must be a published version number (a whole number from 1, the last part of a state_machine_version_arn), or null.",
+        },
+      ],
     );
 
     // Logs, tracing and encryption.
@@ -244,7 +269,12 @@ export class WorkflowVariables {
     return this.declare(name, "string", defaultValue, description, validation);
   }
 
-  private number(name: string, defaultValue: number, description: string, validation: TerraformVariableValidationConfig[]) {
+  private number(
+    name: string,
+    defaultValue: number | null,
+    description: string,
+    validation: TerraformVariableValidationConfig[],
+  ) {
     return this.declare(name, "number", defaultValue, description, validation);
   }
 

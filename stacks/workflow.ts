@@ -1,11 +1,15 @@
 /**
- * The Step Functions state machine, its log group and its role. The definition is the
- * one built by buildWorkflowDefinition, with the functions' ARNs as Terraform references
- * and its timeouts derived from lambda_timeout.
+ * The Step Functions state machine, its log group, its role and its `live` alias. The
+ * definition is the one built by buildWorkflowDefinition, with the ARNs of the functions'
+ * published versions as Terraform references and its timeouts derived from lambda_timeout.
+ * Each change publishes a state machine version; the alias routes new executions to it (or
+ * shares them with an earlier version during a gradual rollout), and an execution runs the
+ * version, and so the function versions, it started with to its end.
  */
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { SfnAlias } from "@cdktf/provider-aws/lib/sfn-alias";
 import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
 import { TerraformLocal } from "cdktf";
 import { Construct } from "constructs";
@@ -32,6 +36,9 @@ import {
 
 /** How long Step Functions may reuse a data key of the customer's key (60 to 900; AWS's default is 300). */
 export const EXECUTION_DATA_KEY_REUSE_SECONDS = 300;
+
+/** The alias EventBridge starts and ops teams start by hand: `<state machine ARN>:live`. */
+export const LIVE_ALIAS_NAME = "live";
 
 /** Express workflows run for at most 5 minutes. */
 export const EXPRESS_MAX_SECONDS = 300;
@@ -73,12 +80,16 @@ export function renderDefinition(functionArns: PerService<string>, lambdaTimeout
 
 export interface WorkflowProps {
   namePrefix: string;
+  /** The functions' unqualified ARNs: the role may invoke any of their versions. */
   functionArns: PerService<string>;
+  /** The ARNs of the functions' published versions: what the definition calls. */
+  functionVersionArns: PerService<string>;
   vars: WorkflowVariables;
 }
 
 export class Workflow extends Construct {
   readonly stateMachine: SfnStateMachine;
+  readonly liveAlias: SfnAlias;
   readonly logGroup: CloudwatchLogGroup;
   readonly role: IamRole;
   /** The partition, Region and account the stack is deployed to. */
@@ -114,11 +125,12 @@ export class Workflow extends Construct {
       name: "invoke-functions-and-log",
       role: this.role.id,
       policy: policyDocument(
-        // The function and any of its versions or aliases (`<arn>:*`).
+        // Any published version of the five functions (`<arn>:*`), not $LATEST: executions that
+        // started before a deploy, or on the stable version of a rollout, call earlier versions.
         allow(
-          "InvokeWorkflowFunctions",
+          "InvokeWorkflowFunctionVersions",
           INVOKE_FUNCTION_ACTIONS,
-          functionArns.flatMap((arn) => [arn, `${arn}:*`]),
+          functionArns.map((arn) => `${arn}:*`),
         ),
         // AWS requires "*": the log-delivery actions have no resource-level permissions.
         allow("DeliverExecutionLogs", STATES_LOG_DELIVERY_ACTIONS, ["*"]),
@@ -157,14 +169,17 @@ export class Workflow extends Construct {
 
     includeExecutionData.overrideLogicalId("workflow_log_include_execution_data");
 
-    const definition = renderDefinition(props.functionArns, vars.lambdaTimeout.fqn);
+    const definition = renderDefinition(props.functionVersionArns, vars.lambdaTimeout.fqn);
     // The worst case depends on the graph only, not on the ARNs or the timeouts.
-    const budget = timeoutExpressions(buildWorkflowDefinition(props.functionArns), vars.lambdaTimeout.fqn);
+    const budget = timeoutExpressions(buildWorkflowDefinition(props.functionVersionArns), vars.lambdaTimeout.fqn);
     this.stateMachine = new SfnStateMachine(this, "state-machine", {
       name,
       type: vars.workflowType.stringValue,
       roleArn: this.role.arn,
       definition,
+      // A version for every change. The AWS provider (since 5.61, issue 36272) marks
+      // state_machine_version_arn as changing in the same plan, so the alias follows in one apply.
+      publish: true,
       loggingConfiguration: {
         logDestination: `${this.logGroup.arn}:*`,
         level: logLevel.asString,
@@ -196,5 +211,67 @@ export class Workflow extends Construct {
         kms_data_key_reuse_period_seconds: EXECUTION_DATA_KEY_REUSE_SECONDS,
       },
     });
+
+    this.liveAlias = liveAlias(this, this.stateMachine, vars);
   }
+}
+
+/**
+ * The `live` alias: all new executions on the version this apply published, or, during a
+ * rollout, workflow_rollout_percent of them, the rest on workflow_stable_version.
+ */
+function liveAlias(scope: Construct, stateMachine: SfnStateMachine, vars: WorkflowVariables): SfnAlias {
+  const percent = vars.workflowRolloutPercent.fqn;
+  const stable = vars.workflowStableVersion.fqn;
+  const newest = `${stateMachine.fqn}.state_machine_version_arn`;
+  const stableArn = `format("%s:%d", ${stateMachine.fqn}.arn, ${stable})`;
+  const newestNumber = `tonumber(element(split(":", ${stateMachine.fqn}.state_machine_version_arn), 7))`;
+  // Two parallel lists, not a list of objects: cdktf ends a `${...}` expression at the first "}".
+  const versions = new TerraformLocal(
+    scope,
+    "workflow_alias_versions",
+    `\${${percent} == 100 ? [${newest}] : ${percent} == 0 ? [${stableArn}] : [${newest}, ${stableArn}]}`,
+  );
+  versions.overrideLogicalId("workflow_alias_versions");
+  const weights = new TerraformLocal(
+    scope,
+    "workflow_alias_weights",
+    `\${${percent} == 100 || ${percent} == 0 ? [100] : [${percent}, 100 - ${percent}]}`,
+  );
+  weights.overrideLogicalId("workflow_alias_weights");
+  const alias = new SfnAlias(scope, "live-alias", {
+    name: LIVE_ALIAS_NAME,
+    description: "Where new executions go: EventBridge and ops teams start the workflow here",
+    routingConfiguration: [{ stateMachineVersionArn: stateMachine.stateMachineVersionArn, weight: 100 }],
+    lifecycle: {
+      precondition: [
+        {
+          condition: `\${${percent} == 100 || ${stable} != null}`,
+          errorMessage:
+            "workflow_rollout_percent below 100 needs workflow_stable_version: the earlier version that keeps the other executions.",
+        },
+        {
+          // try(): Terraform evaluates both sides of ||, and comparing null is an error (the first check reports it).
+          condition: `\${${percent} == 100 || try(${stable} <= ${newestNumber}, true)}`,
+          errorMessage:
+            "workflow_stable_version must be a version this state machine has published: at most the number in state_machine_version_arn.",
+        },
+        {
+          condition: `\${${percent} == 100 || ${percent} == 0 || try(${stable} < ${newestNumber}, true)}`,
+          errorMessage:
+            "workflow_stable_version is the version this apply publishes, so the rollout would share nothing: name an earlier version, or set workflow_rollout_percent to 100.",
+        },
+      ],
+    },
+  });
+  // The routing depends on the variables, so the blocks come from the locals (one or two of them).
+  alias.addOverride("routing_configuration", undefined);
+  alias.addOverride("dynamic.routing_configuration", {
+    for_each: `\${${versions.fqn}}`,
+    content: {
+      state_machine_version_arn: "${routing_configuration.value}",
+      weight: `\${${weights.fqn}[routing_configuration.key]}`,
+    },
+  });
+  return alias;
 }

@@ -20,12 +20,14 @@ from . import (
     sfn_list_state_machine_versions,
     sfn_second_execution,
     sfn_validate_state_machine_definition,
+    sfn_versions_and_aliases,
 )
 
 PATCHES = {
     "sfn_validate_state_machine_definition": sfn_validate_state_machine_definition,
     "sfn_list_state_machine_versions": sfn_list_state_machine_versions,
     "sfn_second_execution": sfn_second_execution,
+    "sfn_versions_and_aliases": sfn_versions_and_aliases,
     "lambda_node_runtime": lambda_node_runtime,
     "events_stepfunctions_targets": events_stepfunctions_targets,
     "dynamodb_serialized_writes": dynamodb_serialized_writes,
