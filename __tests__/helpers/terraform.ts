@@ -1,5 +1,5 @@
 /**
- * Running the real Terraform toolchain offline (DESIGN.md section 5), for the tests: the
+ * Running the real Terraform toolchain offline (docs/verification.md), for the tests: the
  * toolchain itself (mirror discovery, CLI config, the provider pinned to the mirror's
  * version, dummy credentials and the provider's skip_* flags) is the shared module
  * scripts/terraform-toolchain.ts, also used by `npm run e2e`. Nothing here reaches the network.
