@@ -1,8 +1,10 @@
 /**
- * npm run mutation [-- <scope> ...]
+ * npm run mutation [-- [--full] <scope> ...]
  *
  * Mutation testing with StrykerJS (stryker.config.cjs): runs each scope (or the scopes
  * named) one after another, then prints one line per scope, `mutation score <scope>: NN.N%`.
+ * A scope's later runs are incremental (only mutants whose code or tests changed run
+ * again); --full runs every mutant.
  * Exit status 0 when every scope reached the threshold, 1 when one did not or Stryker
  * failed, 2 for an unknown scope. Reports: reports/mutation/<scope>.html and .json.
  * Not part of `npm test` (minutes per scope); README, "Mutation testing", says when to run it.
@@ -52,12 +54,12 @@ interface ScopeRun {
   error?: string;
 }
 
-function runScope(scope: string): ScopeRun {
+function runScope(scope: string, full: boolean): ScopeRun {
   const started = Date.now();
   const env: NodeJS.ProcessEnv = { ...process.env, MUTATION_SCOPE: scope, CHECKPOINT_DISABLE: "1" };
   if (SCOPES[scope].hideMoto) env.PATH = pathWithoutMoto(env.PATH ?? "");
   const stryker = path.join(ROOT, "node_modules", ".bin", "stryker");
-  const result = spawnSync(stryker, ["run", CONFIG], { cwd: ROOT, env, stdio: "inherit" });
+  const result = spawnSync(stryker, ["run", CONFIG, ...(full ? ["--force"] : [])], { cwd: ROOT, env, stdio: "inherit" });
   const seconds = (Date.now() - started) / 1000;
   if (result.status !== 0) return { scope, seconds, error: `stryker exited with status ${result.status ?? result.signal}` };
   const report = JSON.parse(readFileSync(path.join(ROOT, "reports", "mutation", `${scope}.json`), "utf8")) as {
@@ -68,13 +70,15 @@ function runScope(scope: string): ScopeRun {
 }
 
 function main(): number {
-  const requested = process.argv.slice(2);
+  const args = process.argv.slice(2);
+  const full = args.includes("--full");
+  const requested = args.filter((arg) => arg !== "--full");
   const unknown = requested.filter((scope) => !(scope in SCOPES));
   if (unknown.length > 0) {
     console.error(`unknown scope ${unknown.join(", ")}; scopes: ${Object.keys(SCOPES).join(", ")}`);
     return 2;
   }
-  const runs = (requested.length > 0 ? requested : Object.keys(SCOPES)).map(runScope);
+  const runs = (requested.length > 0 ? requested : Object.keys(SCOPES)).map((scope) => runScope(scope, full));
   console.log("");
   let failed = false;
   for (const run of runs) {
