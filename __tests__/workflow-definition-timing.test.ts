@@ -1,0 +1,96 @@
+/**
+ * The workflow's timing as numbers an operator can check against docs/errors-and-outcomes.md,
+ * "Retries": every call 3 retries 1 s doubling to at most 8 s, undos 6 retries up to 10 s,
+ * each Task 5 s beyond its function's timeout, and the execution's own limit the worst case
+ * of every attempt on the longest path, plus 10 s for the states between the Tasks. Every
+ * figure here is written out, not read from the module under test.
+ */
+import { localFunctionArns } from "../local/runner";
+import {
+  allStates,
+  buildWorkflowDefinition,
+  longestRetryWaitSeconds,
+  optionsFor,
+  State,
+  STATE,
+  worstCaseFrom,
+} from "../stacks/workflow-definition";
+
+const arns = localFunctionArns();
+const tasksOf = (states: Record<string, State>) => allStates(states).filter(([, state]) => state.Type === "Task");
+const UNDOS: string[] = [STATE.refundPayment, STATE.releaseInventory];
+
+describe("workflow timing", () => {
+  test("GIVEN functions of 30 s WHEN built THEN every Task waits 35 s and the execution at most 878 s", () => {
+    const definition = buildWorkflowDefinition(arns, optionsFor(30));
+    // 23 attempts of 35 s, 63 s of retry waits (4 calls x 7 s, one undo 35 s), 10 s between the Tasks.
+    expect(definition.TimeoutSeconds).toBe(23 * 35 + 63 + 10);
+    expect(definition.TimeoutSeconds).toBe(878);
+    expect(new Set(tasksOf(definition.States).map(([, task]) => task.TimeoutSeconds))).toEqual(new Set([35]));
+  });
+
+  test("the default definition is the one for functions of 30 s", () => {
+    expect(buildWorkflowDefinition(arns)).toEqual(buildWorkflowDefinition(arns, optionsFor(30)));
+  });
+
+  test.each([
+    [1, 6, 23 * 6 + 73],
+    [3, 8, 23 * 8 + 73],
+    [4, 9, 280],
+    [5, 10, 303],
+    [900, 905, 23 * 905 + 73],
+  ])("functions of %i s: Tasks of %i s, an execution limit of %i s", (lambdaTimeout, task, execution) => {
+    const definition = buildWorkflowDefinition(arns, optionsFor(lambdaTimeout));
+    expect(definition.TimeoutSeconds).toBe(execution);
+    for (const [name, state] of tasksOf(definition.States)) expect([name, state.TimeoutSeconds]).toEqual([name, task]);
+  });
+
+  test("an Express workflow (5 minutes at most) fits with functions of 4 s, not of 5 s", () => {
+    expect(buildWorkflowDefinition(arns, optionsFor(4)).TimeoutSeconds).toBeLessThanOrEqual(300);
+    expect(buildWorkflowDefinition(arns, optionsFor(5)).TimeoutSeconds).toBeGreaterThan(300);
+  });
+
+  test("retry waits: a call waits 1, 2, 4 s; an undo 1, 2, 4, 8, 10, 10 s (capped at 10)", () => {
+    const definition = buildWorkflowDefinition(arns);
+    for (const [name, task] of tasksOf(definition.States)) {
+      const [retrier] = task.Retry as unknown as Parameters<typeof longestRetryWaitSeconds>[0][];
+      expect([name, longestRetryWaitSeconds(retrier)]).toEqual([name, UNDOS.includes(name) ? 35 : 7]);
+    }
+    expect(longestRetryWaitSeconds({ MaxAttempts: 4, IntervalSeconds: 3, BackoffRate: 1.5, MaxDelaySeconds: 5 })).toBe(
+      3 + 4.5 + 5 + 5,
+    );
+    expect(longestRetryWaitSeconds({ MaxAttempts: 0, IntervalSeconds: 3, BackoffRate: 2, MaxDelaySeconds: 5 })).toBe(0);
+  });
+
+  test("the worst path counts every attempt and wait of each Task on it, and a Parallel state's worst branch", () => {
+    const retry = (MaxAttempts: number, IntervalSeconds: number) => ({
+      ErrorEquals: ["States.ALL"],
+      MaxAttempts,
+      IntervalSeconds,
+      BackoffRate: 1,
+      MaxDelaySeconds: 100,
+    });
+    const states: Record<string, State> = {
+      A: { Type: "Task", Retry: [retry(2, 5), retry(1, 1)], Next: "P" },
+      P: {
+        Type: "Parallel",
+        Branches: [
+          { StartAt: "B1", States: { B1: { Type: "Task", Retry: [retry(5, 1)], End: true } } },
+          { StartAt: "B2", States: { B2: { Type: "Task", Retry: [retry(1, 20)], End: true } } },
+        ],
+        Next: "C",
+      },
+      C: {
+        Type: "Choice",
+        Choices: [{ Variable: "$.x", IsPresent: true, Next: "D" }],
+        Default: "E",
+      },
+      D: { Type: "Task", Catch: [{ ErrorEquals: ["States.ALL"], Next: "E" }], End: true },
+      E: { Type: "Succeed" },
+    };
+    // A: 1 + 2 + 1 attempts, 5 + 5 + 1 s; P: the most attempts (6) and the longest waits (20 s), from different
+    // branches; then D (1 attempt) rather than E (none).
+    expect(worstCaseFrom(states, "A")).toEqual({ attempts: 4 + 6 + 1, waitSeconds: 11 + 20 });
+    expect(worstCaseFrom(states, "E")).toEqual({ attempts: 0, waitSeconds: 0 });
+  });
+});
