@@ -24,7 +24,12 @@ const SCOPES = {
     // dynamodb-store.ts is left out: its contract cases need DynamoDB in the moto emulator,
     // whose start for every mutant is too slow here; `npm test` runs them on moto.
     mutate: ["functions/shared/*store*.ts", "!functions/shared/dynamodb-store.ts"],
-    tests: ["__tests__/store-contract.test.ts", "__tests__/store-choice.test.ts", "__tests__/services/**/*.test.ts"],
+    tests: [
+      "__tests__/store-contract.test.ts",
+      "__tests__/store-choice.test.ts",
+      "__tests__/store-edges.test.ts",
+      "__tests__/services/**/*.test.ts",
+    ],
     // The MemoryStore-backed contract only: scripts/mutation.ts runs this scope with moto_server
     // off the PATH, and the contract test then runs its DynamoStore cases nowhere.
     hideMoto: true,
