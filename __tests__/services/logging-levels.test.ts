@@ -175,3 +175,22 @@ describe("LOG_CUSTOMER_DATA=omit", () => {
     expect(logged()[0].message).toContain("5000.01");
   });
 });
+
+describe("where lines go", () => {
+  test("by default one line per call on stdout, as Lambda sends it to CloudWatch Logs", () => {
+    const written: string[] = [];
+    const spy = jest.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    });
+    try {
+      jest.isolateModules(() => {
+        const fresh = require("../../functions/shared/logger") as typeof import("../../functions/shared/logger");
+        fresh.createLogger("x").warn("to stdout");
+      });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(written.map((line) => JSON.parse(line))).toMatchObject([{ level: "WARN", service: "x", message: "to stdout" }]);
+  });
+});
