@@ -109,6 +109,21 @@ describe("log lines", () => {
   });
 });
 
+test("a failure notice of any other error writes no ERROR line: the alarm counts only what an operator must finish", async () => {
+  const notify = notificationService(seededMemoryStore());
+  for (const error of ["InvalidInput", "PaymentDeclined", "ServiceUnavailable"]) {
+    await notify({
+      action: "failure",
+      recipient: { userId: "u", email: "u@example.com" },
+      orderId: "ord-1",
+      error,
+      reason: "r",
+      idempotencyKey: `exec-${error}`,
+    });
+  }
+  expect(logged().filter((line) => line.level === "ERROR")).toEqual([]);
+});
+
 describe("LOG_LEVEL", () => {
   const everyLevel = () => {
     const log = createLogger("x");
