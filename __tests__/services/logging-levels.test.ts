@@ -109,6 +109,21 @@ describe("log lines", () => {
   });
 });
 
+test("a failure notice of any other error writes no ERROR line: the alarm counts only what an operator must finish", async () => {
+  const notify = notificationService(seededMemoryStore());
+  for (const error of ["InvalidInput", "PaymentDeclined", "ServiceUnavailable"]) {
+    await notify({
+      action: "failure",
+      recipient: { userId: "u", email: "u@example.com" },
+      orderId: "ord-1",
+      error,
+      reason: "r",
+      idempotencyKey: `exec-${error}`,
+    });
+  }
+  expect(logged().filter((line) => line.level === "ERROR")).toEqual([]);
+});
+
 describe("LOG_LEVEL", () => {
   const everyLevel = () => {
     const log = createLogger("x");
@@ -173,5 +188,24 @@ describe("LOG_CUSTOMER_DATA=omit", () => {
       paymentService(seededMemoryStore())({ ...authorize, amountCents: 500001, idempotencyKey: "exec-d" }),
     ).rejects.toThrow();
     expect(logged()[0].message).toContain("5000.01");
+  });
+});
+
+describe("where lines go", () => {
+  test("by default one line per call on stdout, as Lambda sends it to CloudWatch Logs", () => {
+    const written: string[] = [];
+    const spy = jest.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    });
+    try {
+      jest.isolateModules(() => {
+        const fresh = require("../../functions/shared/logger") as typeof import("../../functions/shared/logger");
+        fresh.createLogger("x").warn("to stdout");
+      });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(written.map((line) => JSON.parse(line))).toMatchObject([{ level: "WARN", service: "x", message: "to stdout" }]);
   });
 });

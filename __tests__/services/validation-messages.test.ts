@@ -127,6 +127,27 @@ describe("each rule's refusal is one exact sentence", () => {
     ["order-service", order({ executionId: " arn:x" }), "executionId may contain only letters, digits and _ : . / -"],
     ["order-service", order({ executionId: "arn:x " }), "executionId may contain only letters, digits and _ : . / -"],
     ["order-service", order({ userData: { userId: "other" } }), "userId must equal userData.userId"],
+    ["order-service", order({ userId: 7 }), "userId must be a string, got a number"],
+    [
+      "order-service",
+      order({ coupon: "X" }),
+      "coupon is not an accepted field (accepted: orderData, userData, userId, eventId, idempotencyKey, executionId)",
+    ],
+    [
+      "payment-service",
+      { action: "refund", orderId: "o", idempotencyKey: "k", amountCents: 1 },
+      "amountCents is not an accepted field (accepted: action, orderId, idempotencyKey)",
+    ],
+    [
+      "notification-service",
+      { action: "confirmation", cc: "x" },
+      "cc is not an accepted field (accepted: action, recipient, order, idempotencyKey)",
+    ],
+    [
+      "notification-service",
+      { action: "failure", cc: "x" },
+      "cc is not an accepted field (accepted: action, recipient, orderId, error, reason, idempotencyKey)",
+    ],
     ["order-service", order({ userId: undefined }), "userId is required"],
     // payment
     ["payment-service", authorize({ action: "charge" }), "action must be one of: authorize, refund"],
@@ -188,5 +209,29 @@ describe("each limit's last accepted value is accepted", () => {
     ).resolves.toMatchObject({
       amount: 1_080_000_000_000,
     });
+  });
+
+  test("98 different products (a transaction's 100 operations, less the 2 a reservation needs) is the most per order", async () => {
+    const { "inventory-service": inventory } = freshServices();
+    const items = (count: number) => Array.from({ length: count }, (_, n) => ({ productId: `P${n}`, quantity: 1 }));
+    const reserve = (count: number) =>
+      inventory({ action: "reserve", orderId: "o", items: items(count), idempotencyKey: `k${count}` });
+    expect(await refusal(reserve(98))).toEqual({ name: "ProductNotFound", message: "Product P0 is not in the catalogue" });
+    expect(await refusal(reserve(99))).toEqual({
+      name: "InvalidInput",
+      message: "items must name at most 98 different products, got 99",
+    });
+  });
+
+  test("a confirmation without reservations closes the record with none", async () => {
+    const { store, "notification-service": notify } = freshServices();
+    await store.transact([{ type: "put", table: "orders", item: { orderId: "o", status: "PENDING" } }]);
+    await notify({
+      action: "confirmation",
+      recipient: { userId: "u", email: "u@example.com" },
+      order: { orderId: "o", userId: "u", total: 1, transactionId: "t" },
+      idempotencyKey: "k",
+    });
+    expect(await store.get("orders", "o")).toMatchObject({ status: "COMPLETED", transactionId: "t", reservationIds: [] });
   });
 });

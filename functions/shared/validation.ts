@@ -29,6 +29,7 @@ export function describe(value: unknown): string {
   if (Array.isArray(value)) return "an array";
   if (typeof value === "number" && !Number.isFinite(value)) return String(value);
   const type = typeof value;
+  // Stryker disable next-line ConditionalExpression,StringLiteral: equivalent for `type === "undefined"`: every caller reports undefined as "is required" before describing a value.
   return type === "object" || type === "undefined" ? `an ${type}` : `a ${type}`;
 }
 
@@ -74,6 +75,7 @@ export function requireString(
 
 export function requireWholeNumber(value: unknown, field: string, min: number, max: number): number {
   if (value === undefined) throw new InvalidInput(`${field} is required`);
+  // Stryker disable next-line ConditionalExpression: equivalent when `typeof value !== "number"` becomes false, since Number.isFinite refuses every non-number; the typeof narrows the type for TypeScript.
   if (typeof value !== "number" || !Number.isFinite(value)) {
     throw new InvalidInput(`${field} must be a number, got ${describe(value)}`);
   }
@@ -85,6 +87,7 @@ export function requireWholeNumber(value: unknown, field: string, min: number, m
 
 export function requireFiniteNumber(value: unknown, field: string): number {
   if (value === undefined) throw new InvalidInput(`${field} is required`);
+  // Stryker disable next-line ConditionalExpression: equivalent when `typeof value !== "number"` becomes false, since Number.isFinite refuses every non-number; the typeof narrows the type for TypeScript.
   if (typeof value !== "number" || !Number.isFinite(value)) {
     throw new InvalidInput(`${field} must be a finite number, got ${describe(value)}`);
   }
@@ -134,6 +137,7 @@ export function requireIdentifier(value: unknown, field: string): string {
 
 export function requireOneOf<T extends string>(value: unknown, field: string, allowed: readonly T[]): T {
   if (value === undefined) throw new InvalidInput(`${field} is required (one of: ${allowed.join(", ")})`);
+  // Stryker disable next-line ConditionalExpression: equivalent when `typeof value !== "string"` becomes false, since includes() finds no non-string among the names; the typeof narrows the type for TypeScript.
   if (typeof value !== "string" || !(allowed as readonly string[]).includes(value)) {
     throw new InvalidInput(`${field} must be one of: ${allowed.join(", ")}`);
   }
