@@ -20,7 +20,12 @@ import { PROJECT_ROOT } from "../stacks/bundle";
 import { SAMPLE_ORDER } from "../stacks/order-workflow-stack";
 import { TRANSIENT_ERRORS } from "../stacks/workflow-definition";
 
-const workflow = new LocalWorkflow();
+// Built before the tests rather than at load: a definition the interpreter refuses then fails
+// the tests (a killed mutant for `npm run mutation`) instead of the file's loading.
+let workflow: LocalWorkflow;
+beforeAll(() => {
+  workflow = new LocalWorkflow();
+});
 
 const order = (userId: string, items: object[]) => ({ userId, orderData: { items } });
 /** Each run on its own fresh store unless one is given: tests do not share stock or orders. */
