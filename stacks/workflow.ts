@@ -225,7 +225,7 @@ function liveAlias(scope: Construct, stateMachine: SfnStateMachine, vars: Workfl
   const stable = vars.workflowStableVersion.fqn;
   const newest = `${stateMachine.fqn}.state_machine_version_arn`;
   const stableArn = `format("%s:%d", ${stateMachine.fqn}.arn, ${stable})`;
-  const newestNumber = `tonumber(element(split(":", ${stateMachine.fqn}.state_machine_version_arn), 7))`;
+  const newestNumber = `tonumber(element(split(":", ${newest}), 7))`;
   // Two parallel lists, not a list of objects: cdktf ends a `${...}` expression at the first "}".
   const versions = new TerraformLocal(
     scope,
