@@ -6,7 +6,8 @@
  *   plan is empty -> npm run smoke -> every example order on both interpreters ->
  *   plan is empty -> an update through `cdktf deploy` applies in place, and in that one
  *   apply the live alias moves to the version it published -> plan is empty -> an order
- *   on the previous version still runs (in-flight executions, rollback) -> terraform destroy -> every service's list API is empty -> stop the emulator.
+ *   on the previous version still runs (in-flight executions, rollback) ->
+ *   terraform destroy -> every service's list API is empty -> stop the emulator.
  *
  * Each phase has a time limit; the first failure stops the run, names its phase in one
  * line, and the emulator and any Terraform still running are ended (also on Ctrl-C).
@@ -21,7 +22,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { PROJECT_ROOT } from "../stacks/bundle";
-import { SAMPLE_ORDER, STACK_NAME } from "../stacks/order-workflow-stack";
+import { functionOutput, SAMPLE_ORDER, STACK_NAME } from "../stacks/order-workflow-stack";
 import { mapServices, SERVICES } from "../stacks/services";
 import {
   emulatorEnvironment,
@@ -35,9 +36,6 @@ import {
   Toolchain,
 } from "../scripts/terraform-toolchain";
 import { Comparison, compareInterpreters, emulatorRun, exampleOrders, knownDefectIn } from "./compare";
-
-/** The outputs naming the function version each workflow version calls. */
-const SERVICES_OUTPUTS = SERVICES.map((service) => `${service.replace(/-/g, "_")}_function_qualified_arn`);
 import { emulatorClientConfig, inventory } from "./inventory";
 import { Emulator, findMoto, MotoInstallation, startEmulator, stopEmulators } from "./server";
 
@@ -115,6 +113,9 @@ export function errorSummary(run: TerraformRun): string {
   const lines = `${run.stdout}\n${run.stderr}`.trim().split("\n").filter(Boolean);
   return lines.slice(-2).join(" ").slice(0, 400) || "no output";
 }
+
+/** The number of a state machine version, the last part of its ARN. */
+const versionNumber = (versionArn: string) => versionArn.split(":").pop();
 
 const varArgs = (variables: Record<string, string>) => Object.entries(variables).map(([name, value]) => `-var=${name}=${value}`);
 
@@ -364,7 +365,7 @@ export async function runLifecycle(options: LifecycleOptions = {}): Promise<Life
           sfn,
           stateMachineArn: outputs.state_machine_alias_arn,
           versionArn: outputs.state_machine_version_arn,
-          functionArns: mapServices((service) => outputs[`${service.replace(/-/g, "_")}_function_qualified_arn`]),
+          functionArns: mapServices((service) => outputs[functionOutput(service, "qualified_arn")]),
           orders: exampleOrders(),
           runId: String(Date.now()),
           timeoutMs: (LIMITS.compare - 10) * 1000,
@@ -438,12 +439,12 @@ export async function runLifecycle(options: LifecycleOptions = {}): Promise<Life
       // The new version calls the functions' new versions (lambda_memory_size changed their configuration).
       const definition = (await sfn.send(new DescribeStateMachineCommand({ stateMachineArn: after.state_machine_version_arn })))
         .definition!;
-      const stale = SERVICES_OUTPUTS.filter((name) => !definition.includes(`"${after[name]}"`) || after[name] === outputs[name]);
+      const versionOutputs = SERVICES.map((service) => functionOutput(service, "qualified_arn"));
+      const stale = versionOutputs.filter((name) => !definition.includes(`"${after[name]}"`) || after[name] === outputs[name]);
       if (stale.length > 0) throw new Error(`the new version does not call new function versions: ${stale.join(", ")}`);
-      const number = (arn: string) => arn.split(":").pop();
       return {
         value: after,
-        summary: `live: version ${number(outputs.state_machine_version_arn)} -> ${number(after.state_machine_version_arn)}, with 5 new function versions`,
+        summary: `live: version ${versionNumber(outputs.state_machine_version_arn)} -> ${versionNumber(after.state_machine_version_arn)}, with ${versionOutputs.length} new function versions`,
       };
     });
     await phase("plan after update", () => planIsEmpty("plan after update", UPDATE_VARIABLES));
@@ -465,7 +466,7 @@ export async function runLifecycle(options: LifecycleOptions = {}): Promise<Life
       }
       return {
         value: undefined,
-        summary: `sample order SUCCEEDED on version ${outputs.state_machine_version_arn.split(":").pop()} beside ${updated.state_machine_version_arn.split(":").pop()}`,
+        summary: `sample order SUCCEEDED on version ${versionNumber(outputs.state_machine_version_arn)} beside ${versionNumber(updated.state_machine_version_arn)}`,
       };
     });
 

@@ -20,8 +20,8 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { PROJECT_ROOT } from "../stacks/bundle";
-import { SAMPLE_ORDER, STACK_NAME } from "../stacks/order-workflow-stack";
-import { SERVICES } from "../stacks/services";
+import { functionOutput, SAMPLE_ORDER, STACK_NAME } from "../stacks/order-workflow-stack";
+import { ServiceName, SERVICES } from "../stacks/services";
 
 export type StackOutputs = Record<string, unknown>;
 
@@ -70,7 +70,7 @@ export function normalizeOutputs(raw: Record<string, any>): StackOutputs {
   );
 }
 
-const functionNameOutput = (service: string) => `${service.replace(/-/g, "_")}_function_name`;
+const functionNameOutput = (service: ServiceName) => functionOutput(service, "name");
 
 function requireOutput(outputs: StackOutputs, name: string): string {
   const value = outputs[name];

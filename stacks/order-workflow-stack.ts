@@ -10,7 +10,7 @@ import { Alarms } from "./alarms";
 import { BackendChoice, configureBackend } from "./backend";
 import { MicroserviceFunction } from "./microservice-function";
 import { PackagingMode } from "./packaging";
-import { mapServices, PerService, SERVICES } from "./services";
+import { mapServices, PerService, ServiceName, SERVICES } from "./services";
 import { StateTables } from "./state-tables";
 import { Trigger } from "./trigger";
 import { WorkflowVariables } from "./variables";
@@ -28,6 +28,11 @@ export const SAMPLE_ORDER = {
     ],
   },
 };
+
+/** The name of a per-function output: `user_service_function_name`, `..._function_arn`, `..._function_qualified_arn`. */
+export function functionOutput(service: ServiceName, attribute: "name" | "arn" | "qualified_arn"): string {
+  return `${service.replace(/-/g, "_")}_function_${attribute}`;
+}
 
 export interface OrderWorkflowStackProps {
   packaging: PackagingMode;
@@ -133,10 +138,9 @@ export class OrderWorkflowStack extends TerraformStack {
     });
     for (const service of SERVICES) {
       const fn = this.functions[service].function;
-      const key = service.replace(/-/g, "_");
-      new TerraformOutput(this, `${key}_function_name`, { value: fn.functionName, description: `Name of ${service}` });
-      new TerraformOutput(this, `${key}_function_arn`, { value: fn.arn, description: `ARN of ${service}` });
-      new TerraformOutput(this, `${key}_function_qualified_arn`, {
+      new TerraformOutput(this, functionOutput(service, "name"), { value: fn.functionName, description: `Name of ${service}` });
+      new TerraformOutput(this, functionOutput(service, "arn"), { value: fn.arn, description: `ARN of ${service}` });
+      new TerraformOutput(this, functionOutput(service, "qualified_arn"), {
         value: fn.qualifiedArn,
         description: `ARN of the published version of ${service} that the newest workflow version calls`,
       });

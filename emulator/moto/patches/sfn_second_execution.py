@@ -18,18 +18,20 @@ GAP = "StartExecution deep-copies the state machine with its running executions 
 _NOT_COPIED = {"executions": lambda value: [], "backend": lambda value: value}
 
 
+def copy_without_executions(self, memo):
+    """__deepcopy__ of a state machine (or one of its versions): its definition and configuration only."""
+    clone = self.__class__.__new__(self.__class__)
+    memo[id(self)] = clone
+    for key, value in self.__dict__.items():
+        keep = _NOT_COPIED.get(key)
+        setattr(clone, key, keep(value) if keep else copy.deepcopy(value, memo))
+    return clone
+
+
 def apply(settings):
     from moto.stepfunctions.models import StateMachine
 
-    def __deepcopy__(self, memo):
-        clone = self.__class__.__new__(self.__class__)
-        memo[id(self)] = clone
-        for key, value in self.__dict__.items():
-            keep = _NOT_COPIED.get(key)
-            setattr(clone, key, keep(value) if keep else copy.deepcopy(value, memo))
-        return clone
-
-    StateMachine.__deepcopy__ = __deepcopy__
+    StateMachine.__deepcopy__ = copy_without_executions
 
 
 def probe():

@@ -18,6 +18,8 @@ Which definition runs, and how, is moto's own interpreter, untouched.
 import json
 import random
 
+from .sfn_second_execution import copy_without_executions
+
 GAP = "StartExecution on a state machine alias ARN fails, and executions of versions are not listed with the machine (moto/stepfunctions/models.py describe_state_machine)"
 
 
@@ -32,23 +34,14 @@ def _split_qualified(backend, arn):
 
 
 def apply(settings):
-    import copy
-
     from moto.core.responses import ActionResult
     from moto.stepfunctions.models import StateMachine, StateMachineVersion, StepFunctionBackend
     from moto.stepfunctions.parser.models import StepFunctionsParserBackend
     from moto.stepfunctions.responses import StepFunctionResponse
 
-    # The same copy as sfn_second_execution gives the unqualified machine: definition and
+    # The same copy sfn_second_execution gives the unqualified machine: definition and
     # configuration, not the running executions.
-    def __deepcopy__(self, memo):
-        clone = self.__class__.__new__(self.__class__)
-        memo[id(self)] = clone
-        for key, value in self.__dict__.items():
-            setattr(clone, key, [] if key == "executions" else copy.deepcopy(value, memo))
-        return clone
-
-    StateMachineVersion.__deepcopy__ = __deepcopy__
+    StateMachineVersion.__deepcopy__ = copy_without_executions
     # Execution names are unique per state machine, whatever version ran them: the check is the
     # machine's (in start_execution below); the version only needs the method to exist.
     StateMachineVersion._handle_name_input_idempotency = lambda self, name, execution_input: None
