@@ -103,10 +103,10 @@ describe("Step Functions", () => {
     expect(execution).not.toBeNull();
     const taskCount = stateMachine.definition.split('"Type":"Task"').length - 1;
     const taskTimeout = "var.lambda_timeout + 5";
-    expect(taskCount).toBe(8);
+    expect(taskCount).toBe(14);
     expect(stateMachine.definition.split(`"TimeoutSeconds":\${${taskTimeout}}`).length - 1).toBe(taskCount);
     // The execution's limit: every attempt on the worst path timing out, plus the longest retry waits.
-    expect(execution![1]).toBe(`23 * (${taskTimeout}) + 73`);
+    expect(execution![1]).toBe(`25 * (${taskTimeout}) + 55`);
   });
 });
 

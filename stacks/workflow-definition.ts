@@ -432,7 +432,7 @@ function failureWithNote(note: string, errorAt: string, next: string): State {
     Parameters: {
       "error.$": "$.failure.error",
       detail: {
-        "errorMessage.$": `States.Format('{} ${note} (last error: {}).', $.failure.detail.errorMessage, ${errorAt}.Error)`,
+        "errorMessage.$": `States.Format('{}; ${note} (last error: {})', $.failure.detail.errorMessage, ${errorAt}.Error)`,
       },
       "orderId.$": "$.failure.orderId",
     },
@@ -530,7 +530,7 @@ function buildStates(arn: PerService<string>, options: WorkflowOptions): Record<
       Next: STATE.notifyFailure,
     }),
     [STATE.createRecordUnknown]: failureWithNote(
-      "The order record, if one was made, may be left PENDING: order-service did not answer",
+      "the order record, if one was made, may be left PENDING: order-service did not answer",
       "$.recordError",
       STATE.notifyFailure,
     ),
@@ -836,7 +836,7 @@ function buildStates(arn: PerService<string>, options: WorkflowOptions): Record<
       Next: STATE.orderFailed,
     }),
     [STATE.failureUnrecorded]: failureWithNote(
-      "The order record is left PENDING: order-service did not answer",
+      "the order record is left PENDING: order-service did not answer",
       "$.recordError",
       STATE.orderFailed,
     ),

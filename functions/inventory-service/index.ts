@@ -64,6 +64,8 @@ export const INVENTORY_LEDGER: LedgerSpec = {
   undoAction: "release",
   done: "RESERVED",
   undone: "RELEASED",
+  doNoun: "reservation",
+  didToOrder: "reserved stock for order",
 };
 
 /** The most products one seed call adds (a catalogue is small; Lambda's payload limit is the real bound). */

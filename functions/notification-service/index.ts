@@ -223,7 +223,7 @@ async function notifyFailure(request: JsonObject, { store, log }: ServiceContext
   });
   if (compensationFailed && !replayed) {
     // One line per such order, whatever the log level: an operator must finish it (docs, runbook).
-    log.error("compensation failed: an operator must finish this order (runbook CompensationFailed)", {
+    log.error("compensation failed: an operator must finish this order (README, runbook)", {
       action: "failure",
       idempotencyKey,
       orderId,

@@ -53,6 +53,8 @@ export const PAYMENT_LEDGER: LedgerSpec = {
   undoAction: "refund",
   done: "AUTHORIZED",
   undone: "REFUNDED",
+  doNoun: "authorization",
+  didToOrder: "authorized order",
 };
 
 export interface PaymentStatus {

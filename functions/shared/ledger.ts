@@ -28,6 +28,9 @@ export interface LedgerSpec {
   /** The stored `status` of DONE and UNDONE (VOID is VOID everywhere). */
   done: string;
   undone: string;
+  /** The do-call's noun and what it did to an order, for messages: "authorization", "authorized order". */
+  doNoun: string;
+  didToOrder: string;
 }
 
 export type LedgerState = (typeof LEDGER_STATES)[number];
@@ -142,15 +145,10 @@ function replayDone<Done>(
   earlier: LedgerEntry<Done, unknown>,
   fingerprint: string,
 ): Done {
-  // Also a replay of a call that did act: after its undo, its effect must not come back.
-  if (earlier.state === "UNDONE") {
+  // Also a replay of a call that did act: after its undo (or an undo of nothing), its effect must not come back.
+  if (earlier.state !== "DONE") {
     throw new InvalidInput(
-      `idempotencyKey ${idempotencyKey} was already ${spec.undone.toLowerCase()}: a new ${spec.doAction} needs a new key`,
-    );
-  }
-  if (earlier.state === "VOID") {
-    throw new InvalidInput(
-      `idempotencyKey ${idempotencyKey} was already closed by a ${spec.undoAction} that found nothing to undo: a new ${spec.doAction} needs a new key`,
+      `idempotencyKey ${idempotencyKey} was already ${spec.undone.toLowerCase()}: a new ${spec.doNoun} needs a new key`,
     );
   }
   if (earlier.fingerprint !== fingerprint) {
@@ -176,7 +174,7 @@ export async function undoOnce<Done, Undone>(
   for (let attempt = 0; attempt < 3; attempt++) {
     const earlier = await readLedger<Done, Undone>(store, spec, idempotencyKey);
     if (earlier && earlier.orderId !== orderId) {
-      throw new InvalidInput(`idempotencyKey ${idempotencyKey} belongs to order ${earlier.orderId}, not ${orderId}`);
+      throw new InvalidInput(`idempotencyKey ${idempotencyKey} ${spec.didToOrder} ${earlier.orderId}, not ${orderId}`);
     }
     const { at, expiresAt } = timestamps();
     let operations: Operation[];
