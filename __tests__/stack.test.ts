@@ -370,24 +370,24 @@ describe("state machine", () => {
     expect(JSON.parse(evaluated)).toEqual(expected);
     expect(expressions).toEqual({
       task: "var.lambda_timeout + 5",
-      execution: "23 * (var.lambda_timeout + 5) + 73",
-      worst: { attempts: 23, waitSeconds: 63 },
+      execution: "25 * (var.lambda_timeout + 5) + 55",
+      worst: { attempts: 25, waitSeconds: 45 },
       longestExpressLambdaTimeout: 4,
     });
-    expect(23 * (30 + 5) + 73).toBe(expected.TimeoutSeconds);
+    expect(25 * (30 + 5) + 55).toBe(expected.TimeoutSeconds);
   });
 
   test("EXPRESS is refused at plan time unless a failed order's retries and compensations fit in its 5 minutes", () => {
     expect(stateMachine.lifecycle.precondition).toEqual([
       {
-        condition: '${var.workflow_type != "EXPRESS" || 23 * (var.lambda_timeout + 5) + 73 <= 300}',
+        condition: '${var.workflow_type != "EXPRESS" || 25 * (var.lambda_timeout + 5) + 55 <= 300}',
         error_message:
           "workflow_type EXPRESS needs lambda_timeout <= 4: a failed order's retries and compensations can take " +
-          "23 x (lambda_timeout + 5) + 73 seconds, and an Express execution stops after 300. Lower lambda_timeout, or use STANDARD.",
+          "25 x (lambda_timeout + 5) + 55 seconds, and an Express execution stops after 300. Lower lambda_timeout, or use STANDARD.",
       },
     ]);
     // The bound holds at 4 and not at 5.
-    expect([23 * (4 + 5) + 73 <= 300, 23 * (5 + 5) + 73 <= 300]).toEqual([true, false]);
+    expect([25 * (4 + 5) + 55 <= 300, 25 * (5 + 5) + 55 <= 300]).toEqual([true, false]);
   });
 });
 

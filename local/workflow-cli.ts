@@ -100,8 +100,7 @@ export function parseArguments(args: string[]): WorkflowArguments {
       // StartExecution would refuse it: no run of it could ever happen on AWS.
       if (problem) throw new Error(`--name ${JSON.stringify(value)}: an execution name ${problem}`);
       parsed.name = value;
-    }
-    else if (option === "--inject" || option === "--inject-after") {
+    } else if (option === "--inject" || option === "--inject-after") {
       const value = inlineValue ?? args[++i];
       if (value === undefined) throw new Error(`${option} needs a value: <service>[.<action>]=<ErrorName>[:<times>]`);
       parsed.inject.push(parseInjection(value, option));
