@@ -4,14 +4,16 @@
  */
 import { ArchiveProvider } from "@cdktf/provider-archive/lib/provider";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { TerraformElement, TerraformOutput, TerraformStack } from "cdktf";
+import { TerraformElement, TerraformOutput, TerraformResource, TerraformStack } from "cdktf";
 import { Construct, Node } from "constructs";
 import { Alarms } from "./alarms";
 import { BackendChoice, configureBackend } from "./backend";
+import { DestroyGuard } from "./destroy-guard";
 import { MicroserviceFunction } from "./microservice-function";
 import { PackagingMode } from "./packaging";
 import { mapServices, PerService, ServiceName, SERVICES } from "./services";
 import { StateTables } from "./state-tables";
+import { StockSeed } from "./stock-seed";
 import { Trigger } from "./trigger";
 import { WorkflowVariables } from "./variables";
 import { Workflow } from "./workflow";
@@ -47,6 +49,8 @@ export class OrderWorkflowStack extends TerraformStack {
   readonly workflow: Workflow;
   readonly trigger: Trigger;
   readonly alarms: Alarms;
+  readonly stockSeed: StockSeed;
+  readonly destroyGuard: DestroyGuard;
   private readonly logicalIds = new Map<string, string>();
 
   constructor(scope: Construct, id: string, props: OrderWorkflowStackProps) {
@@ -99,6 +103,17 @@ export class OrderWorkflowStack extends TerraformStack {
       notificationLogGroupName: this.functions["notification-service"].logGroup.name,
       vars,
     });
+
+    this.stockSeed = new StockSeed(this, "stock", {
+      inventory: this.functions["inventory-service"].function,
+      stockTable: this.tables.tables.stock,
+    });
+
+    // Last: it must depend on everything else, so that a destroy starts with it.
+    this.destroyGuard = new DestroyGuard(this, "destroy", { vars });
+    this.destroyGuard.guardAll(
+      this.node.findAll().filter((node): node is TerraformResource => node instanceof TerraformResource),
+    );
 
     this.addOutputs();
   }
