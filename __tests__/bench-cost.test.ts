@@ -37,3 +37,13 @@ test("the local runner meters the DynamoDB request units of the happy path as Dy
   // confirmation (1). A transaction only where items must change together.
   expect(result.requestUnits).toEqual({ read: 1 + 1 + 2 + 1, write: 1 + 1 + 6 + 1 });
 });
+
+test("a write whose condition fails is billed as DynamoDB bills it: a duplicate delivery pays its refused put", async () => {
+  const workflow = new LocalWorkflow();
+  const event = { ...SAMPLE_ORDER, eventId: "evt-metered" };
+  await workflow.run(event);
+  const duplicate = await workflow.run(event);
+  expect(duplicate.output).toMatchObject({ status: "DUPLICATE" });
+  // The order's put (refused: 1 WRU) and the read of the order it found (1 RRU).
+  expect(duplicate.requestUnits).toEqual({ read: 1, write: 1 });
+});
