@@ -12,7 +12,7 @@ import * as path from "node:path";
 import { CATALOGUE } from "../functions/shared/catalogue";
 import { DESTROY_REFUSED } from "../stacks/destroy-guard";
 import { PROJECT_ROOT } from "../stacks/bundle";
-import { SAMPLE_ORDER } from "../stacks/order-workflow-stack";
+import { REQUIRED_TERRAFORM_VERSION, SAMPLE_ORDER } from "../stacks/order-workflow-stack";
 import { packagingModeFromEnv } from "../stacks/packaging";
 import { SERVICES } from "../stacks/services";
 import { PerService } from "../stacks/services";
@@ -756,5 +756,12 @@ describe("packaging", () => {
     expect(() => packagingModeFromEnv({ LAMBDA_PACKAGING: "zip" })).toThrow(
       'LAMBDA_PACKAGING must be one of: archive, synth (got "zip")',
     );
+  });
+});
+
+describe("what Terraform the stack needs", () => {
+  test("Terraform 1.7 or later (removed blocks), stated in the stack, not checked at synth: synth needs no Terraform installed", () => {
+    expect((json.terraform as { required_version?: string }).required_version).toBe(">= 1.7");
+    expect(REQUIRED_TERRAFORM_VERSION).toBe(">= 1.7");
   });
 });

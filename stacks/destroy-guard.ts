@@ -8,7 +8,7 @@
  * Turning the protection off is an ordinary apply (the guard's input changes in place,
  * and DynamoDB's deletion protection with it); the destroy after it goes through.
  */
-import { DataResource, TerraformResource } from "cdktf";
+import { TerraformResource } from "cdktf";
 import { Construct } from "constructs";
 import { WorkflowVariables } from "./variables";
 
@@ -17,24 +17,45 @@ export const DESTROY_REFUSED =
   "Refusing to destroy: table_deletion_protection is true, so the orders, idempotency and stock tables are kept with their data. " +
   "To delete them: apply with table_deletion_protection = false, then destroy.";
 
+/**
+ * Terraform's built-in `terraform_data` (Terraform >= 1.4), declared directly rather than
+ * through cdktf's DataResource, which would make every synth run `terraform version`: synth
+ * stays possible without Terraform installed, and the stack's `required_version` states what
+ * Terraform it needs (order-workflow-stack.ts).
+ */
+class TerraformData extends TerraformResource {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly input: Record<string, unknown>,
+  ) {
+    super(scope, id, { terraformResourceType: "terraform_data", terraformGeneratorMetadata: { providerName: "terraform" } });
+  }
+
+  protected synthesizeAttributes(): Record<string, unknown> {
+    return { input: this.input };
+  }
+}
+
 export class DestroyGuard extends Construct {
-  readonly guard: DataResource;
+  readonly guard: TerraformResource;
 
   constructor(scope: Construct, id: string, props: { vars: WorkflowVariables }) {
     super(scope, id);
     const refuse = `echo ${DESTROY_REFUSED} 1>&2 && exit 1`;
     const allow = "echo table_deletion_protection is false: the tables are destroyed with the stack";
-    this.guard = new DataResource(this, "guard", {
-      input: { table_deletion_protection: props.vars.tableDeletionProtection.booleanValue },
-      provisioners: [
-        {
-          type: "local-exec",
+    this.guard = new TerraformData(this, "guard", {
+      table_deletion_protection: props.vars.tableDeletionProtection.booleanValue,
+    });
+    this.guard.addOverride("provisioner", [
+      {
+        "local-exec": {
           when: "destroy",
           // A destroy-time command may read only `self`: the protection as the last apply left it.
           command: `\${self.input.table_deletion_protection ? ${JSON.stringify(refuse)} : ${JSON.stringify(allow)}}`,
         },
-      ],
-    });
+      },
+    ]);
   }
 
   /** Makes the guard the first thing a destroy destroys: it depends on every other resource. */

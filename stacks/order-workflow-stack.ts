@@ -20,6 +20,9 @@ import { Workflow } from "./workflow";
 
 export const STACK_NAME = "microservices-stepfn";
 
+/** The Terraform versions that can plan and apply the stack. */
+export const REQUIRED_TERRAFORM_VERSION = ">= 1.7";
+
 /** The README's sample order (total 118.77), also used by the start-execution output. */
 export const SAMPLE_ORDER = {
   userId: "test123",
@@ -57,6 +60,8 @@ export class OrderWorkflowStack extends TerraformStack {
     super(scope, id);
 
     configureBackend(this, props.backend ?? { kind: "local" });
+    // `removed` blocks (stock-seed.ts) need 1.7; terraform_data (destroy-guard.ts) 1.4.
+    this.addOverride("terraform.required_version", REQUIRED_TERRAFORM_VERSION);
 
     const vars = (this.variables = new WorkflowVariables(this));
     const namePrefix = vars.projectName.stringValue;
