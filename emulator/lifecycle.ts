@@ -522,10 +522,12 @@ export async function runLifecycle(options: LifecycleOptions = {}): Promise<Life
       return Object.fromEntries(tables.map((table, index) => [table, items[index]]));
     };
     const stockFigures = (snapshot: Record<string, string[]>) =>
-      snapshot[outputs.stock_table_name].map((item) => {
-        const parsed = JSON.parse(item) as Record<string, { S?: string; N?: string }>;
-        return `${parsed.productId.S}=${parsed.available.N}`;
-      });
+      snapshot[outputs.stock_table_name]
+        .map((item) => {
+          const parsed = JSON.parse(item) as Record<string, { S?: string; N?: string }>;
+          return `${parsed.productId.S}=${parsed.available.N}`;
+        })
+        .sort();
 
     const kept = await phase("destroy refused while protected", async () => {
       const before = await tablesNow();
