@@ -31,9 +31,19 @@ test("the price table says where and when its prices come from", () => {
 
 test("the local runner meters the DynamoDB request units of the happy path as DynamoDB bills them", async () => {
   const result = await new LocalWorkflow().run(SAMPLE_ORDER);
-  // Reads (strongly consistent, 1 unit each): the authorize, reserve and confirmation records looked up,
-  // the two products' stock, the order record. Writes: the order (1); authorize with its refund check
-  // (a transaction: 2 x 2); the reservation's two stock items, release check and record (2 x 4); the
-  // order closed with the confirmation's record (2 x 2).
-  expect(result.requestUnits).toEqual({ read: 6, write: 1 + 4 + 8 + 4 });
+  // Reads (strongly consistent, 1 unit each): the payment's and the reservation's ledger items looked up,
+  // the two products' stock, the order record. Writes: the order (1); the payment's ledger item (1); the
+  // reservation's two stock items with its ledger item (a transaction: 2 x 3); the order closed by the
+  // confirmation (1). A transaction only where items must change together.
+  expect(result.requestUnits).toEqual({ read: 1 + 1 + 2 + 1, write: 1 + 1 + 6 + 1 });
+});
+
+test("a write whose condition fails is billed as DynamoDB bills it: a duplicate delivery pays its refused put", async () => {
+  const workflow = new LocalWorkflow();
+  const event = { ...SAMPLE_ORDER, eventId: "evt-metered" };
+  await workflow.run(event);
+  const duplicate = await workflow.run(event);
+  expect(duplicate.output).toMatchObject({ status: "DUPLICATE" });
+  // The order's put (refused: 1 WRU) and the read of the order it found (1 RRU).
+  expect(duplicate.requestUnits).toEqual({ read: 1, write: 1 });
 });

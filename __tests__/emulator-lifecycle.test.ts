@@ -20,7 +20,7 @@ describeWithEmulator("the stack on the AWS emulator (npm run e2e)", () => {
   afterAll(stopE2eRuns, 30000);
 
   test(
-    "applies, passes the smoke test, runs every example order alike on both interpreters, updates in place (the live alias moving in that one apply) and destroys to nothing",
+    "applies, passes the smoke test, runs every example order alike on both interpreters and orders of unusual names, updates in place (the live alias moving in that one apply), refuses a destroy while the tables are protected, and destroys to nothing once they are not",
     async () => {
       const run = startE2e([]);
       const { status, stdout, stderr } = await run.done;
@@ -35,6 +35,13 @@ describeWithEmulator("the stack on the AWS emulator (npm run e2e)", () => {
       expect(stdout).toMatch(/live alias moved in that apply .* live: version 1 -> 2, with 5 new function versions/);
       expect(stdout).toMatch(/plan after update .* no changes/);
       expect(stdout).toMatch(/previous version still runs .* sample order SUCCEEDED on version 1 beside 2/);
+      // Issue 17: names only AWS's rules allow; the data through a refused destroy and a second apply.
+      expect(stdout).toMatch(/names AWS accepts .* order\+1, ordre-été: SUCCEEDED/);
+      expect(stdout).toMatch(
+        /destroy refused while protected .* refused naming table_deletion_protection, nothing destroyed; \d+ items intact \(PROD001=\d+/,
+      );
+      expect(stdout).toMatch(/apply again keeps every figure .* Resources: 0 added, 0 changed, 0 destroyed\. stock PROD001=/);
+      expect(stdout).toMatch(/nothing left .* every list empty/);
     },
     LIFECYCLE_TIMEOUT_MS,
   );

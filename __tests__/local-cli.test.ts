@@ -174,6 +174,7 @@ describe("argument parsing", () => {
     ).toEqual({
       help: false,
       trace: false,
+      state: false,
       event: false,
       files: ["a.json", "b.json"],
       inject: [
@@ -186,6 +187,19 @@ describe("argument parsing", () => {
     expect(() => parseArguments(["--verbose"])).toThrow("unknown option --verbose");
     expect(() => parseArguments([])).toThrow("missing input file");
     expect(parseArguments(["--help"]).help).toBe(true);
+  });
+
+  test("--name takes any name StartExecution accepts and refuses the others, naming the rule", () => {
+    for (const name of ["order+1", "order@1", "order=1", "order(1)", "ordre-été", "x".repeat(80)]) {
+      expect(parseArguments(["--name", name, "a.json"]).name).toBe(name);
+    }
+    expect(parseArguments(["--name=order+1", "--state", "a.json"])).toMatchObject({ name: "order+1", state: true });
+    expect(() => parseArguments(["--name", "a b", "a.json"])).toThrow(
+      '--name "a b": an execution name must be 1 to 80 characters, without whitespace',
+    );
+    expect(() => parseArguments(["--name", "x".repeat(81), "a.json"])).toThrow("got 81 characters");
+    expect(() => parseArguments(["--name", "a:b", "a.json"])).toThrow('got ":" at position 2');
+    expect(() => parseArguments(["--name"])).toThrow("--name needs a value");
   });
 
   test("exit status: 3 when an event matched nothing, else 1 when a run failed, else 0", () => {

@@ -38,7 +38,7 @@ function expectNothingPersonal(): void {
 
 test("every path of the workflow (happy, each refusal, faults, lost answers, failed compensations, duplicate) logs nothing personal", async () => {
   const paths = await workflowPaths();
-  expect(Object.keys(paths)).toHaveLength(13);
+  expect(Object.keys(paths)).toHaveLength(17);
   // The failure paths did log (their refusals are WARN lines), so the check looked at something.
   expect(lines.length).toBeGreaterThan(5);
   expect(lines.every((line) => ["WARN", "ERROR"].includes(JSON.parse(line).level))).toBe(true);

@@ -14,6 +14,7 @@ import {
   LAMBDA_XRAY_ACTIONS,
   START_EXECUTION_ACTIONS,
   STATES_KEY_ACTIONS,
+  STATES_LOG_KEY_ACTIONS,
   STATES_LOG_DELIVERY_ACTIONS,
   STATES_XRAY_ACTIONS,
   WILDCARD_RESOURCE_ACTIONS,
@@ -103,10 +104,10 @@ describe("Step Functions", () => {
     expect(execution).not.toBeNull();
     const taskCount = stateMachine.definition.split('"Type":"Task"').length - 1;
     const taskTimeout = "var.lambda_timeout + 5";
-    expect(taskCount).toBe(8);
+    expect(taskCount).toBe(14);
     expect(stateMachine.definition.split(`"TimeoutSeconds":\${${taskTimeout}}`).length - 1).toBe(taskCount);
     // The execution's limit: every attempt on the worst path timing out, plus the longest retry waits.
-    expect(execution![1]).toBe(`23 * (${taskTimeout}) + 73`);
+    expect(execution![1]).toBe(`25 * (${taskTimeout}) + 55`);
   });
 });
 
@@ -228,6 +229,7 @@ describe("IAM", () => {
     }
     expect(actionsOfRole("${var.project_name}-workflow-role")).toEqual([
       ...STATES_KEY_ACTIONS,
+      ...STATES_LOG_KEY_ACTIONS,
       ...INVOKE_FUNCTION_ACTIONS,
       ...STATES_LOG_DELIVERY_ACTIONS,
       ...STATES_XRAY_ACTIONS,
@@ -245,7 +247,7 @@ describe("IAM", () => {
     for (const policy of keyPolicies) expect(policy.count).toBe("${var.kms_key_arn != null ? 1 : 0}");
   });
 
-  test("with kms_key_arn, the workflow may use the key only for this state machine's execution data (Step Functions' encryption context)", () => {
+  test("with kms_key_arn, the workflow may use the key only for this state machine's execution data (Step Functions' encryption context) and for delivering its logs (CloudWatch Logs' encryption context, this account)", () => {
     const policy = rolePolicies.find((candidate) => candidate.name === "use-execution-data-key");
     expect(policy.count).toBe("${var.kms_key_arn != null ? 1 : 0}");
     expect(JSON.parse(policy.policy).Statement).toEqual([
@@ -258,6 +260,19 @@ describe("IAM", () => {
           StringEquals: {
             "kms:EncryptionContext:aws:states:stateMachineArn":
               "arn:${local.deployment_partition}:states:${local.deployment_region}:${local.deployment_account}:stateMachine:${var.project_name}-workflow",
+          },
+        },
+      },
+      {
+        // Step Functions developer guide, "Data at rest encryption": log delivery to a log group under the key.
+        Sid: "EncryptDeliveredLogs",
+        Effect: "Allow",
+        Action: ["kms:GenerateDataKey"],
+        Resource: ["${var.kms_key_arn}"],
+        Condition: {
+          StringEquals: {
+            "kms:EncryptionContext:SourceArn":
+              "arn:${local.deployment_partition}:logs:${local.deployment_region}:${local.deployment_account}:*",
           },
         },
       },

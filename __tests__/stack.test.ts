@@ -9,8 +9,10 @@ import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import * as path from "node:path";
+import { CATALOGUE } from "../functions/shared/catalogue";
+import { DESTROY_REFUSED } from "../stacks/destroy-guard";
 import { PROJECT_ROOT } from "../stacks/bundle";
-import { SAMPLE_ORDER } from "../stacks/order-workflow-stack";
+import { REQUIRED_TERRAFORM_VERSION, SAMPLE_ORDER } from "../stacks/order-workflow-stack";
 import { packagingModeFromEnv } from "../stacks/packaging";
 import { SERVICES } from "../stacks/services";
 import { PerService } from "../stacks/services";
@@ -69,11 +71,10 @@ describe("providers", () => {
 describe("Terraform addresses", () => {
   test("every resource is named after its place in the stack, with no hash, as ops teams type it", () => {
     const addresses = Object.entries(json.resource).flatMap(([type, byId]) => Object.keys(byId).map((id) => `${type}.${id}`));
-    // 60 planned by default, plus the alarm topic and subscription (count 0 without alarm_email) and the
-    // four table-key policies (count 0 without kms_key_arn).
-    // ... and the workflow's key policy (count 0 without kms_key_arn), and the live alias.
-    expect(addresses).toHaveLength(68);
-    for (const address of addresses) expect(address).toMatch(/^aws_[a-z0-9_]+\.[a-z0-9_]+$/);
+    // 58 planned by default, plus the alarm topic and subscription (count 0 without alarm_email), the four
+    // table-key policies and the workflow's key policy (count 0 without kms_key_arn).
+    expect(addresses).toHaveLength(65);
+    for (const address of addresses) expect(address).toMatch(/^(aws_[a-z0-9_]+|terraform_data)\.[a-z0-9_]+$/);
     expect(addresses).toEqual(
       expect.arrayContaining([
         "aws_lambda_function.user_service_function",
@@ -84,7 +85,8 @@ describe("Terraform addresses", () => {
         "aws_cloudwatch_event_target.trigger_target",
         "aws_iam_role.order_service_execution_role",
         "aws_dynamodb_table.state_orders",
-        "aws_dynamodb_table_item.state_stock_prod004",
+        "aws_lambda_invocation.stock_seed",
+        "terraform_data.destroy_guard",
         "aws_sqs_queue.trigger_dead_letter_queue",
         "aws_cloudwatch_metric_alarm.alarms_executions_failed",
       ]),
@@ -220,13 +222,22 @@ describe("IAM, least privilege", () => {
   const table = (name: string) => `\${aws_dynamodb_table.state_${name}.arn}`;
   test.each([
     ["user-service", []],
-    ["order-service", [{ Sid: "OrdersTable", Action: ["dynamodb:GetItem", "dynamodb:PutItem"], Resource: [table("orders")] }]],
+    [
+      "order-service",
+      [
+        {
+          Sid: "OrdersTable",
+          Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+          Resource: [table("orders")],
+        },
+      ],
+    ],
     [
       "payment-service",
       [
         {
           Sid: "IdempotencyTable",
-          Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:ConditionCheckItem"],
+          Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
           Resource: [table("idempotency")],
         },
       ],
@@ -236,12 +247,12 @@ describe("IAM, least privilege", () => {
       [
         {
           Sid: "IdempotencyTable",
-          Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:ConditionCheckItem"],
+          Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
           Resource: [table("idempotency")],
         },
         {
           Sid: "StockTable",
-          Action: ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:UpdateItem"],
+          Action: ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:PutItem"],
           Resource: [table("stock")],
         },
       ],
@@ -370,24 +381,24 @@ describe("state machine", () => {
     expect(JSON.parse(evaluated)).toEqual(expected);
     expect(expressions).toEqual({
       task: "var.lambda_timeout + 5",
-      execution: "23 * (var.lambda_timeout + 5) + 73",
-      worst: { attempts: 23, waitSeconds: 63 },
+      execution: "25 * (var.lambda_timeout + 5) + 55",
+      worst: { attempts: 25, waitSeconds: 45 },
       longestExpressLambdaTimeout: 4,
     });
-    expect(23 * (30 + 5) + 73).toBe(expected.TimeoutSeconds);
+    expect(25 * (30 + 5) + 55).toBe(expected.TimeoutSeconds);
   });
 
   test("EXPRESS is refused at plan time unless a failed order's retries and compensations fit in its 5 minutes", () => {
     expect(stateMachine.lifecycle.precondition).toEqual([
       {
-        condition: '${var.workflow_type != "EXPRESS" || 23 * (var.lambda_timeout + 5) + 73 <= 300}',
+        condition: '${var.workflow_type != "EXPRESS" || 25 * (var.lambda_timeout + 5) + 55 <= 300}',
         error_message:
           "workflow_type EXPRESS needs lambda_timeout <= 4: a failed order's retries and compensations can take " +
-          "23 x (lambda_timeout + 5) + 73 seconds, and an Express execution stops after 300. Lower lambda_timeout, or use STANDARD.",
+          "25 x (lambda_timeout + 5) + 55 seconds, and an Express execution stops after 300. Lower lambda_timeout, or use STANDARD.",
       },
     ]);
     // The bound holds at 4 and not at 5.
-    expect([23 * (4 + 5) + 73 <= 300, 23 * (5 + 5) + 73 <= 300]).toEqual([true, false]);
+    expect([25 * (4 + 5) + 55 <= 300, 25 * (5 + 5) + 55 <= 300]).toEqual([true, false]);
   });
 });
 
@@ -552,22 +563,48 @@ describe("durable state (docs/durable-state.md)", () => {
     expect([tables.state_orders.ttl, tables.state_stock.ttl]).toEqual([undefined, undefined]);
   });
 
-  test("the stock is seeded from the catalogue once: a later apply ignores the live item", () => {
-    const items = Object.values(resources(json, "aws_dynamodb_table_item"));
-    expect(items.map((item) => JSON.parse(item.item))).toEqual([
-      { productId: { S: "PROD001" }, available: { N: "50" } },
-      { productId: { S: "PROD002" }, available: { N: "25" } },
-      { productId: { S: "PROD003" }, available: { N: "100" } },
-      { productId: { S: "PROD004" }, available: { N: "10" } },
-      { productId: { S: "PROD005" }, available: { N: "0" } },
+  test("Terraform writes no item: the stock is seeded by inventory-service, which adds only the products the table lacks", () => {
+    expect(json.resource.aws_dynamodb_table_item).toBeUndefined();
+    expect(resources(json, "aws_lambda_invocation")).toEqual({
+      stock_seed: expect.objectContaining({
+        function_name: "${aws_lambda_function.inventory_service_function.function_name}",
+        depends_on: ["aws_dynamodb_table.state_stock"],
+      }),
+    });
+    // A change of the catalogue changes the input: the next apply seeds the new products.
+    expect(JSON.parse(resources(json, "aws_lambda_invocation").stock_seed.input)).toEqual({
+      action: "seed",
+      stock: [...CATALOGUE].map(([productId, available]) => ({ productId, available })),
+    });
+  });
+
+  test("version 2's seed items are forgotten, never deleted, by the first apply of this version", () => {
+    expect((json as { removed?: unknown }).removed).toEqual(
+      ["prod001", "prod002", "prod003", "prod004", "prod005"].map((product) => ({
+        from: `aws_dynamodb_table_item.state_stock_${product}`,
+        lifecycle: { destroy: false },
+      })),
+    );
+  });
+
+  test("with table_deletion_protection, a destroy stops at its first step, the guard every other resource depends on, naming the variable", () => {
+    const guard = resources(json, "terraform_data").destroy_guard;
+    expect(guard.input).toEqual({ table_deletion_protection: "${var.table_deletion_protection}" });
+    const every = Object.entries(json.resource)
+      .flatMap(([type, byId]) => Object.keys(byId).map((id) => `${type}.${id}`))
+      .filter((address) => address !== "terraform_data.destroy_guard");
+    expect([...guard.depends_on].sort()).toEqual(every.sort());
+    expect(guard.provisioner).toEqual([
+      {
+        "local-exec": {
+          when: "destroy",
+          command: `\${self.input.table_deletion_protection ? "echo ${DESTROY_REFUSED} 1>&2 && exit 1" : "echo table_deletion_protection is false: the tables are destroyed with the stack"}`,
+        },
+      },
     ]);
-    for (const item of items) {
-      expect(item).toMatchObject({
-        table_name: "${aws_dynamodb_table.state_stock.name}",
-        hash_key: "productId",
-        lifecycle: { ignore_changes: ["item"] },
-      });
-    }
+    expect(DESTROY_REFUSED).toContain("table_deletion_protection is true");
+    // Plain words only: cmd and sh print the message alike.
+    expect(DESTROY_REFUSED).not.toMatch(/[<>|&^%"'`$;()]/);
   });
 
   test("a CompensationFailed order raises its own alarm, from notification-service's log line for it", () => {
@@ -719,5 +756,12 @@ describe("packaging", () => {
     expect(() => packagingModeFromEnv({ LAMBDA_PACKAGING: "zip" })).toThrow(
       'LAMBDA_PACKAGING must be one of: archive, synth (got "zip")',
     );
+  });
+});
+
+describe("what Terraform the stack needs", () => {
+  test("Terraform 1.7 or later (removed blocks), stated in the stack, not checked at synth: synth needs no Terraform installed", () => {
+    expect((json.terraform as { required_version?: string }).required_version).toBe(">= 1.7");
+    expect(REQUIRED_TERRAFORM_VERSION).toBe(">= 1.7");
   });
 });

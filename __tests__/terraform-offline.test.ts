@@ -45,12 +45,23 @@ const BAD_VARIABLE_VALUES: [string, string, string][] = [
   [
     "lambda_reserved_concurrency",
     "-2",
-    "lambda_reserved_concurrency must be -1 (no reservation) or a whole number from 0 to 1000.",
+    "lambda_reserved_concurrency must be -1 (no reservation) or a whole number from 1 to 1000",
   ],
   [
     "lambda_reserved_concurrency",
     "1.5",
-    "lambda_reserved_concurrency must be -1 (no reservation) or a whole number from 0 to 1000.",
+    "lambda_reserved_concurrency must be -1 (no reservation) or a whole number from 1 to 1000",
+  ],
+  // 0 throttles every call, the undos of a failed order included.
+  [
+    "lambda_reserved_concurrency",
+    "0",
+    "lambda_reserved_concurrency must be -1 (no reservation) or a whole number from 1 to 1000: 0 would throttle every call, refunds and releases included.",
+  ],
+  [
+    "lambda_reserved_concurrency",
+    "1001",
+    "lambda_reserved_concurrency must be -1 (no reservation) or a whole number from 1 to 1000",
   ],
   ["workflow_type", "express", "workflow_type must be one of: STANDARD, EXPRESS."],
   ["workflow_type", "SYNC", "workflow_type must be one of: STANDARD, EXPRESS."],
@@ -176,14 +187,15 @@ describeWithTerraform("terraform init, validate and plan, offline", () => {
       aws_cloudwatch_log_metric_filter: 1,
       aws_cloudwatch_metric_alarm: 15,
       aws_dynamodb_table: 3,
-      aws_dynamodb_table_item: 5,
       aws_iam_role: 7,
       aws_iam_role_policy: 13,
       aws_lambda_function: 5,
+      aws_lambda_invocation: 1,
       aws_sfn_alias: 1,
       aws_sfn_state_machine: 1,
       aws_sqs_queue: 1,
       aws_sqs_queue_policy: 1,
+      terraform_data: 1,
     });
   });
 
@@ -287,13 +299,15 @@ describeWithTerraform("terraform init, validate and plan, offline", () => {
     });
   });
 
-  test("the prod example (env/prod.tfvars) plans a prod stack: ERROR logs without order data, alarms mailed", async () => {
+  test("the prod example (env/prod.tfvars) plans a prod stack: ERROR logs without order data, alarms mailed, data kept through a destroy", async () => {
     const { plan, changes } = await runs.prod;
     expect(plan.status).toBe(0);
     expect(afterOf(changes, "aws_sfn_state_machine")[0]).toMatchObject({
       name: "orders-prod-workflow",
       logging_configuration: [{ level: "ERROR", include_execution_data: false }],
     });
+    for (const table of afterOf(changes, "aws_dynamodb_table")) expect(table.deletion_protection_enabled).toBe(true);
+    expect(afterOf(changes, "terraform_data")[0].input).toEqual({ table_deletion_protection: true });
     const count = (type: string) => afterOf(changes, type).length;
     expect([count("aws_cloudwatch_metric_alarm"), count("aws_sns_topic"), count("aws_sns_topic_subscription")]).toEqual([
       15, 1, 1,

@@ -19,9 +19,15 @@ describe("failures, as the definition explains them", () => {
     expect(result).toMatchObject({
       status: "FAILED",
       error: "ServiceUnavailable",
-      cause: "order-service did not answer after retries (last error: States.Timeout)",
+      cause:
+        "order-service did not answer after retries (last error: States.Timeout); the order record, if one was made, may be left PENDING: order-service did not answer (last error: States.Timeout)",
     });
-    expect(result.invocations.at(-1)).toMatchObject({ function: "notification-service", action: "failure" });
+    // order-service is asked to record the failure under the request's key (it fails too), then the user is told.
+    expect(result.invocations.slice(-2)).toEqual([
+      { function: "order-service", action: "close" },
+      { function: "notification-service", action: "failure" },
+    ]);
+    expect(result.states).toContain(STATE.createRecordUnknown);
   });
 
   test("a failure before any order exists carries orderId null, as every later one carries the order's id", () => {

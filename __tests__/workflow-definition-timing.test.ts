@@ -1,6 +1,7 @@
 /**
  * The workflow's timing as numbers an operator can check against docs/errors-and-outcomes.md,
- * "Retries": every call 3 retries 1 s doubling to at most 8 s, undos 6 retries up to 10 s,
+ * "Retries": every call 3 retries 1 s doubling to at most 8 s, undos 4 retries, the checks
+ * and order records after a failure 1 retry,
  * each Task 5 s beyond its function's timeout, and the execution's own limit the worst case
  * of every attempt on the longest path, plus 10 s for the states between the Tasks. Every
  * figure here is written out, not read from the module under test.
@@ -19,13 +20,22 @@ import {
 const arns = localFunctionArns();
 const tasksOf = (states: Record<string, State>) => allStates(states).filter(([, state]) => state.Type === "Task");
 const UNDOS: string[] = [STATE.refundPayment, STATE.releaseInventory];
+const LAST_RESORTS: string[] = [
+  STATE.checkRefund,
+  STATE.checkRelease,
+  STATE.recordUserFailure,
+  STATE.recordCreateFailure,
+  STATE.recordCompletion,
+  STATE.recordFailure,
+];
 
 describe("workflow timing", () => {
-  test("GIVEN functions of 30 s WHEN built THEN every Task waits 35 s and the execution at most 878 s", () => {
+  test("GIVEN functions of 30 s WHEN built THEN every Task waits 35 s and the execution at most 930 s", () => {
     const definition = buildWorkflowDefinition(arns, optionsFor(30));
-    // 23 attempts of 35 s, 63 s of retry waits (4 calls x 7 s, one undo 35 s), 10 s between the Tasks.
-    expect(definition.TimeoutSeconds).toBe(23 * 35 + 63 + 10);
-    expect(definition.TimeoutSeconds).toBe(878);
+    // 25 attempts of 35 s, 45 s of retry waits (4 calls x 7 s, one undo 15 s, its check 1 s, the order record 1 s),
+    // 10 s between the Tasks.
+    expect(definition.TimeoutSeconds).toBe(25 * 35 + 45 + 10);
+    expect(definition.TimeoutSeconds).toBe(930);
     expect(new Set(tasksOf(definition.States).map(([, task]) => task.TimeoutSeconds))).toEqual(new Set([35]));
   });
 
@@ -34,11 +44,11 @@ describe("workflow timing", () => {
   });
 
   test.each([
-    [1, 6, 23 * 6 + 73],
-    [3, 8, 23 * 8 + 73],
+    [1, 6, 25 * 6 + 55],
+    [3, 8, 25 * 8 + 55],
     [4, 9, 280],
-    [5, 10, 303],
-    [900, 905, 23 * 905 + 73],
+    [5, 10, 305],
+    [900, 905, 25 * 905 + 55],
   ])("functions of %i s: Tasks of %i s, an execution limit of %i s", (lambdaTimeout, task, execution) => {
     const definition = buildWorkflowDefinition(arns, optionsFor(lambdaTimeout));
     expect(definition.TimeoutSeconds).toBe(execution);
@@ -50,11 +60,14 @@ describe("workflow timing", () => {
     expect(buildWorkflowDefinition(arns, optionsFor(5)).TimeoutSeconds).toBeGreaterThan(300);
   });
 
-  test("retry waits: a call waits 1, 2, 4 s; an undo 1, 2, 4, 8, 10, 10 s (capped at 10)", () => {
+  test("retry waits: a call waits 1, 2, 4 s; an undo 1, 2, 4, 8 s; a check or an order record 1 s", () => {
     const definition = buildWorkflowDefinition(arns);
     for (const [name, task] of tasksOf(definition.States)) {
       const [retrier] = task.Retry as unknown as Parameters<typeof longestRetryWaitSeconds>[0][];
-      expect([name, longestRetryWaitSeconds(retrier)]).toEqual([name, UNDOS.includes(name) ? 35 : 7]);
+      expect([name, longestRetryWaitSeconds(retrier)]).toEqual([
+        name,
+        UNDOS.includes(name) ? 15 : LAST_RESORTS.includes(name) ? 1 : 7,
+      ]);
     }
     expect(longestRetryWaitSeconds({ MaxAttempts: 4, IntervalSeconds: 3, BackoffRate: 1.5, MaxDelaySeconds: 5 })).toBe(
       3 + 4.5 + 5 + 5,

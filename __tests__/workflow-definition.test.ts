@@ -9,6 +9,7 @@ import { localFunctionArns } from "../local/runner";
 import {
   allStates,
   buildWorkflowDefinition,
+  CHECK_RETRY_POLICY,
   COMPENSATION_RETRY_POLICY,
   EXECUTION_MARGIN_SECONDS,
   executionTimeoutSeconds,
@@ -51,21 +52,30 @@ describe("workflow definition", () => {
     expect(isValid).toBe(true);
   });
 
-  test("the state graph: user, order, payment || inventory, check, confirmation; undo, explain and tell on every failure", () => {
+  test("the state graph: user, order, payment || inventory, check, confirmation; undo, check, explain, tell and record on every failure; an ended execution ends again as recorded", () => {
     expect(edges(definition.States)).toEqual({
       [STATE.getUser]: [STATE.createOrder, "catch:GetUserRejected", "catch:GetUserUnavailable"],
       GetUserRejected: [STATE.orderFailed],
-      GetUserUnavailable: [STATE.orderFailed],
+      GetUserUnavailable: [STATE.recordUserFailure],
+      [STATE.recordUserFailure]: [STATE.orderFailed, `catch:${STATE.orderFailed}`],
       [STATE.createOrder]: [
         STATE.processPaymentAndInventory,
+        `catch:${STATE.readClosedOrder}`,
         `catch:${STATE.readDuplicate}`,
         "catch:CreateOrderRejected",
         "catch:CreateOrderUnavailable",
       ],
       CreateOrderRejected: [STATE.notifyFailure],
-      CreateOrderUnavailable: [STATE.notifyFailure],
+      CreateOrderUnavailable: [STATE.recordCreateFailure],
+      [STATE.recordCreateFailure]: [STATE.notifyFailure, `catch:${STATE.createRecordUnknown}`],
+      [STATE.createRecordUnknown]: [STATE.notifyFailure],
       [STATE.readDuplicate]: [STATE.duplicate],
       [STATE.duplicate]: ["END"],
+      [STATE.readClosedOrder]: [STATE.readClosedOutcome],
+      [STATE.readClosedOutcome]: [STATE.endedBefore],
+      [STATE.endedBefore]: [STATE.completedBefore, STATE.failedBefore],
+      [STATE.completedBefore]: ["END"],
+      [STATE.failedBefore]: [STATE.orderFailed],
       [STATE.processPaymentAndInventory]: [STATE.checkFulfilment],
       [STATE.checkFulfilment]: [
         STATE.recordPaymentAndInventoryFailure,
@@ -73,15 +83,19 @@ describe("workflow definition", () => {
         STATE.recordInventoryFailure,
         STATE.sendConfirmation,
       ],
-      [STATE.sendConfirmation]: [`catch:${STATE.confirmationNotDelivered}`, "END"],
-      [STATE.confirmationNotDelivered]: ["END"],
+      [STATE.sendConfirmation]: [`catch:${STATE.recordCompletion}`, "END"],
+      [STATE.recordCompletion]: [STATE.confirmationFailed, `catch:${STATE.completionUnrecorded}`],
+      [STATE.confirmationFailed]: ["END"],
+      [STATE.completionUnrecorded]: ["END"],
       [STATE.recordPaymentAndInventoryFailure]: [STATE.compensate],
       [STATE.recordPaymentFailure]: [STATE.compensate],
       [STATE.recordInventoryFailure]: [STATE.compensate],
       [STATE.compensate]: [STATE.checkCompensation],
       [STATE.checkCompensation]: [STATE.notifyFailure, STATE.recordCompensationFailure],
       [STATE.recordCompensationFailure]: [STATE.notifyFailure],
-      [STATE.notifyFailure]: [STATE.orderFailed, `catch:${STATE.orderFailed}`],
+      [STATE.notifyFailure]: [STATE.orderFailed, `catch:${STATE.recordFailure}`],
+      [STATE.recordFailure]: [STATE.orderFailed, `catch:${STATE.failureUnrecorded}`],
+      [STATE.failureUnrecorded]: [STATE.orderFailed],
       [STATE.orderFailed]: [],
     });
     const [payment, inventory] = branchesOf(STATE.processPaymentAndInventory);
@@ -99,15 +113,23 @@ describe("workflow definition", () => {
     const [refund, release] = branchesOf(STATE.compensate);
     expect([refund.StartAt, release.StartAt]).toEqual([STATE.refundPayment, STATE.releaseInventory]);
     expect(edges(refund.States)).toEqual({
-      RefundPayment: [`catch:${STATE.refundNotDone}`, "END"],
-      RefundNotDone: [STATE.transactionNotRefunded, STATE.authorizationNotRefunded],
+      RefundPayment: [`catch:${STATE.checkRefund}`, "END"],
+      CheckRefund: [STATE.refundChecked, `catch:${STATE.refundNotConfirmed}`],
+      RefundChecked: [STATE.transactionNotRefunded, STATE.refundConfirmed],
+      RefundConfirmed: ["END"],
       TransactionNotRefunded: ["END"],
-      AuthorizationNotRefunded: ["END"],
+      RefundNotConfirmed: [STATE.transactionNotConfirmed, STATE.authorizationNotConfirmed],
+      TransactionNotConfirmed: ["END"],
+      AuthorizationNotConfirmed: ["END"],
     });
     expect(edges(release.States)).toEqual({
-      ReleaseInventory: [`catch:${STATE.releaseNotDone}`, "END"],
-      ReleaseNotDone: [STATE.reservationsNotReleased, STATE.reservationsMayBeHeld],
+      ReleaseInventory: [`catch:${STATE.checkRelease}`, "END"],
+      CheckRelease: [STATE.releaseChecked, `catch:${STATE.releaseNotConfirmed}`],
+      ReleaseChecked: [STATE.reservationsNotReleased, STATE.releaseConfirmed],
+      ReleaseConfirmed: ["END"],
       ReservationsNotReleased: ["END"],
+      ReleaseNotConfirmed: [STATE.reservationsNotConfirmed, STATE.reservationsMayBeHeld],
+      ReservationsNotConfirmed: ["END"],
       ReservationsMayBeHeld: ["END"],
     });
   });
@@ -115,13 +137,19 @@ describe("workflow definition", () => {
   test("every Task uses the optimized lambda:invoke integration with its service's function", () => {
     expect(tasks().map(([name, task]) => [name, (task.Parameters as { FunctionName: string }).FunctionName])).toEqual([
       ["GetUser", arns["user-service"]],
+      ["RecordUserFailure", arns["order-service"]],
       ["CreateOrder", arns["order-service"]],
+      ["RecordCreateFailure", arns["order-service"]],
       ["AuthorizePayment", arns["payment-service"]],
       ["ReserveInventory", arns["inventory-service"]],
       ["SendConfirmation", arns["notification-service"]],
+      ["RecordCompletion", arns["order-service"]],
       ["RefundPayment", arns["payment-service"]],
+      ["CheckRefund", arns["payment-service"]],
       ["ReleaseInventory", arns["inventory-service"]],
+      ["CheckRelease", arns["inventory-service"]],
       ["NotifyFailure", arns["notification-service"]],
+      ["RecordFailure", arns["order-service"]],
     ]);
     for (const [, task] of tasks()) expect(task.Resource).toBe("arn:aws:states:::lambda:invoke");
   });
@@ -142,8 +170,16 @@ describe("workflow definition", () => {
     for (const businessError of BUSINESS_ERROR_NAMES) expect(TRANSIENT_ERRORS).not.toContain(businessError);
   });
 
-  test("every Task retries exactly the transient faults: 1 s doubling to at most 8 s, 3 retries; undos 6 retries up to 10 s", () => {
+  test("every Task retries exactly the transient faults, 1 s doubling to at most 8 s: calls 3 retries, undos 4, checks and records 1", () => {
     const undos: string[] = [STATE.refundPayment, STATE.releaseInventory];
+    const lastResorts: string[] = [
+      STATE.checkRefund,
+      STATE.checkRelease,
+      STATE.recordUserFailure,
+      STATE.recordCreateFailure,
+      STATE.recordCompletion,
+      STATE.recordFailure,
+    ];
     for (const [name, task] of tasks()) {
       expect([name, task.Retry]).toEqual([
         name,
@@ -152,17 +188,18 @@ describe("workflow definition", () => {
             ErrorEquals: TRANSIENT_ERRORS,
             IntervalSeconds: 1,
             BackoffRate: 2,
-            MaxAttempts: undos.includes(name) ? 6 : 3,
-            MaxDelaySeconds: undos.includes(name) ? 10 : 8,
+            MaxAttempts: undos.includes(name) ? 4 : lastResorts.includes(name) ? 1 : 3,
+            MaxDelaySeconds: 8,
             JitterStrategy: "FULL",
           },
         ],
       ]);
     }
-    expect([longestRetryWaitSeconds(RETRY_POLICY), longestRetryWaitSeconds(COMPENSATION_RETRY_POLICY)]).toEqual([
-      1 + 2 + 4,
-      1 + 2 + 4 + 8 + 10 + 10,
-    ]);
+    expect([
+      longestRetryWaitSeconds(RETRY_POLICY),
+      longestRetryWaitSeconds(COMPENSATION_RETRY_POLICY),
+      longestRetryWaitSeconds(CHECK_RETRY_POLICY),
+    ]).toEqual([1 + 2 + 4, 1 + 2 + 4 + 8, 1]);
   });
 
   test("each Task keeps exactly the fields the workflow reads next (ResultSelector and ResultPath)", () => {
@@ -210,11 +247,36 @@ describe("workflow definition", () => {
         },
         ResultPath: undefined,
       },
+      RecordUserFailure: { ResultSelector: { "status.$": "$.Payload.status" }, ResultPath: "$.orderRecord" },
+      RecordCreateFailure: {
+        ResultSelector: {
+          "error.$": "$.Payload.error",
+          detail: { "errorMessage.$": "$.Payload.reason" },
+          "orderId.$": "$.Payload.orderId",
+        },
+        ResultPath: "$.failure",
+      },
+      RecordCompletion: {
+        ResultSelector: { "noticeDelivered.$": "$.Payload.noticeDelivered", "notificationId.$": "$.Payload.notificationId" },
+        ResultPath: "$.orderRecord",
+      },
       RefundPayment: { ResultSelector: { "status.$": "$.Payload.status", held: "" }, ResultPath: undefined },
+      CheckRefund: {
+        ResultSelector: { "status.$": "$.Payload.status", "found.$": "$.Payload" },
+        ResultPath: "$.refundErrorCheck",
+      },
       ReleaseInventory: { ResultSelector: { "status.$": "$.Payload.status", held: "" }, ResultPath: undefined },
+      CheckRelease: {
+        ResultSelector: { "status.$": "$.Payload.status", "found.$": "$.Payload" },
+        ResultPath: "$.releaseErrorCheck",
+      },
       NotifyFailure: {
         ResultSelector: { "notificationId.$": "$.Payload.notificationId", "delivered.$": "$.Payload.delivered" },
         ResultPath: "$.failureNotification",
+      },
+      RecordFailure: {
+        ResultSelector: { "status.$": "$.Payload.status", "noticeDelivered.$": "$.Payload.noticeDelivered" },
+        ResultPath: "$.orderRecord",
       },
     });
   });
@@ -224,10 +286,34 @@ describe("workflow definition", () => {
     expect((stateNamed(STATE.sendConfirmation).Parameters as { Payload: State }).Payload.recipient).toEqual(recipient);
     expect((stateNamed(STATE.notifyFailure).Parameters as { Payload: State }).Payload.recipient).toEqual(recipient);
     expect(JSON.stringify(stateNamed(STATE.notifyFailure))).not.toContain("creditScore");
-    expect((stateNamed(STATE.refundPayment).Parameters as { Payload: State }).Payload).toEqual({
-      action: "refund",
-      "orderId.$": "$.order.orderId",
+    for (const [task, action] of [
+      [STATE.refundPayment, "refund"],
+      [STATE.checkRefund, "status"],
+      [STATE.releaseInventory, "release"],
+      [STATE.checkRelease, "status"],
+    ]) {
+      expect((stateNamed(task).Parameters as { Payload: State }).Payload).toEqual({
+        action,
+        "orderId.$": "$.order.orderId",
+        "idempotencyKey.$": "$$.Execution.Name",
+      });
+    }
+    // order-service finds the order as CreateOrder keyed it: from the execution's input and name.
+    for (const task of [STATE.recordUserFailure, STATE.recordCreateFailure, STATE.recordFailure]) {
+      expect((stateNamed(task).Parameters as { Payload: State }).Payload).toEqual({
+        action: "close",
+        "request.$": "$$.Execution.Input",
+        "idempotencyKey.$": "$$.Execution.Name",
+        "executionId.$": "$$.Execution.Id",
+        "failure.$": "$.failure",
+      });
+    }
+    expect((stateNamed(STATE.recordCompletion).Parameters as { Payload: State }).Payload).toEqual({
+      action: "close",
+      "request.$": "$$.Execution.Input",
       "idempotencyKey.$": "$$.Execution.Name",
+      "executionId.$": "$$.Execution.Id",
+      order: { "transactionId.$": "$.fulfilment.payment.transactionId", "reservations.$": "$.fulfilment.inventory.reservations" },
     });
   });
 
@@ -237,9 +323,9 @@ describe("workflow definition", () => {
 
   test("the execution's limit is the worst case: every attempt on the worst path timing out after the longest waits", () => {
     const worst = worstCaseFrom(definition.States, definition.StartAt);
-    // GetUser 4 + CreateOrder 4 + a fulfilment call 4 + an undo 7 + NotifyFailure 4 attempts.
-    expect(worst).toEqual({ attempts: 23, waitSeconds: 7 + 7 + 7 + 35 + 7 });
-    expect(definition.TimeoutSeconds).toBe(23 * 35 + 63 + EXECUTION_MARGIN_SECONDS);
+    // GetUser 4 + CreateOrder 4 + a fulfilment call 4 + an undo 5 and its check 2 + NotifyFailure 4 + RecordFailure 2 attempts.
+    expect(worst).toEqual({ attempts: 25, waitSeconds: 7 + 7 + 7 + (15 + 1) + 7 + 1 });
+    expect(definition.TimeoutSeconds).toBe(25 * 35 + 45 + EXECUTION_MARGIN_SECONDS);
     expect(buildWorkflowDefinition(arns, optionsFor(3)).TimeoutSeconds).toBe(executionTimeoutSeconds(worst, 8));
   });
 

@@ -7,7 +7,9 @@
  */
 import fc from "fast-check";
 import { AVAILABLE, CATALOGUE } from "../functions/shared/catalogue";
+import { PAYMENT_LEDGER } from "../functions/payment-service";
 import { CONTRACT_ERROR_NAMES, SERVICE_ERROR_NAMES } from "../functions/shared/errors";
+import { readLedger } from "../functions/shared/ledger";
 import { seededMemoryStore } from "../functions/shared/default-store";
 import { MemoryStore } from "../functions/shared/memory-store";
 import { handlersFor } from "../local/handlers";
@@ -95,13 +97,8 @@ async function holdings(store: MemoryStore, key: string) {
     const now = (await store.get("stock", productId))![AVAILABLE] as number;
     if (now !== seeded) taken[productId] = seeded - now;
   }
-  const record = async (action: string) => {
-    const found = await store.get("idempotency", `payment-service:${action}:${key}`);
-    return found ? JSON.parse(found.result as string) : undefined;
-  };
-  const authorized = await record("authorize");
-  const refunded = (await record("refund"))?.status === "REFUNDED";
-  return { taken, paid: authorized !== undefined && !refunded };
+  const payment = await readLedger(store, PAYMENT_LEDGER, key);
+  return { taken, paid: payment?.state === "DONE" };
 }
 
 describe("any input ends in an explained state", () => {
@@ -172,7 +169,20 @@ describe("any event reaching a handler", () => {
   test.each(Object.entries(handlersFor(seededMemoryStore())))(
     "%s answers or refuses with a named contract error, never a TypeError",
     async (_service, handler) => {
-      const action = fc.constantFrom("get", "create", "authorize", "refund", "reserve", "release", "confirmation", "failure");
+      const action = fc.constantFrom(
+        "get",
+        "create",
+        "close",
+        "resolve",
+        "authorize",
+        "refund",
+        "status",
+        "reserve",
+        "release",
+        "seed",
+        "confirmation",
+        "failure",
+      );
       const event = fc.oneof(
         fc.jsonValue(),
         fc.dictionary(
@@ -192,6 +202,12 @@ describe("any event reaching a handler", () => {
             "userData",
             "error",
             "reason",
+            "failure",
+            "stock",
+            "request",
+            "executionId",
+            "refund",
+            "release",
           ),
           fc.jsonValue(),
         ),

@@ -85,7 +85,12 @@ describe("happy path", () => {
       status: "COMPLETED",
       total: 118.77,
       transactionId: deriveId("txn", "exec-happy"),
-      reservationIds: [deriveId("res", "exec-happy", "PROD001"), deriveId("res", "exec-happy", "PROD002")],
+      reservations: [
+        { reservationId: deriveId("res", "exec-happy", "PROD001"), productId: "PROD001", quantity: 2 },
+        { reservationId: deriveId("res", "exec-happy", "PROD002"), productId: "PROD002", quantity: 1 },
+      ],
+      notificationId: (result.output as { notification: { notificationId: string } }).notification.notificationId,
+      closedBy: "notification-service",
       executionId: expect.stringMatching(/:execution:microservices-stepfn-workflow:exec-happy$/),
     });
   });
@@ -98,11 +103,25 @@ describe("happy path", () => {
     });
   });
 
-  test("the same execution name (a redriven or repeated execution) gives the same ids and acts once", async () => {
+  test("a second run of an execution that completed (a repeated execution) ends COMPLETED again, with the same order, acting on nothing", async () => {
     const store = seededMemoryStore();
     const first = await workflow.run(SAMPLE_ORDER, { store, executionName: "exec-idempotent" });
     const again = await workflow.run(SAMPLE_ORDER, { store, executionName: "exec-idempotent" });
-    expect(again.output).toEqual(first.output);
+    const { notification, ...summary } = first.output as { notification: { notificationId: string } };
+    expect(again.output).toEqual({
+      ...summary,
+      notification: { type: "ORDER_CONFIRMATION", notificationId: notification.notificationId, delivered: true },
+      rerun: true,
+    });
+    expect(calls(again)).toEqual(["user-service get", "order-service create"]);
+    expect(again.states).toEqual([
+      "GetUser",
+      "CreateOrder",
+      "ReadClosedOrder",
+      "ReadClosedOutcome",
+      "EndedBefore",
+      "CompletedBefore",
+    ]);
     expect(await stockOf(store, "PROD001")).toBe(48);
   });
 });
@@ -218,8 +237,9 @@ describe("a call whose answer was lost is compensated: it counts as done", () =>
     });
     expect(count(result, "payment-service authorize")).toBe(4);
     expect(await stockOf(store, "PROD001")).toBe(50);
-    const refund = await store.get("idempotency", "payment-service:refund:exec-lost-authorize");
-    expect(JSON.parse(refund!.result as string)).toMatchObject({ status: "REFUNDED", amountCents: 540 });
+    const payment = await store.get("idempotency", "payment-service:authorize:exec-lost-authorize");
+    expect(payment).toMatchObject({ status: "REFUNDED" });
+    expect(JSON.parse(payment!.undoResult as string)).toMatchObject({ status: "REFUNDED", amountCents: 540 });
   });
 
   test("reserve acted, then States.Timeout on every attempt: the stock is put back and the payment refunded", async () => {
@@ -276,7 +296,8 @@ describe("crashes, function timeouts and sandbox timeouts are retried like the o
     const result = await run(SAMPLE_ORDER, [{ service: "user-service", error: "Lambda.ServiceException" }]);
     expect(result).toMatchObject({ status: "FAILED", error: "ServiceUnavailable" });
     expect(result.cause).toContain("user-service did not answer after retries (last error: Lambda.ServiceException)");
-    expect(calls(result)).toEqual(Array(4).fill("user-service get"));
+    // Recorded under the request's key, so that a second run of the execution ends the same way.
+    expect(calls(result)).toEqual([...Array(4).fill("user-service get"), "order-service close"]);
   });
 
   test("order-service unavailable: the user is told", async () => {
@@ -332,14 +353,15 @@ describe("crashes, function timeouts and sandbox timeouts are retried like the o
 });
 
 describe("a compensation that still fails is never hidden: CompensationFailed", () => {
-  test("a refund failing after 7 attempts: the Cause names the transaction, the amount and the root cause; the record says so", async () => {
+  test("a refund failing after 5 attempts, and the check saying it is not done: the Cause names the transaction, the amount and the root cause; the record says so", async () => {
     const store = seededMemoryStore();
     const result = await workflow.run(order("test123", [{ productId: "PROD999", quantity: 1, price: 5 }]), {
       store,
       executionName: "exec-refund-fails",
       inject: [{ service: "payment-service", action: "refund", error: "ServiceUnavailable" }],
     });
-    expect(count(result, "payment-service refund")).toBe(7);
+    expect(count(result, "payment-service refund")).toBe(5);
+    expect(count(result, "payment-service status")).toBe(1);
     expect(result).toMatchObject({
       status: "FAILED",
       error: "CompensationFailed",
@@ -349,8 +371,9 @@ describe("a compensation that still fails is never hidden: CompensationFailed", 
         "Root cause: ProductNotFound: Product PROD999 is not in the catalogue",
       compensation: { refund: "NOT_DONE", release: "NOTHING_TO_RELEASE" },
     });
-    expect(result.states.slice(-6)).toEqual([
-      "RefundNotDone",
+    expect(result.states.slice(-7)).toEqual([
+      "CheckRefund",
+      "RefundChecked",
       "TransactionNotRefunded",
       "CheckCompensation",
       "RecordCompensationFailure",
@@ -360,12 +383,11 @@ describe("a compensation that still fails is never hidden: CompensationFailed", 
     expect(await recordOf(store, "exec-refund-fails")).toMatchObject({
       status: "COMPENSATION_FAILED",
       error: "CompensationFailed",
+      rootError: "ProductNotFound",
       reason: result.cause,
+      notificationId: deriveId("ntf", "exec-refund-fails", "ORDER_FAILED"),
+      closedBy: "notification-service",
     });
-    const notice = JSON.parse(
-      (await store.get("idempotency", "notification-service:failure:exec-refund-fails"))!.result as string,
-    );
-    expect(notice.subject).toBe("Your order could not be completed; our team is finishing your refund or release by hand");
   });
 
   test("a release failing names the reservations it leaves held", async () => {
@@ -381,7 +403,25 @@ describe("a compensation that still fails is never hidden: CompensationFailed", 
     expect(result.cause).toMatch(/Root cause: PaymentDeclined: Payment for order .* declined/);
   });
 
-  test("when the answers were lost too, the Cause says what may be held and still names the root cause", async () => {
+  test("when the answers were lost and the checks fail too, the Cause says what may be held and still names the root cause", async () => {
+    const result = await run(ONE_UNIT, [
+      { service: "payment-service", action: "authorize", error: "Lambda.Unknown", after: true },
+      { service: "payment-service", action: "refund", error: "Lambda.ServiceException" },
+      { service: "payment-service", action: "status", error: "Lambda.ServiceException" },
+      { service: "inventory-service", action: "release", error: "Lambda.ServiceException" },
+      { service: "inventory-service", action: "status", error: "Lambda.ServiceException" },
+    ]);
+    expect(result.error).toBe("CompensationFailed");
+    expect(result.cause).toContain(
+      "the payment of 5.4 USD, if it was authorized, is not confirmed refunded (last error: Lambda.ServiceException)",
+    );
+    expect(result.cause).toContain(
+      `the release of reservations [{"reservationId":"${deriveId("res", result.executionName, "PROD001")}","productId":"PROD001","quantity":1}] is not confirmed (last error: Lambda.ServiceException)`,
+    );
+    expect(result.cause).toContain("Root cause: ServiceUnavailable: payment-service did not answer after retries");
+  });
+
+  test("when the answers were lost but the checks answer, the Cause names exactly what the check found held", async () => {
     const result = await run(ONE_UNIT, [
       { service: "payment-service", action: "authorize", error: "Lambda.Unknown", after: true },
       { service: "payment-service", action: "refund", error: "Lambda.ServiceException" },
@@ -389,9 +429,8 @@ describe("a compensation that still fails is never hidden: CompensationFailed", 
     ]);
     expect(result.error).toBe("CompensationFailed");
     expect(result.cause).toContain(
-      "the payment of 5.4 USD, if it was authorized, is not refunded (last error: Lambda.ServiceException)",
+      `transaction ${deriveId("txn", result.executionName)} of 5.4 USD is not refunded (last error: Lambda.ServiceException)`,
     );
-    expect(result.cause).toContain("Root cause: ServiceUnavailable: payment-service did not answer after retries");
   });
 });
 
@@ -513,8 +552,8 @@ describe("payload size: no input StartExecution accepts reaches Step Functions' 
   });
 
   test("the largest valid order, failing late (after payment and reservation), stays under a quarter of the limit", async () => {
-    // 100 distinct 64-character products: every service sees the biggest payload it can get.
-    const result = await withMaxOrderTotal("1080000000000", () => run(largestOrder((index) => longest("P", index))));
+    // 100 entries of 99 distinct 64-character products: every service sees the biggest payload it can get.
+    const result = await withMaxOrderTotal("1080000000000", () => run(largestOrder((index) => longest("P", index % 99))));
     expect(result.error).toBe("PaymentDeclined");
     expect(calls(result)).toContain("inventory-service reserve");
     expect(result.largestStateBytes).toBeGreaterThan(10000);

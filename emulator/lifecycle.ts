@@ -2,16 +2,20 @@
  * The whole deployment lifecycle against the AWS emulator, as `npm run e2e` and the test
  * __tests__/emulator-lifecycle.test.ts run it (one implementation):
  *
- *   start the emulator -> synthesize (synth-time packaging) -> terraform init, apply ->
- *   plan is empty -> npm run smoke -> every example order on both interpreters ->
- *   plan is empty -> an update through `cdktf deploy` applies in place, and in that one
- *   apply the live alias moves to the version it published -> plan is empty -> an order
- *   on the previous version still runs (in-flight executions, rollback) ->
- *   terraform destroy -> every service's list API is empty -> stop the emulator.
+ *   start the emulator -> synthesize (synth-time packaging) -> terraform init, apply
+ *   (table_deletion_protection on) -> plan is empty -> npm run smoke -> every example order
+ *   on both interpreters -> executions named as only AWS's rules allow (`order+1`,
+ *   `ordre-été`) -> plan is empty -> an update through `cdktf deploy` applies in place, and
+ *   in that one apply the live alias moves to the version it published -> plan is empty ->
+ *   an order on the previous version still runs (in-flight executions, rollback) ->
+ *   terraform destroy is refused, every row and figure intact -> apply again changes
+ *   nothing -> protection off -> terraform destroy -> every service's list API is empty ->
+ *   stop the emulator.
  *
  * Each phase has a time limit; the first failure stops the run, names its phase in one
  * line, and the emulator and any Terraform still running are ended (also on Ctrl-C).
  */
+import { DynamoDBClient, ScanCommand } from "@aws-sdk/client-dynamodb";
 import {
   DescribeStateMachineAliasCommand,
   DescribeStateMachineCommand,
@@ -21,6 +25,7 @@ import {
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
+import { catalogueStockItems } from "../functions/shared/catalogue";
 import { PROJECT_ROOT } from "../stacks/bundle";
 import { functionOutput, SAMPLE_ORDER, STACK_NAME } from "../stacks/order-workflow-stack";
 import { mapServices, SERVICES } from "../stacks/services";
@@ -39,10 +44,20 @@ import { Comparison, compareInterpreters, emulatorRun, exampleOrders, knownDefec
 import { emulatorClientConfig, inventory } from "./inventory";
 import { Emulator, findMoto, MotoInstallation, startEmulator, stopEmulators } from "./server";
 
-/** The stack's variables for the run: alarm_email adds the SNS topic and subscription, so SNS is exercised too. */
-export const APPLY_VARIABLES = { alarm_email: "ops@example.com" };
+/**
+ * The stack's variables for the run: alarm_email adds the SNS topic and subscription, so SNS
+ * is exercised too; the tables are protected as in production, until the run turns it off.
+ */
+export const APPLY_VARIABLES = { alarm_email: "ops@example.com", table_deletion_protection: "true" };
 /** The update that must apply in place. */
 export const UPDATE_VARIABLES = { ...APPLY_VARIABLES, environment: "prod", lambda_memory_size: "256" };
+/** What an operator applies before a destroy that may delete the data. */
+export const UNPROTECTED_VARIABLES = { ...UPDATE_VARIABLES, table_deletion_protection: "false" };
+/** Execution names StartExecution accepts that an identifier pattern of letters, digits and _ : . - would not. */
+export const UNUSUAL_EXECUTION_NAMES = ["order+1", "ordre-été"];
+
+/** The stock figures the catalogue seeds, as `<productId>=<available>`. */
+const CATALOGUE_FIGURES = catalogueStockItems().map((item) => `${item.productId}=${item.available}`);
 
 /** Time limits in seconds; E2E_TERRAFORM_TIMEOUT_SECONDS lowers every Terraform one (fault tests). */
 export const LIMITS = {
@@ -54,6 +69,8 @@ export const LIMITS = {
   compare: 150,
   deploy: 240,
   previousVersion: 60,
+  names: 90,
+  refusedDestroy: 120,
   destroy: 180,
   inventory: 60,
 };
@@ -393,6 +410,28 @@ export async function runLifecycle(options: LifecycleOptions = {}): Promise<Life
           summary: `${comparisons.length} orders, ${comparisons.length * 2} executions: ${comparisons.length - blocked.length} agree${blocked.length ? `, ${blocked.length} blocked by a known emulator defect` : ""}`,
         };
       }),
+      phase("names AWS accepts", async () => {
+        // Each a new order (its own key): every one must complete, its customer told.
+        const runs = await Promise.all(
+          UNUSUAL_EXECUTION_NAMES.map(async (name) => {
+            const { executionArn } = await sfn.send(
+              new StartExecutionCommand({
+                stateMachineArn: outputs.state_machine_alias_arn,
+                name,
+                input: JSON.stringify(SAMPLE_ORDER),
+              }),
+            );
+            return { name, ...(await emulatorRun(sfn, executionArn!, LIMITS.names * 1000)) };
+          }),
+        );
+        const failed = runs.filter(({ run }) => run.status !== "SUCCEEDED");
+        if (failed.length > 0) {
+          throw new Error(
+            failed.map(({ name, run }) => `${name}: ${run.status} ${run.error ?? ""} ${run.cause ?? ""}`).join("; "),
+          );
+        }
+        return { value: undefined, summary: `${runs.map(({ name }) => name).join(", ")}: SUCCEEDED` };
+      }),
     );
 
     await phase("plan after orders", () => planIsEmpty("plan after orders", APPLY_VARIABLES));
@@ -470,10 +509,75 @@ export async function runLifecycle(options: LifecycleOptions = {}): Promise<Life
       };
     });
 
+    const ddb = new DynamoDBClient(emulatorClientConfig(startedEmulator.endpoint));
+    /** Every item of the three tables, as text: the data a destroy or an apply must leave alone. */
+    const tablesNow = async () => {
+      const tables = [outputs.orders_table_name, outputs.idempotency_table_name, outputs.stock_table_name];
+      const items = await Promise.all(
+        tables.map(async (table) => {
+          const scanned = (await ddb.send(new ScanCommand({ TableName: table, ConsistentRead: true }))).Items ?? [];
+          return scanned.map((item) => JSON.stringify(Object.fromEntries(Object.entries(item).sort()))).sort();
+        }),
+      );
+      return Object.fromEntries(tables.map((table, index) => [table, items[index]]));
+    };
+    const stockFigures = (snapshot: Record<string, string[]>) =>
+      snapshot[outputs.stock_table_name]
+        .map((item) => {
+          const parsed = JSON.parse(item) as Record<string, { S?: string; N?: string }>;
+          return `${parsed.productId.S}=${parsed.available.N}`;
+        })
+        .sort();
+
+    const kept = await phase("destroy refused while protected", async () => {
+      const before = await tablesNow();
+      const sold = stockFigures(before).filter((figure) => !CATALOGUE_FIGURES.includes(figure));
+      if (sold.length === 0) throw new Error("no unit was sold before the destroy: nothing would show a reset");
+      const limit = limitOf(LIMITS.refusedDestroy);
+      const destroy = await terraformAsync(stackDir, ["destroy", "-auto-approve", "-input=false", ...varArgs(UPDATE_VARIABLES)], {
+        env: tfEnv(),
+        timeoutMs: limit * 1000,
+      });
+      saveLog("destroy refused", destroy);
+      if (destroy.timedOut) throw new Error(`terraform destroy exceeded its time limit of ${limit} s`);
+      if (destroy.status === 0) throw new Error("terraform destroy went through with table_deletion_protection on");
+      if (!/table_deletion_protection is true/.test(`${destroy.stdout}\n${destroy.stderr}`)) {
+        throw new Error(`terraform destroy failed without naming table_deletion_protection: ${errorSummary(destroy)}`);
+      }
+      if (/Destruction complete/.test(destroy.stdout)) throw new Error("terraform destroy destroyed resources before refusing");
+      const after = await tablesNow();
+      if (JSON.stringify(after) !== JSON.stringify(before)) throw new Error("the tables changed during the refused destroy");
+      return {
+        value: after,
+        summary: `refused naming table_deletion_protection, nothing destroyed; ${Object.values(after).flat().length} items intact (${sold.join(", ")})`,
+      };
+    });
+
+    await phase("apply again keeps every figure", async () => {
+      const apply = await terraform(
+        "apply again keeps every figure",
+        ["apply", "-auto-approve", "-input=false", ...varArgs(UPDATE_VARIABLES)],
+        LIMITS.apply,
+      );
+      const summary = /Resources: .*\./.exec(apply.stdout)?.[0] ?? "no summary";
+      const after = await tablesNow();
+      if (JSON.stringify(after) !== JSON.stringify(kept)) throw new Error(`the apply changed the tables (${summary})`);
+      return { value: undefined, summary: `${summary} stock ${stockFigures(after).join(" ")}` };
+    });
+
+    await phase("protection off", async () => {
+      const apply = await terraform(
+        "protection off",
+        ["apply", "-auto-approve", "-input=false", ...varArgs(UNPROTECTED_VARIABLES)],
+        LIMITS.apply,
+      );
+      return { value: undefined, summary: /Resources: .*\./.exec(apply.stdout)?.[0] ?? "applied" };
+    });
+
     await phase("terraform destroy", async () => {
       const destroy = await terraform(
         "terraform destroy",
-        ["destroy", "-auto-approve", "-input=false", ...varArgs(UPDATE_VARIABLES)],
+        ["destroy", "-auto-approve", "-input=false", ...varArgs(UNPROTECTED_VARIABLES)],
         LIMITS.destroy,
       );
       const destroyed = Number(/Resources: (\d+) destroyed/.exec(destroy.stdout)?.[1] ?? NaN);

@@ -12,3 +12,5 @@ workflow_type               = "STANDARD"
 enable_alarms               = true
 alarm_email                 = "oncall@example.com"
 enable_xray_tracing         = true
+# Keeps the tables and their data: destroy refuses to run until this is false and applied.
+table_deletion_protection   = true

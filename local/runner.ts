@@ -45,6 +45,8 @@ export interface Invocation {
 
 export interface WorkflowResult {
   status: "SUCCEEDED" | "FAILED";
+  /** `$$.Execution.Name`: the services' idempotency key. */
+  executionName: string;
   output?: unknown;
   error?: string;
   cause?: string;
@@ -204,6 +206,7 @@ export class LocalWorkflow {
     })();
 
     const common = () => ({
+      executionName,
       requestUnits: metered.units,
       transitions: states.length,
       invocations,

@@ -6,11 +6,14 @@
  * and prints one JSON object per file on stdout (docs/local-runner.md).
  */
 import { setLogSink } from "../functions/shared/logger";
+import { MemoryStore } from "../functions/shared/memory-store";
+import { executionNameProblem } from "../functions/shared/validation";
 import { SERVICES, ServiceName } from "../stacks/services";
 import { fail, readJsonFile } from "./cli-input";
 import { executionInputFor } from "./event-rule";
 import { MAX_INPUT_DEPTH } from "./input-limits";
 import { Injection, LocalWorkflow, WorkflowResult } from "./runner";
+import { stateSnapshot } from "./state-snapshot";
 
 export const USAGE = `Usage: npm run workflow -- [options] <input.json>...
 
@@ -18,6 +21,9 @@ Runs the workflow definition on the real handlers, one execution per file, in or
 sharing the services' state; prints one JSON result per file on stdout.
 
 Options:
+  --name <executionName>  run every file as an execution of that name (two files: a second run of it);
+                          by default each run has a name of its own
+  --state                 after the results, print one line {"state": {"stock", "orders", "payments"}}
   --trace                 print each state entered, exited, retried and caught on stderr
   --event                 each file is an EventBridge event: the synthesized rule and target apply first
   --inject <service>[.<action>]=<ErrorName>[:<times>]
@@ -26,8 +32,8 @@ Options:
                           the handler runs and acts, then the call fails: the answer is lost
   --help                  print this text
 
-Services and actions: user-service.get, order-service.create, payment-service.authorize|refund,
-inventory-service.reserve|release, notification-service.confirmation|failure.
+Services and actions: user-service.get, order-service.create|close, payment-service.authorize|refund|status,
+inventory-service.reserve|release|status, notification-service.confirmation|failure.
 Input files: JSON, at most 262144 bytes (Step Functions' input limit), nested at most ${MAX_INPUT_DEPTH} deep.
 Exit status: 0 every run SUCCEEDED, 1 a run FAILED, 2 bad arguments or input file (nothing run),
 3 an event did not match the rule.`;
@@ -35,9 +41,9 @@ Exit status: 0 every run SUCCEEDED, 1 a run FAILED, 2 bad arguments or input fil
 /** The actions each service has, as the workflow calls them. */
 export const SERVICE_ACTIONS: Record<ServiceName, string[]> = {
   "user-service": ["get"],
-  "order-service": ["create"],
-  "payment-service": ["authorize", "refund"],
-  "inventory-service": ["reserve", "release"],
+  "order-service": ["create", "close"],
+  "payment-service": ["authorize", "refund", "status"],
+  "inventory-service": ["reserve", "release", "status"],
   "notification-service": ["confirmation", "failure"],
 };
 
@@ -68,13 +74,15 @@ export function parseInjection(text: string, option = "--inject"): Injection {
 export interface WorkflowArguments {
   help: boolean;
   trace: boolean;
+  state: boolean;
+  name?: string;
   event: boolean;
   inject: Injection[];
   files: string[];
 }
 
 export function parseArguments(args: string[]): WorkflowArguments {
-  const parsed: WorkflowArguments = { help: false, trace: false, event: false, inject: [], files: [] };
+  const parsed: WorkflowArguments = { help: false, trace: false, state: false, event: false, inject: [], files: [] };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     const [option, inlineValue] =
@@ -84,7 +92,15 @@ export function parseArguments(args: string[]): WorkflowArguments {
     if (arg === "--help" || arg === "-h") parsed.help = true;
     else if (arg === "--trace") parsed.trace = true;
     else if (arg === "--event") parsed.event = true;
-    else if (option === "--inject" || option === "--inject-after") {
+    else if (arg === "--state") parsed.state = true;
+    else if (option === "--name") {
+      const value = inlineValue ?? args[++i];
+      if (value === undefined) throw new Error("--name needs a value: the execution's name");
+      const problem = executionNameProblem(value);
+      // StartExecution would refuse it: no run of it could ever happen on AWS.
+      if (problem) throw new Error(`--name ${JSON.stringify(value)}: an execution name ${problem}`);
+      parsed.name = value;
+    } else if (option === "--inject" || option === "--inject-after") {
       const value = inlineValue ?? args[++i];
       if (value === undefined) throw new Error(`${option} needs a value: <service>[.<action>]=<ErrorName>[:<times>]`);
       parsed.inject.push(parseInjection(value, option));
@@ -138,10 +154,11 @@ async function main(): Promise<void> {
       input = mapped.input;
       trace?.(`${file}: the event matched the rule; execution input ${JSON.stringify(input)}`);
     }
-    result = await workflow.run(input, { inject: args.inject, trace });
+    result = await workflow.run(input, { inject: args.inject, trace, executionName: args.name });
     results.push(result);
     process.stdout.write(`${JSON.stringify(args.files.length > 1 ? { file, ...result } : result, null, 2)}\n`);
   }
+  if (args.state) process.stdout.write(`${JSON.stringify({ state: await stateSnapshot(workflow.store as MemoryStore) })}\n`);
   process.exit(exitStatus(results));
 }
 

@@ -193,19 +193,36 @@ export async function workflowPaths(workflow = new LocalWorkflow()) {
       ),
     ],
     "confirmation not delivered": [SAMPLE_ORDER, inject({ service: "notification-service", error: "ServiceUnavailable" })],
+    "confirmation sent, every answer lost": [
+      SAMPLE_ORDER,
+      inject({ service: "notification-service", action: "confirmation", error: "Lambda.Unknown", after: true }),
+    ],
+    "release done, every answer lost (the check finds it)": [
+      example("failures/payment-declined.json"),
+      inject({ service: "inventory-service", action: "release", error: "Lambda.Unknown", after: true }),
+    ],
+    "CreateOrder acted, every answer lost": [
+      SAMPLE_ORDER,
+      inject({ service: "order-service", action: "create", error: "Lambda.Unknown", after: true }),
+    ],
     duplicate: [eventInput],
+    "second run of an ended execution": [SAMPLE_ORDER],
   };
   const report: Record<string, PathReport> = {};
   for (const [name, [input, options]] of Object.entries(paths)) {
     const store = seededMemoryStore();
     if (name === "duplicate") await workflow.run(input, { store });
-    const result = await workflow.run(input, { ...options, store });
+    // The same execution (same name) a second time, after its first run completed.
+    const executionName = name === "second run of an ended execution" ? "bench-second-run" : undefined;
+    if (executionName) await workflow.run(input, { store, executionName });
+    const result = await workflow.run(input, { ...options, store, ...(executionName ? { executionName } : {}) });
     report[name] = {
       status: result.status,
       outcome: result.error ?? (result.output as { status: string }).status,
       transitions: result.transitions,
       lambdaInvocations: result.invocations.length,
       dynamoDbRequestUnits: result.requestUnits,
+      costPerMillionUsd: costPerMillion(result),
       states: result.states,
     };
   }
@@ -218,6 +235,7 @@ interface PathReport {
   transitions: number;
   lambdaInvocations: number;
   dynamoDbRequestUnits: { read: number; write: number };
+  costPerMillionUsd: ReturnType<typeof costPerMillion>;
   states: string[];
 }
 
@@ -256,6 +274,7 @@ async function main() {
     loadUnder15ms: Object.values(functions).every((fn) => fn.loadMs < 15),
     happyPathTransitions: happy.transitions,
     recipeHappyPathTransitions: 11,
+    happyPathWithin10WruAnd6Rru: happy.dynamoDbRequestUnits.write <= 10 && happy.dynamoDbRequestUnits.read <= 6,
   };
   const report = {
     date: new Date().toISOString(),
@@ -279,9 +298,10 @@ async function main() {
     ...Object.entries(functions).map(
       ([service, fn]) => `${service.padEnd(21)} zip ${fn.zipBytes} B  bundle ${fn.bundleBytes} B  load ${fn.loadMs} ms`,
     ),
+    `${"path".padEnd(52)} ${"outcome".padEnd(22)} trans inv RRU WRU  USD per 1M: STANDARD EXPRESS (arm64)`,
     ...Object.entries(workflow.paths).map(
       ([name, p]) =>
-        `${name.padEnd(50)} ${p.outcome.padEnd(22)} ${String(p.transitions).padStart(2)} transitions, ${p.lambdaInvocations} invocations, ${p.dynamoDbRequestUnits.read} RRU + ${p.dynamoDbRequestUnits.write} WRU`,
+        `${name.padEnd(52)} ${p.outcome.padEnd(22)} ${String(p.transitions).padStart(5)} ${String(p.lambdaInvocations).padStart(3)} ${String(p.dynamoDbRequestUnits.read).padStart(3)} ${String(p.dynamoDbRequestUnits.write).padStart(3)}  ${String(p.costPerMillionUsd.STANDARD.arm64).padStart(19)} ${String(p.costPerMillionUsd.EXPRESS.arm64).padStart(7)}`,
     ),
     `cost per 1M happy orders (USD): STANDARD x86 ${costs.STANDARD.x86_64}, arm ${costs.STANDARD.arm64} | EXPRESS x86 ${costs.EXPRESS.x86_64}, arm ${costs.EXPRESS.arm64} (DynamoDB ${costs.dynamoDbShare} of each)`,
     `local runner: ${workflow.localRunnerExecutionsPerSecond} happy executions/s`,

@@ -57,6 +57,8 @@ function describeCondition(condition: Statement["Condition"]): string {
   if (!condition) return "";
   if (condition.StringLike?.["kms:ViaService"]) return "through DynamoDB only";
   if (condition.StringEquals?.["kms:EncryptionContext:aws:states:stateMachineArn"]) return "for this state machine's data only";
+  if (condition.StringEquals?.["kms:EncryptionContext:SourceArn"])
+    return "for log delivery to this account's CloudWatch Logs only";
   if (condition.ArnEquals?.["aws:SourceArn"]) return "only when `aws:SourceArn` is this rule";
   throw new Error(`no description for the condition ${JSON.stringify(condition)}`);
 }

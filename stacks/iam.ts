@@ -122,16 +122,20 @@ export const STATES_XRAY_ACTIONS = [
 
 /**
  * The DynamoDB actions each service's code calls, per table (functions/shared/dynamodb-store.ts:
- * GetItem, BatchGetItem, and PutItem / UpdateItem alone or inside TransactWriteItems, whose
- * conditions-only entries need ConditionCheckItem). Nothing else: no Scan, Query or DeleteItem.
+ * GetItem, BatchGetItem, and PutItem / UpdateItem alone or inside TransactWriteItems). Nothing
+ * else: no Scan, Query, DeleteItem or ConditionCheckItem.
+ * - order-service creates the order record, and closes or resolves it (UpdateItem);
+ * - payment-service and inventory-service keep one ledger item per key: put when it acts, updated by its undo;
+ * - inventory-service takes and puts back stock (UpdateItem), reads it, and seeds absent products (PutItem);
+ * - notification-service closes the order record and keeps a record of a notice about no order.
  */
 export const TABLE_ACCESS: PerService<Partial<Record<TableName, readonly string[]>>> = {
   "user-service": {},
-  "order-service": { orders: ["dynamodb:GetItem", "dynamodb:PutItem"] },
-  "payment-service": { idempotency: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:ConditionCheckItem"] },
+  "order-service": { orders: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"] },
+  "payment-service": { idempotency: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"] },
   "inventory-service": {
-    idempotency: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:ConditionCheckItem"],
-    stock: ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:UpdateItem"],
+    idempotency: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+    stock: ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:PutItem"],
   },
   "notification-service": {
     idempotency: ["dynamodb:GetItem", "dynamodb:PutItem"],
@@ -152,9 +156,19 @@ export const TABLE_KEY_ACTIONS = ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt
  */
 export const STATES_KEY_ACTIONS = ["kms:Decrypt", "kms:GenerateDataKey"] as const;
 
+/**
+ * What the workflow role needs of the customer's key to deliver its execution logs to a
+ * log group encrypted with that key (the same guide, "Data at rest encryption": log
+ * delivery), only for encryption contexts of this account's CloudWatch Logs
+ * (`kms:EncryptionContext:SourceArn` = `arn:<partition>:logs:<region>:<account>:*`).
+ * The key policy must also let `delivery.logs.amazonaws.com` decrypt (docs/security.md).
+ */
+export const STATES_LOG_KEY_ACTIONS = ["kms:GenerateDataKey"] as const;
+
 /** Every action any policy of this stack may allow, for the test that no policy grows beyond these lists. */
 export const ALL_ALLOWED_ACTIONS = [
   ...STATES_KEY_ACTIONS,
+  ...STATES_LOG_KEY_ACTIONS,
   ...Object.values(TABLE_ACCESS).flatMap((tables) => Object.values(tables).flat()),
   ...TABLE_KEY_ACTIONS,
   ...LAMBDA_LOG_ACTIONS,

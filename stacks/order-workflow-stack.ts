@@ -4,19 +4,24 @@
  */
 import { ArchiveProvider } from "@cdktf/provider-archive/lib/provider";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { TerraformElement, TerraformOutput, TerraformStack } from "cdktf";
+import { TerraformElement, TerraformOutput, TerraformResource, TerraformStack } from "cdktf";
 import { Construct, Node } from "constructs";
 import { Alarms } from "./alarms";
 import { BackendChoice, configureBackend } from "./backend";
+import { DestroyGuard } from "./destroy-guard";
 import { MicroserviceFunction } from "./microservice-function";
 import { PackagingMode } from "./packaging";
 import { mapServices, PerService, ServiceName, SERVICES } from "./services";
 import { StateTables } from "./state-tables";
+import { StockSeed } from "./stock-seed";
 import { Trigger } from "./trigger";
 import { WorkflowVariables } from "./variables";
 import { Workflow } from "./workflow";
 
 export const STACK_NAME = "microservices-stepfn";
+
+/** The Terraform versions that can plan and apply the stack. */
+export const REQUIRED_TERRAFORM_VERSION = ">= 1.7";
 
 /** The README's sample order (total 118.77), also used by the start-execution output. */
 export const SAMPLE_ORDER = {
@@ -47,12 +52,16 @@ export class OrderWorkflowStack extends TerraformStack {
   readonly workflow: Workflow;
   readonly trigger: Trigger;
   readonly alarms: Alarms;
+  readonly stockSeed: StockSeed;
+  readonly destroyGuard: DestroyGuard;
   private readonly logicalIds = new Map<string, string>();
 
   constructor(scope: Construct, id: string, props: OrderWorkflowStackProps) {
     super(scope, id);
 
     configureBackend(this, props.backend ?? { kind: "local" });
+    // `removed` blocks (stock-seed.ts) need 1.7; terraform_data (destroy-guard.ts) 1.4.
+    this.addOverride("terraform.required_version", REQUIRED_TERRAFORM_VERSION);
 
     const vars = (this.variables = new WorkflowVariables(this));
     const namePrefix = vars.projectName.stringValue;
@@ -99,6 +108,17 @@ export class OrderWorkflowStack extends TerraformStack {
       notificationLogGroupName: this.functions["notification-service"].logGroup.name,
       vars,
     });
+
+    this.stockSeed = new StockSeed(this, "stock", {
+      inventory: this.functions["inventory-service"].function,
+      stockTable: this.tables.tables.stock,
+    });
+
+    // Last: it must depend on everything else, so that a destroy starts with it.
+    this.destroyGuard = new DestroyGuard(this, "destroy", { vars });
+    this.destroyGuard.guardAll(
+      this.node.findAll().filter((node): node is TerraformResource => node instanceof TerraformResource),
+    );
 
     this.addOutputs();
   }

@@ -1,13 +1,12 @@
 /**
  * The services' durable state (docs/durable-state.md): three DynamoDB tables, on-demand,
- * with point-in-time recovery and, when kms_key_arn is set, the customer's key. The stock
- * table is seeded from the catalogue once; later applies leave live stock alone.
+ * with point-in-time recovery and, when kms_key_arn is set, the customer's key, and
+ * deletion protection with table_deletion_protection. Terraform writes no item: the stock
+ * is seeded by inventory-service (stock-seed.ts), so no apply or destroy touches live data.
  */
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
-import { DynamodbTableItem } from "@cdktf/provider-aws/lib/dynamodb-table-item";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
-import { AVAILABLE, CATALOGUE } from "../functions/shared/catalogue";
 import { EXPIRES_AT, TABLE_KEYS, TableName, TABLES } from "../functions/shared/store";
 import { WorkflowVariables } from "./variables";
 
@@ -42,15 +41,5 @@ export class StateTables extends Construct {
         }),
       ]),
     ) as Record<TableName, DynamodbTable>;
-
-    for (const [productId, available] of CATALOGUE) {
-      new DynamodbTableItem(this, `stock-${productId}`, {
-        tableName: this.tables.stock.name,
-        hashKey: TABLE_KEYS.stock,
-        item: JSON.stringify({ [TABLE_KEYS.stock]: { S: productId }, [AVAILABLE]: { N: String(available) } }),
-        // Seeded once: reservations and releases change the item, and an apply must not put the stock back.
-        lifecycle: { ignoreChanges: ["item"] },
-      });
-    }
   }
 }

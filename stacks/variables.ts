@@ -132,13 +132,14 @@ export class WorkflowVariables {
     this.lambdaReservedConcurrency = this.number(
       "lambda_reserved_concurrency",
       -1,
-      "Concurrent executions reserved for each function; -1 reserves none (the account's unreserved pool is shared). Reserving caps a runaway workload but takes capacity from the account.",
+      "Concurrent executions reserved for each function; -1 reserves none (the account's unreserved pool is shared). Reserving caps a runaway workload but takes capacity from the account, which keeps at least 100 unreserved. 0 is refused: it throttles every call, the undos of a failed order included.",
       [
         {
           condition: expression(
-            "var.lambda_reserved_concurrency == floor(var.lambda_reserved_concurrency) && var.lambda_reserved_concurrency >= -1 && var.lambda_reserved_concurrency <= 1000",
+            "var.lambda_reserved_concurrency == -1 || (var.lambda_reserved_concurrency == floor(var.lambda_reserved_concurrency) && var.lambda_reserved_concurrency >= 1 && var.lambda_reserved_concurrency <= 1000)",
           ),
-          errorMessage: "lambda_reserved_concurrency must be -1 (no reservation) or a whole number from 0 to 1000.",
+          errorMessage:
+            "lambda_reserved_concurrency must be -1 (no reservation) or a whole number from 1 to 1000: 0 would throttle every call, refunds and releases included.",
         },
       ],
     );
@@ -194,12 +195,12 @@ export class WorkflowVariables {
     this.tableDeletionProtection = this.bool(
       "table_deletion_protection",
       false,
-      "DynamoDB deletion protection on the orders, idempotency and stock tables: a destroy then fails until it is turned off. Turn it on for production data.",
+      "Keeps the orders, idempotency and stock tables and their data: DynamoDB deletion protection, and a destroy that stops before destroying anything, saying so, until this is turned off and applied. On in env/prod.tfvars.",
     );
     this.kmsKeyArn = this.string(
       "kms_key_arn",
       null,
-      "ARN of a customer-managed KMS key for the log groups, the dead-letter queue, the alarm topic and the functions' environment. null: AWS-managed encryption. The key policy must allow CloudWatch Logs, SQS and SNS to use it.",
+      "ARN of a customer-managed KMS key for the tables, the log groups, the workflow's data, the dead-letter queue, the alarm topic and the functions' environment. null: AWS-managed encryption. The key policy must allow CloudWatch Logs, log delivery, SQS and SNS to use it (docs/security.md).",
       [
         nullOrMatching(
           "kms_key_arn",

@@ -11,14 +11,27 @@
  * Once payment and inventory have been tried, a failure compensates both (Compensate:
  * RefundPayment || ReleaseInventory): the services know what each key really did, so a
  * call whose answer was lost is undone too, and an undo of nothing says so. An undo that
- * still fails makes the order CompensationFailed. Every failure with a known customer is
- * told to them (NotifyFailure) and ends in OrderFailed with Error = the root cause's name.
- * The rules are in docs/errors-and-outcomes.md.
+ * still fails is checked (what did the key do?), and only what is still held, or not
+ * known to be undone, makes the order CompensationFailed. Every failure with a known
+ * customer is told to them (NotifyFailure) and ends in OrderFailed with Error = the root
+ * cause's name.
+ *
+ * The order record is the execution's outcome record: the notice closes it; when the
+ * notice cannot be sent, order-service closes it (Record* states); a run of an execution
+ * that already ended finds it closed and ends the same way (EndedBefore), acting on nothing.
+ * The rules are in docs/errors-and-outcomes.md and docs/durable-state.md.
  *
  * Built only from constructs both interpreters this project runs on agree on (AWS's
  * documented behaviour): no `States.Format` with escaped braces, no `ResultPath: "$"`.
  */
-import { BUSINESS_ERROR_NAMES, COMPENSATION_FAILED, DUPLICATE_ORDER, SERVICE_UNAVAILABLE } from "../functions/shared/errors";
+import {
+  BUSINESS_ERROR_NAMES,
+  COMPENSATION_FAILED,
+  DUPLICATE_ORDER,
+  ORDER_CLOSED,
+  SERVICE_UNAVAILABLE,
+} from "../functions/shared/errors";
+import { ORDER_SUMMARY_FIELDS } from "../functions/shared/order-record";
 import { PerService, ServiceName } from "./services";
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -77,8 +90,14 @@ export const TRANSIENT_ERRORS = [
 ];
 
 export const RETRY_POLICY = { IntervalSeconds: 1, BackoffRate: 2, MaxAttempts: 3, MaxDelaySeconds: 8, JitterStrategy: "FULL" };
-/** Compensation must not give up easily: an unrefunded payment or unreleased stock needs a human. */
-export const COMPENSATION_RETRY_POLICY = { ...RETRY_POLICY, MaxAttempts: 6, MaxDelaySeconds: 10 };
+/**
+ * Compensation must not give up easily: an unrefunded payment or unreleased stock needs a
+ * human. Four retries of the undo, then the check (CHECK_RETRY_POLICY) asks what the key
+ * did: seven attempts in all, as many as an Express execution's five minutes allow.
+ */
+export const COMPENSATION_RETRY_POLICY = { ...RETRY_POLICY, MaxAttempts: 4 };
+/** The last resorts (the undo checks and closing the order record when its notice failed): one retry. */
+export const CHECK_RETRY_POLICY = { ...RETRY_POLICY, MaxAttempts: 1 };
 
 interface Retrier {
   MaxAttempts: number;
@@ -147,30 +166,50 @@ const IDEMPOTENCY_KEY = "$$.Execution.Name";
 /** Every state the workflow has; the tests and the runner refer to them by these names. */
 export const STATE = {
   getUser: "GetUser",
+  recordUserFailure: "RecordUserFailure",
   createOrder: "CreateOrder",
+  recordCreateFailure: "RecordCreateFailure",
+  createRecordUnknown: "CreateRecordUnknown",
   readDuplicate: "ReadDuplicate",
   duplicate: "Duplicate",
+  readClosedOrder: "ReadClosedOrder",
+  readClosedOutcome: "ReadClosedOutcome",
+  endedBefore: "EndedBefore",
+  completedBefore: "CompletedBefore",
+  failedBefore: "FailedBefore",
   processPaymentAndInventory: "ProcessPaymentAndInventory",
   authorizePayment: "AuthorizePayment",
   reserveInventory: "ReserveInventory",
   checkFulfilment: "CheckFulfilment",
   sendConfirmation: "SendConfirmation",
-  confirmationNotDelivered: "ConfirmationNotDelivered",
+  recordCompletion: "RecordCompletion",
+  confirmationFailed: "ConfirmationFailed",
+  completionUnrecorded: "CompletionUnrecorded",
   recordPaymentFailure: "RecordPaymentFailure",
   recordInventoryFailure: "RecordInventoryFailure",
   recordPaymentAndInventoryFailure: "RecordPaymentAndInventoryFailure",
   compensate: "Compensate",
   refundPayment: "RefundPayment",
-  refundNotDone: "RefundNotDone",
+  checkRefund: "CheckRefund",
+  refundChecked: "RefundChecked",
+  refundConfirmed: "RefundConfirmed",
   transactionNotRefunded: "TransactionNotRefunded",
-  authorizationNotRefunded: "AuthorizationNotRefunded",
+  refundNotConfirmed: "RefundNotConfirmed",
+  transactionNotConfirmed: "TransactionNotConfirmed",
+  authorizationNotConfirmed: "AuthorizationNotConfirmed",
   releaseInventory: "ReleaseInventory",
-  releaseNotDone: "ReleaseNotDone",
+  checkRelease: "CheckRelease",
+  releaseChecked: "ReleaseChecked",
+  releaseConfirmed: "ReleaseConfirmed",
   reservationsNotReleased: "ReservationsNotReleased",
+  releaseNotConfirmed: "ReleaseNotConfirmed",
+  reservationsNotConfirmed: "ReservationsNotConfirmed",
   reservationsMayBeHeld: "ReservationsMayBeHeld",
   checkCompensation: "CheckCompensation",
   recordCompensationFailure: "RecordCompensationFailure",
   notifyFailure: "NotifyFailure",
+  recordFailure: "RecordFailure",
+  failureUnrecorded: "FailureUnrecorded",
   orderFailed: "OrderFailed",
 } as const;
 
@@ -195,6 +234,8 @@ function invoke(
 }
 
 /** Where a catcher leaves the error and where the explained failure goes. */
+type Continuation = { Next: string } | { End: true };
+
 interface FailureHandling {
   /** The catcher's ResultPath; undefined replaces the state (needed when the input may not be an object). */
   caughtAt?: string;
@@ -202,7 +243,8 @@ interface FailureHandling {
   explainedAt?: string;
   /** Adds `orderId: null`, for failures before an order exists. */
   noOrderYet?: boolean;
-  continuation: { Next: string } | { End: true };
+  /** Where a business refusal goes on, and where a service that did not answer does (the same when one is given). */
+  continuation: Continuation | { rejected: Continuation; unavailable: Continuation };
 }
 
 /**
@@ -212,6 +254,10 @@ interface FailureHandling {
  */
 function explainFailures(task: string, service: ServiceName, handling: FailureHandling): Record<string, State> {
   const caught = handling.caughtAt ?? "$";
+  const { rejected, unavailable } =
+    "rejected" in handling.continuation
+      ? handling.continuation
+      : { rejected: handling.continuation, unavailable: handling.continuation };
   const orderId: State = handling.noOrderYet ? { orderId: null } : {};
   const placement: State = handling.explainedAt ? { ResultPath: handling.explainedAt } : {};
   return {
@@ -219,7 +265,7 @@ function explainFailures(task: string, service: ServiceName, handling: FailureHa
       Type: "Pass",
       Parameters: { "error.$": `${caught}.Error`, "detail.$": `States.StringToJson(${caught}.Cause)`, ...orderId },
       ...placement,
-      ...handling.continuation,
+      ...rejected,
     },
     [`${task}Unavailable`]: {
       Type: "Pass",
@@ -231,7 +277,7 @@ function explainFailures(task: string, service: ServiceName, handling: FailureHa
         ...orderId,
       },
       ...placement,
-      ...handling.continuation,
+      ...unavailable,
     },
   };
 }
@@ -264,27 +310,37 @@ function recordFailure(sourcePath: string): State {
   };
 }
 
-/** How one undo reports what it leaves held, when the ids are known and when they are not. */
-interface Holdings {
+/** How one undo's check reports what is still held, or what is not known to be undone. */
+interface UndoCheck {
+  /** The ledger's status that means the undo has not happened (AUTHORIZED, RESERVED). */
+  stillHeld: string;
   /** A path that exists only when the original call answered (its ids are known). */
   knownWhen: string;
-  known: [string, string];
-  unknown: [string, string];
+  /** What the check found held: a template and its arguments, before "(last error: {})". */
+  held: [string, string];
+  /** The check itself failed: what is not confirmed undone, with the ids known and without. */
+  knownNotConfirmed: [string, string];
+  unknownNotConfirmed: [string, string];
+}
+
+interface UndoNames {
+  check: string;
+  checked: string;
+  confirmed: string;
+  held: string;
+  notConfirmed: string;
+  knownNotConfirmed: string;
+  unknownNotConfirmed: string;
 }
 
 /**
- * One branch of Compensate: the undo, retried longer than other calls. Its result always
- * has `held`: "" when done, else a sentence naming what is still held, which
- * CheckCompensation and the CompensationFailed Cause read.
+ * One branch of Compensate: the undo, retried longer than other calls, then, if it still
+ * failed, a check of what the key did (the undo's answer may have been lost after it acted).
+ * Its result always has `held`: "" when nothing is held, else a sentence naming what is held
+ * or not confirmed undone, which CheckCompensation and the CompensationFailed Cause read.
  */
-function compensationBranch(
-  task: string,
-  undo: State,
-  errorAt: string,
-  holdings: Holdings,
-  names: [string, string, string],
-): Branch {
-  const [notDone, knownState, unknownState] = names;
+function compensationBranch(task: string, undo: State, check: State, errorAt: string, spec: UndoCheck, names: UndoNames): Branch {
+  const checkAt = `${errorAt}Check`;
   const held = ([template, args]: [string, string]): State => ({
     Type: "Pass",
     Parameters: { status: "NOT_DONE", "held.$": `States.Format('${template} (last error: {}). ', ${args}, ${errorAt}.Error)` },
@@ -297,16 +353,32 @@ function compensationBranch(
         ...undo,
         Retry: [{ ErrorEquals: TRANSIENT_ERRORS, ...COMPENSATION_RETRY_POLICY }],
         ResultSelector: { "status.$": "$.Payload.status", held: "" },
-        Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: errorAt, Next: notDone }],
+        Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: errorAt, Next: names.check }],
         End: true,
       },
-      [notDone]: {
-        Type: "Choice",
-        Choices: [{ Variable: holdings.knownWhen, IsPresent: true, Next: knownState }],
-        Default: unknownState,
+      [names.check]: {
+        ...check,
+        Retry: [{ ErrorEquals: TRANSIENT_ERRORS, ...CHECK_RETRY_POLICY }],
+        ResultSelector: { "status.$": "$.Payload.status", "found.$": "$.Payload" },
+        ResultPath: checkAt,
+        Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: `${checkAt}Error`, Next: names.notConfirmed }],
+        Next: names.checked,
       },
-      [knownState]: held(holdings.known),
-      [unknownState]: held(holdings.unknown),
+      [names.checked]: {
+        Type: "Choice",
+        Choices: [{ Variable: `${checkAt}.status`, StringEquals: spec.stillHeld, Next: names.held }],
+        Default: names.confirmed,
+      },
+      // The key's undo did happen (its answer was lost), or the key never acted: nothing is held.
+      [names.confirmed]: { Type: "Pass", Parameters: { "status.$": `${checkAt}.status`, held: "" }, End: true },
+      [names.held]: held(spec.held),
+      [names.notConfirmed]: {
+        Type: "Choice",
+        Choices: [{ Variable: spec.knownWhen, IsPresent: true, Next: names.knownNotConfirmed }],
+        Default: names.unknownNotConfirmed,
+      },
+      [names.knownNotConfirmed]: held(spec.knownNotConfirmed),
+      [names.unknownNotConfirmed]: held(spec.unknownNotConfirmed),
     },
   };
 }
@@ -324,9 +396,6 @@ export function buildWorkflowDefinition(
   };
 }
 
-/** The fields of the order summary the customer is sent and the execution outputs. */
-const ORDER_SUMMARY_FIELDS = ["orderId", "userId", "items", "subtotal", "tax", "total", "transactionId", "reservations"];
-
 /** The order summary as a payload template that reads each field from `pathOf(field)`. */
 function orderSummary(pathOf: (field: string) => string): State {
   return Object.fromEntries(ORDER_SUMMARY_FIELDS.map((field) => [`${field}.$`, pathOf(field)]));
@@ -334,6 +403,43 @@ function orderSummary(pathOf: (field: string) => string): State {
 
 /** The customer as the notification service needs them: no credit score, no name. */
 const RECIPIENT: State = { "userId.$": "$.context.user.userId", "email.$": "$.context.user.email" };
+
+/**
+ * order-service's `close` (the fallback that records how the order ended when its notice
+ * could not do it, or before an order was made): keyed as CreateOrder keyed the order, from
+ * the execution's input and name, so that it finds the order even when CreateOrder's answer
+ * was lost. `outcome` is `{ failure }` or `{ order: { transactionId, reservations } }`.
+ */
+function recordOutcome(arn: string, outcome: State, options: WorkflowOptions, fields: State): State {
+  return invoke(
+    arn,
+    {
+      action: "close",
+      "request.$": "$$.Execution.Input",
+      "idempotencyKey.$": IDEMPOTENCY_KEY,
+      "executionId.$": "$$.Execution.Id",
+      ...outcome,
+    },
+    options,
+    { Retry: [{ ErrorEquals: TRANSIENT_ERRORS, ...CHECK_RETRY_POLICY }], ...fields },
+  );
+}
+
+/** `$.failure` with a sentence added to its Cause (the order record could not be closed). */
+function failureWithNote(note: string, errorAt: string, next: string): State {
+  return {
+    Type: "Pass",
+    Parameters: {
+      "error.$": "$.failure.error",
+      detail: {
+        "errorMessage.$": `States.Format('{}; ${note} (last error: {})', $.failure.detail.errorMessage, ${errorAt}.Error)`,
+      },
+      "orderId.$": "$.failure.orderId",
+    },
+    ResultPath: "$.failure",
+    Next: next,
+  };
+}
 
 function buildStates(arn: PerService<string>, options: WorkflowOptions): Record<string, State> {
   const payment = "$.fulfilment.payment";
@@ -345,6 +451,7 @@ function buildStates(arn: PerService<string>, options: WorkflowOptions): Record<
       : field === "reservations"
         ? `${inventory}.reservations`
         : `$.order.${field}`;
+  const keyed = { "orderId.$": "$.order.orderId", "idempotencyKey.$": IDEMPOTENCY_KEY };
 
   return {
     // The whole request goes to user-service, so that a malformed one is refused there with
@@ -365,7 +472,15 @@ function buildStates(arn: PerService<string>, options: WorkflowOptions): Record<
     ...explainFailures(STATE.getUser, "user-service", {
       explainedAt: "$.failure",
       noOrderYet: true,
-      continuation: { Next: STATE.orderFailed },
+      continuation: { rejected: { Next: STATE.orderFailed }, unavailable: { Next: STATE.recordUserFailure } },
+    }),
+    // Recorded under the request's key, so that a later run of this execution ends the same way
+    // (an unknown customer gets no notice, and a refusal by user-service is the same in every run).
+    [STATE.recordUserFailure]: recordOutcome(arn["order-service"], { "failure.$": "$.failure" }, options, {
+      ResultSelector: { "status.$": "$.Payload.status" },
+      ResultPath: "$.orderRecord",
+      Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.recordError", Next: STATE.orderFailed }],
+      Next: STATE.orderFailed,
     }),
 
     // The request as submitted (an object: user-service accepted it) with the execution's keys,
@@ -386,6 +501,8 @@ function buildStates(arn: PerService<string>, options: WorkflowOptions): Record<
         },
         ResultPath: "$.order",
         Catch: [
+          // This execution already ran to its end: end the same way, acting on nothing.
+          { ErrorEquals: [ORDER_CLOSED], ResultPath: "$.closed", Next: STATE.readClosedOrder },
           // The same event delivered again: the order exists, nothing more to do.
           { ErrorEquals: [DUPLICATE_ORDER], ResultPath: "$.duplicate", Next: STATE.readDuplicate },
           ...(catchFailures(STATE.createOrder, "$.failure") as Json[]),
@@ -397,8 +514,26 @@ function buildStates(arn: PerService<string>, options: WorkflowOptions): Record<
       caughtAt: "$.failure",
       explainedAt: "$.failure",
       noOrderYet: true,
-      continuation: { Next: STATE.notifyFailure },
+      // order-service did not answer: its order, if it made one before its answer was lost, is
+      // found by its key and closed FAILED, or the failure is recorded under that key.
+      continuation: { rejected: { Next: STATE.notifyFailure }, unavailable: { Next: STATE.recordCreateFailure } },
     }),
+    [STATE.recordCreateFailure]: recordOutcome(arn["order-service"], { "failure.$": "$.failure" }, options, {
+      // The failure as it was, with the order's id when the order exists and is this execution's.
+      ResultSelector: {
+        "error.$": "$.Payload.error",
+        detail: { "errorMessage.$": "$.Payload.reason" },
+        "orderId.$": "$.Payload.orderId",
+      },
+      ResultPath: "$.failure",
+      Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.recordError", Next: STATE.createRecordUnknown }],
+      Next: STATE.notifyFailure,
+    }),
+    [STATE.createRecordUnknown]: failureWithNote(
+      "the order record, if one was made, may be left PENDING: order-service did not answer",
+      "$.recordError",
+      STATE.notifyFailure,
+    ),
     [STATE.readDuplicate]: {
       Type: "Pass",
       Parameters: { "detail.$": "States.StringToJson($.duplicate.Cause)" },
@@ -410,6 +545,45 @@ function buildStates(arn: PerService<string>, options: WorkflowOptions): Record<
       Comment: "DuplicateOrder's message is the id of the order this request already made.",
       Parameters: { status: "DUPLICATE", "orderId.$": "$.duplicate.detail.errorMessage" },
       End: true,
+    },
+
+    // OrderClosed's message is the outcome the order record holds, as JSON (functions/shared/order-record.ts).
+    [STATE.readClosedOrder]: {
+      Type: "Pass",
+      Parameters: { "detail.$": "States.StringToJson($.closed.Cause)" },
+      ResultPath: "$.closed",
+      Next: STATE.readClosedOutcome,
+    },
+    [STATE.readClosedOutcome]: {
+      Type: "Pass",
+      Parameters: { "outcome.$": "States.StringToJson($.closed.detail.errorMessage)" },
+      ResultPath: "$.closed",
+      Next: STATE.endedBefore,
+    },
+    [STATE.endedBefore]: {
+      Type: "Choice",
+      Choices: [{ Variable: "$.closed.outcome.status", StringEquals: "COMPLETED", Next: STATE.completedBefore }],
+      Default: STATE.failedBefore,
+    },
+    [STATE.completedBefore]: {
+      Type: "Pass",
+      Parameters: {
+        status: "COMPLETED",
+        ...orderSummary((field) => `$.closed.outcome.summary.${field}`),
+        "notification.$": "$.closed.outcome.summary.notification",
+        rerun: true,
+      },
+      End: true,
+    },
+    [STATE.failedBefore]: {
+      Type: "Pass",
+      Parameters: {
+        "error.$": "$.closed.outcome.error",
+        detail: { "errorMessage.$": "$.closed.outcome.reason" },
+        "orderId.$": "$.closed.outcome.orderId",
+      },
+      ResultPath: "$.failure",
+      Next: STATE.orderFailed,
     },
 
     [STATE.processPaymentAndInventory]: {
@@ -491,16 +665,45 @@ function buildStates(arn: PerService<string>, options: WorkflowOptions): Record<
           "notification.$": "$.Payload.notification",
         },
         // A paid and reserved order stays completed when only the e-mail fails.
-        Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.notificationFailure", Next: STATE.confirmationNotDelivered }],
+        Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.notificationFailure", Next: STATE.recordCompletion }],
         End: true,
       },
     ),
-    [STATE.confirmationNotDelivered]: {
+    // The confirmation's answer never came: order-service closes the record COMPLETED, or finds it
+    // closed by the confirmation itself, which then was sent (its answer was lost, not the notice).
+    [STATE.recordCompletion]: recordOutcome(
+      arn["order-service"],
+      { order: { "transactionId.$": `${payment}.transactionId`, "reservations.$": `${inventory}.reservations` } },
+      options,
+      {
+        ResultSelector: { "noticeDelivered.$": "$.Payload.noticeDelivered", "notificationId.$": "$.Payload.notificationId" },
+        ResultPath: "$.orderRecord",
+        Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.recordError", Next: STATE.completionUnrecorded }],
+        Next: STATE.confirmationFailed,
+      },
+    ),
+    [STATE.confirmationFailed]: {
       Type: "Pass",
       Parameters: {
         status: "COMPLETED",
         ...orderSummary(summaryInState),
-        notification: { type: "ORDER_CONFIRMATION", delivered: false, "error.$": "$.notificationFailure.Error" },
+        notification: {
+          type: "ORDER_CONFIRMATION",
+          "delivered.$": "$.orderRecord.noticeDelivered",
+          "notificationId.$": "$.orderRecord.notificationId",
+          "error.$": "$.notificationFailure.Error",
+        },
+      },
+      End: true,
+    },
+    [STATE.completionUnrecorded]: {
+      Type: "Pass",
+      Parameters: {
+        status: "COMPLETED",
+        ...orderSummary(summaryInState),
+        // Neither service answered: whether the e-mail went out is not known, and the record is PENDING.
+        notification: { type: "ORDER_CONFIRMATION", delivered: null, "error.$": "$.notificationFailure.Error" },
+        "orderRecord.$": "States.Format('PENDING: order-service did not answer (last error: {})', $.recordError.Error)",
       },
       End: true,
     },
@@ -528,35 +731,56 @@ function buildStates(arn: PerService<string>, options: WorkflowOptions): Record<
       Branches: [
         compensationBranch(
           STATE.refundPayment,
-          invoke(
-            arn["payment-service"],
-            { action: "refund", "orderId.$": "$.order.orderId", "idempotencyKey.$": IDEMPOTENCY_KEY },
-            options,
-            {},
-          ),
+          invoke(arn["payment-service"], { action: "refund", ...keyed }, options, {}),
+          invoke(arn["payment-service"], { action: "status", ...keyed }, options, {}),
           "$.refundError",
           {
+            stillHeld: "AUTHORIZED",
             knownWhen: `${payment}.transactionId`,
-            known: ["transaction {} of {} USD is not refunded", `${payment}.transactionId, $.order.total`],
-            unknown: ["the payment of {} USD, if it was authorized, is not refunded", "$.order.total"],
+            held: ["transaction {} of {} USD is not refunded", "$.refundErrorCheck.found.transactionId, $.order.total"],
+            knownNotConfirmed: [
+              "the refund of transaction {} ({} USD) is not confirmed",
+              `${payment}.transactionId, $.order.total`,
+            ],
+            unknownNotConfirmed: ["the payment of {} USD, if it was authorized, is not confirmed refunded", "$.order.total"],
           },
-          [STATE.refundNotDone, STATE.transactionNotRefunded, STATE.authorizationNotRefunded],
+          {
+            check: STATE.checkRefund,
+            checked: STATE.refundChecked,
+            confirmed: STATE.refundConfirmed,
+            held: STATE.transactionNotRefunded,
+            notConfirmed: STATE.refundNotConfirmed,
+            knownNotConfirmed: STATE.transactionNotConfirmed,
+            unknownNotConfirmed: STATE.authorizationNotConfirmed,
+          },
         ) as unknown as Json,
         compensationBranch(
           STATE.releaseInventory,
-          invoke(
-            arn["inventory-service"],
-            { action: "release", "orderId.$": "$.order.orderId", "idempotencyKey.$": IDEMPOTENCY_KEY },
-            options,
-            {},
-          ),
+          invoke(arn["inventory-service"], { action: "release", ...keyed }, options, {}),
+          invoke(arn["inventory-service"], { action: "status", ...keyed }, options, {}),
           "$.releaseError",
           {
+            stillHeld: "RESERVED",
             knownWhen: `${inventory}.reservations`,
-            known: ["reservations {} are not released", `States.JsonToString(${inventory}.reservations)`],
-            unknown: ["the reservations of order {}, if any were made, are not released", "$.order.orderId"],
+            held: ["reservations {} are not released", "States.JsonToString($.releaseErrorCheck.found.reservations)"],
+            knownNotConfirmed: [
+              "the release of reservations {} is not confirmed",
+              `States.JsonToString(${inventory}.reservations)`,
+            ],
+            unknownNotConfirmed: [
+              "the reservations of order {}, if any were made, are not confirmed released",
+              "$.order.orderId",
+            ],
           },
-          [STATE.releaseNotDone, STATE.reservationsNotReleased, STATE.reservationsMayBeHeld],
+          {
+            check: STATE.checkRelease,
+            checked: STATE.releaseChecked,
+            confirmed: STATE.releaseConfirmed,
+            held: STATE.reservationsNotReleased,
+            notConfirmed: STATE.releaseNotConfirmed,
+            knownNotConfirmed: STATE.reservationsNotConfirmed,
+            unknownNotConfirmed: STATE.reservationsMayBeHeld,
+          },
         ) as unknown as Json,
       ],
       ResultSelector: { "refund.$": "$[0]", "release.$": "$[1]" },
@@ -586,6 +810,8 @@ function buildStates(arn: PerService<string>, options: WorkflowOptions): Record<
             "States.Format('Order {} is not fully compensated: {}{}Root cause: {}: {}', $.order.orderId, $.compensation.refund.held, $.compensation.release.held, $.failure.error, $.failure.detail.errorMessage)",
         },
         "orderId.$": "$.order.orderId",
+        // What the order failed of: its record keeps it, for when an operator has finished the undo.
+        "rootError.$": "$.failure.error",
       },
       ResultPath: "$.failure",
       Next: STATE.notifyFailure,
@@ -593,21 +819,26 @@ function buildStates(arn: PerService<string>, options: WorkflowOptions): Record<
 
     [STATE.notifyFailure]: invoke(
       arn["notification-service"],
-      {
-        action: "failure",
-        recipient: RECIPIENT,
-        "orderId.$": "$.failure.orderId",
-        "error.$": "$.failure.error",
-        "reason.$": "$.failure.detail.errorMessage",
-        "idempotencyKey.$": IDEMPOTENCY_KEY,
-      },
+      { action: "failure", recipient: RECIPIENT, "failure.$": "$.failure", "idempotencyKey.$": IDEMPOTENCY_KEY },
       options,
       {
         ResultSelector: { "notificationId.$": "$.Payload.notificationId", "delivered.$": "$.Payload.delivered" },
         ResultPath: "$.failureNotification",
-        Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.failureNotificationError", Next: STATE.orderFailed }],
+        Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.failureNotificationError", Next: STATE.recordFailure }],
         Next: STATE.orderFailed,
       },
+    ),
+    // The customer could not be told: order-service closes the record (or finds the notice closed it).
+    [STATE.recordFailure]: recordOutcome(arn["order-service"], { "failure.$": "$.failure" }, options, {
+      ResultSelector: { "status.$": "$.Payload.status", "noticeDelivered.$": "$.Payload.noticeDelivered" },
+      ResultPath: "$.orderRecord",
+      Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.recordError", Next: STATE.failureUnrecorded }],
+      Next: STATE.orderFailed,
+    }),
+    [STATE.failureUnrecorded]: failureWithNote(
+      "the order record is left PENDING: order-service did not answer",
+      "$.recordError",
+      STATE.orderFailed,
     ),
 
     [STATE.orderFailed]: {

@@ -22,6 +22,7 @@ import {
   policyDocument,
   STATES_KEY_ACTIONS,
   STATES_LOG_DELIVERY_ACTIONS,
+  STATES_LOG_KEY_ACTIONS,
   STATES_XRAY_ACTIONS,
 } from "./iam";
 import { PerService, SERVICES } from "./services";
@@ -143,6 +144,10 @@ export class Workflow extends Construct {
       policy: policyDocument(
         allow("EncryptExecutionData", STATES_KEY_ACTIONS, [vars.kmsKeyArn.stringValue], {
           StringEquals: { "kms:EncryptionContext:aws:states:stateMachineArn": stateMachineArn },
+        }),
+        // The execution logs go to a log group under the same key: log delivery asks for a data key.
+        allow("EncryptDeliveredLogs", STATES_LOG_KEY_ACTIONS, [vars.kmsKeyArn.stringValue], {
+          StringEquals: { "kms:EncryptionContext:SourceArn": `arn:${partition}:logs:${region}:${account}:*` },
         }),
       ),
     });

@@ -11,12 +11,21 @@ const ITEMS = [{ productId: "PROD001", quantity: 2, price: 29.99 }];
 const recipient = { userId: "test123", email: "test123@example.com" };
 const summary = { orderId: "ord-1", userId: "test123", total: 118.77, transactionId: "txn-1" };
 
+/** `$.failure` as the workflow sends it to the failure notice. */
+const failureOf = ({ orderId = null as string | null, error = "InvalidInput", reason = "orderData is required" }) => ({
+  orderId,
+  error,
+  detail: { errorMessage: reason },
+});
+
 interface Case {
   service: ServiceName;
   action: string;
   request: Record<string, unknown>;
   /** The same key with one field of the content changed, per field. */
   changes: Record<string, Record<string, unknown>>;
+  /** The refusal's message, when it is not "already used for a different <action> request". */
+  refusedWith?: string;
 }
 
 const CASES: Case[] = [
@@ -31,6 +40,8 @@ const CASES: Case[] = [
     action: "refund",
     request: { action: "refund", orderId: "ord-1" },
     changes: { orderId: { orderId: "ord-2" } },
+    // An undo names the order its key belongs to.
+    refusedWith: "idempotencyKey exec-reused authorized order ord-1, not ord-2",
   },
   {
     service: "inventory-service",
@@ -46,6 +57,7 @@ const CASES: Case[] = [
     action: "release",
     request: { action: "release", orderId: "ord-1" },
     changes: { orderId: { orderId: "ord-2" } },
+    refusedWith: "idempotencyKey exec-reused reserved stock for order ord-1, not ord-2",
   },
   {
     service: "notification-service",
@@ -59,17 +71,17 @@ const CASES: Case[] = [
   {
     service: "notification-service",
     action: "failure",
-    request: { action: "failure", recipient, orderId: null, error: "InvalidInput", reason: "orderData is required" },
+    request: { action: "failure", recipient, failure: failureOf({}) },
     changes: {
       recipient: { recipient: { ...recipient, userId: "test124" } },
-      orderId: { orderId: "ord-1" },
-      error: { error: "ServiceUnavailable" },
-      reason: { reason: "orderData.items is required" },
+      orderId: { failure: failureOf({ orderId: "ord-1" }) },
+      error: { failure: failureOf({ error: "ServiceUnavailable" }) },
+      reason: { failure: failureOf({ reason: "orderData.items is required" }) },
     },
   },
 ];
 
-describe.each(CASES)("$service $action", ({ service, action, request, changes }) => {
+describe.each(CASES)("$service $action", ({ service, action, request, changes, refusedWith }) => {
   test("GIVEN an answered call WHEN retried with the same key and content THEN the same answer", async () => {
     const services = freshServices();
     const first = await services[service]({ ...request, idempotencyKey: "exec-same" });
@@ -85,7 +97,7 @@ describe.each(CASES)("$service $action", ({ service, action, request, changes })
       await expect(refusal(services[service]({ ...request, ...changes[field], idempotencyKey: "exec-reused" }))).resolves.toEqual(
         {
           name: "InvalidInput",
-          message: `idempotencyKey exec-reused was already used for a different ${action} request`,
+          message: refusedWith ?? `idempotencyKey exec-reused was already used for a different ${action} request`,
         },
       );
       expect(await services.store.get("stock", "PROD001")).toEqual(stockBefore);

@@ -12,7 +12,7 @@ import { seededMemoryStore } from "../../functions/shared/default-store";
 import { ServiceUnavailable } from "../../functions/shared/errors";
 import { once } from "../../functions/shared/idempotency";
 import { MemoryStore } from "../../functions/shared/memory-store";
-import { Operation } from "../../functions/shared/store";
+import { keyOf, Operation } from "../../functions/shared/store";
 import { refusal } from "../helpers/services";
 
 const reserve = { action: "reserve", orderId: "ord-1", items: [{ productId: "PROD004", quantity: 3 }], idempotencyKey: "exec-1" };
@@ -39,8 +39,11 @@ function interleaved(store: MemoryStore, when: (operations: Operation[]) => bool
   return store;
 }
 
-const guardsKey = (key: string) => (operations: Operation[]) =>
-  operations.some((operation) => operation.type === "absent" && operation.key === key);
+/** The write by which an undo of nothing closes its key (VOID), so that the call it undoes cannot land later. */
+const voidsKey = (key: string) => (operations: Operation[]) =>
+  operations.some(
+    (operation) => operation.type === "put" && operation.ifAbsent && keyOf(operation) === key && operation.item.status === "VOID",
+  );
 
 describe("overlapping calls", () => {
   test("GIVEN two attempts of one reservation at once WHEN both finish THEN one answer, the stock taken once", async () => {
@@ -62,7 +65,7 @@ describe("overlapping calls", () => {
   test("a reservation that lands while its release reads: the release re-reads and puts the stock back", async () => {
     const store = seededMemoryStore();
     const inventory = inventoryService(store);
-    interleaved(store, guardsKey("inventory-service:reserve:exec-1"), () => inventory(reserve));
+    interleaved(store, voidsKey("inventory-service:reserve:exec-1"), () => inventory(reserve));
     await expect(inventory({ action: "release", orderId: "ord-1", idempotencyKey: "exec-1" })).resolves.toMatchObject({
       status: "RELEASED",
       released: [{ productId: "PROD004", quantity: 3 }],
@@ -73,7 +76,7 @@ describe("overlapping calls", () => {
   test("an authorization that lands while its refund reads: the refund re-reads and refunds it", async () => {
     const store = seededMemoryStore();
     const pay = paymentService(store);
-    interleaved(store, guardsKey("payment-service:authorize:exec-1"), () => pay(authorize));
+    interleaved(store, voidsKey("payment-service:authorize:exec-1"), () => pay(authorize));
     await expect(pay({ action: "refund", orderId: "ord-1", idempotencyKey: "exec-1" })).resolves.toMatchObject({
       status: "REFUNDED",
       amountCents: 500,

@@ -1,5 +1,5 @@
 import { AVAILABLE, CATALOGUE } from "../../functions/shared/catalogue";
-import { MAX_PRODUCTS_PER_ORDER } from "../../functions/inventory-service";
+import { MAX_PRODUCTS_PER_ORDER } from "../../functions/shared/items";
 import { freshServices, refusal } from "../helpers/services";
 
 const reserve = (items: unknown, key = "exec-inv", orderId = "ord-1") => ({
@@ -207,7 +207,7 @@ describe("inventory-service release", () => {
     [reserve([{ productId: "PROD001" }]), "items[0].quantity is required"],
     [reserve([{ productId: "PROD001", quantity: 1, price: -1 }]), "items[0].price must be greater than 0"],
     [reserve("PROD001"), "items must be an array, got a string"],
-    [{ action: "restock" }, "action must be one of: reserve, release"],
+    [{ action: "restock" }, "action must be one of: reserve, release, status, seed"],
   ])("%j is refused: %s", async (event, message) => {
     const { "inventory-service": inventory } = freshServices();
     await expect(inventory(event)).rejects.toMatchObject({ name: "InvalidInput", message: expect.stringContaining(message) });

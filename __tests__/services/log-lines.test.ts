@@ -8,6 +8,7 @@ import {
   DuplicateOrder,
   InsufficientInventory,
   InvalidInput,
+  OrderClosed,
   PaymentDeclined,
   ProductNotFound,
   SERVICE_ERROR_NAMES,
@@ -46,7 +47,12 @@ const CALLS: [ServiceName, string, Record<string, unknown>][] = [
   [
     "notification-service",
     "failure",
-    { action: "failure", recipient, orderId: null, error: "InvalidInput", reason: "r", idempotencyKey: "k" },
+    {
+      action: "failure",
+      recipient,
+      failure: { orderId: null, error: "InvalidInput", detail: { errorMessage: "r" } },
+      idempotencyKey: "k",
+    },
   ],
 ];
 
@@ -78,22 +84,26 @@ describe("log lines per service and action", () => {
     },
   );
 
-  test("each call's record is kept under <service>:<action>:<key>", async () => {
+  test("each key's ledger item is kept under <service>:<do action>:<key>, with the status its undo left; a notice without an order under <service>:<action>:<key>", async () => {
     const store = seededMemoryStore();
     const handlers = handlersFor(store);
     for (const [service, , event] of CALLS.filter(([service]) => service !== "user-service" && service !== "order-service")) {
       await handlers[service](event);
     }
-    for (const key of [
-      "payment-service:authorize:k",
-      "payment-service:refund:k",
-      "inventory-service:reserve:k",
-      "inventory-service:release:k",
-      "notification-service:confirmation:k",
-      "notification-service:failure:k",
-    ]) {
-      expect([key, await store.get("idempotency", key)]).toEqual([key, expect.objectContaining({ recordKey: key })]);
+    for (const [key, status] of [
+      ["payment-service:authorize:k", "REFUNDED"],
+      ["inventory-service:reserve:k", "RELEASED"],
+      ["notification-service:confirmation:k", undefined],
+      ["notification-service:failure:k", undefined],
+    ] as [string, string | undefined][]) {
+      expect([key, await store.get("idempotency", key)]).toEqual([
+        key,
+        expect.objectContaining({ recordKey: key, ...(status ? { status } : {}) }),
+      ]);
     }
+    // An undo writes no record of its own: it moves its key's ledger item.
+    expect(await store.get("idempotency", "payment-service:refund:k")).toBeUndefined();
+    expect(await store.get("idempotency", "inventory-service:release:k")).toBeUndefined();
   });
 
   test("stock items keep the units left in `available`", async () => {
@@ -110,6 +120,7 @@ describe("log lines per service and action", () => {
       new InsufficientInventory("x"),
       new ServiceUnavailable("x"),
       new DuplicateOrder("ord-1"),
+      new OrderClosed({ status: "FAILED", orderId: "ord-1", error: "InvalidInput", reason: "x" }),
     ].map((error) => error.name);
     expect([...SERVICE_ERROR_NAMES].sort()).toEqual([...thrown].sort());
   });

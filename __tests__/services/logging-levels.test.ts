@@ -89,9 +89,7 @@ describe("log lines", () => {
     await notify({
       action: "failure",
       recipient: { userId: "u", email: "u@example.com" },
-      orderId: "ord-1",
-      error: "CompensationFailed",
-      reason: "held",
+      failure: { orderId: "ord-1", error: "CompensationFailed", detail: { errorMessage: "held" } },
       idempotencyKey: "exec-cf",
     });
     expect(logged().filter((line) => line.level === "ERROR")).toEqual([
@@ -115,9 +113,7 @@ test("a failure notice of any other error writes no ERROR line: the alarm counts
     await notify({
       action: "failure",
       recipient: { userId: "u", email: "u@example.com" },
-      orderId: "ord-1",
-      error,
-      reason: "r",
+      failure: { orderId: "ord-1", error, detail: { errorMessage: "r" } },
       idempotencyKey: `exec-${error}`,
     });
   }
@@ -174,8 +170,9 @@ describe("LOG_CUSTOMER_DATA=omit", () => {
     await expect(handlerFor(seededMemoryStore())({})).rejects.toThrow();
     const store = seededMemoryStore();
     const order = { orderData: { items: [{ productId: "PROD001", quantity: 1, price: 1 }] }, userId: "u", eventId: "evt-1" };
-    const first = (await orderService(store)({ ...order, executionId: "exec-1" })) as { orderId: string };
-    await expect(orderService(store)({ ...order, executionId: "exec-2" })).rejects.toMatchObject({ name: "DuplicateOrder" });
+    const arn = (name: string) => `arn:aws:states:us-east-1:123456789012:execution:wf:${name}`;
+    const first = (await orderService(store)({ ...order, executionId: arn("exec-1") })) as { orderId: string };
+    await expect(orderService(store)({ ...order, executionId: arn("exec-2") })).rejects.toMatchObject({ name: "DuplicateOrder" });
     expect(logged().filter((line) => line.level === "WARN")).toMatchObject([
       { outcome: "ServiceUnavailable", message: "the table is throttled" },
       { outcome: "DuplicateOrder", message: first.orderId },

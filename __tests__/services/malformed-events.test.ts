@@ -104,13 +104,13 @@ const MALFORMED: [ServiceName, string, string][] = [
   ],
   [
     "notification-service",
-    `{"action":"failure","recipient":${recipient},"orderId":null,"error":"Boom","reason":"x","idempotencyKey":"k"}`,
-    "error",
+    `{"action":"failure","recipient":${recipient},"failure":{"orderId":null,"error":"Boom","detail":{"errorMessage":"x"}},"idempotencyKey":"k"}`,
+    "failure.error",
   ],
   [
     "notification-service",
-    `{"action":"failure","recipient":${recipient},"orderId":7,"error":"InvalidInput","reason":"x","idempotencyKey":"k"}`,
-    "orderId",
+    `{"action":"failure","recipient":${recipient},"failure":{"orderId":7,"error":"InvalidInput","detail":{"errorMessage":"x"}},"idempotencyKey":"k"}`,
+    "failure.orderId",
   ],
 ];
 

@@ -16,9 +16,7 @@ const confirmation = (idempotencyKey: string) => ({ action: "confirmation", reci
 const failure = (idempotencyKey: string, orderId: string | null) => ({
   action: "failure",
   recipient,
-  orderId,
-  error: "InvalidInput",
-  reason: "orderData is required",
+  failure: { error: "InvalidInput", detail: { errorMessage: "orderData is required" }, orderId },
   idempotencyKey,
 });
 

@@ -15,14 +15,19 @@ const confirmation = (key: string, summary: object = order) => ({
   order: summary,
   idempotencyKey: key,
 });
-const failure = (key: string, fields: object = {}) => ({
+/** A failure notice as the workflow sends it: `$.failure` as it is. */
+const failure = (
+  key: string,
+  {
+    orderId = null,
+    error = "InvalidInput",
+    reason = "orderData is required",
+  }: { orderId?: string | null; error?: string; reason?: string } = {},
+) => ({
   action: "failure",
   recipient,
-  orderId: null,
-  error: "InvalidInput",
-  reason: "orderData is required",
+  failure: { error, detail: { errorMessage: reason }, orderId },
   idempotencyKey: key,
-  ...fields,
 });
 
 /** An order record as order-service leaves it. */
@@ -59,7 +64,9 @@ describe("notification-service", () => {
       status: "COMPLETED",
       total: 118.77,
       transactionId: "txn-1",
-      reservationIds: ["res-1"],
+      reservations,
+      notificationId: expect.stringMatching(/^ntf-[0-9a-f]{20}$/),
+      closedBy: "notification-service",
       updatedAt: expect.stringMatching(/^\d{4}-/),
     });
   });
@@ -125,7 +132,7 @@ describe("notification-service", () => {
       delivered: true,
     });
     expect((await refusal(notify(failure("exec-longer", { reason: "r".repeat(MAX_REASON_LENGTH + 1) })))).message).toBe(
-      `reason must be at most ${MAX_REASON_LENGTH} characters, got ${MAX_REASON_LENGTH + 1}`,
+      `failure.detail.errorMessage must be at most ${MAX_REASON_LENGTH} characters, got ${MAX_REASON_LENGTH + 1}`,
     );
   });
 
@@ -145,8 +152,13 @@ describe("notification-service", () => {
     [confirmation("k", { ...order, coupon: "X" }), "order.coupon is not an accepted field"],
     [confirmation("k", { ...order, reservations: [{}] }), "order.reservations[0].reservationId is required"],
     [confirmation("k", { ...order, reservations: [] }), "order.reservations must not be empty"],
-    [failure("k", { error: "Oops" }), "error must be one of: InvalidInput"],
-    [failure("k", { reason: "" }), "reason must not be empty"],
+    [failure("k", { error: "Oops" }), "failure.error must be one of: InvalidInput"],
+    [failure("k", { reason: "" }), "failure.detail.errorMessage must not be empty"],
+    [{ ...failure("k"), orderId: "ord-1" }, "orderId is not an accepted field"],
+    [
+      confirmation("k", { ...order, reservations: [{ reservationId: "res-1", hold: true }] }),
+      "order.reservations[0].hold is not an accepted field",
+    ],
   ])("%j is refused: %s", async (event, message) => {
     const { "notification-service": notify } = freshServices();
     expect(await refusal(notify(event))).toEqual({ name: "InvalidInput", message: expect.stringContaining(message) });

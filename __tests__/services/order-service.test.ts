@@ -3,6 +3,8 @@ import { deriveId } from "../../functions/shared/idempotency";
 import { freshServices, refusal, withMaxOrderTotal } from "../helpers/services";
 
 const userData = { userId: "test123" };
+/** `$$.Execution.Id` of an execution of that name. */
+const arn = (name: string) => `arn:aws:states:us-east-1:123456789012:execution:wf:${name}`;
 const item = (overrides: object = {}) => ({ productId: "PROD001", quantity: 1, price: 1, ...overrides });
 const order = (items: unknown, extra: object = {}) => ({
   orderData: { items },
@@ -24,7 +26,7 @@ describe("order-service", () => {
       userData,
       userId: "test123",
       idempotencyKey: "exec-sample",
-      executionId: "arn:aws:states:us-east-1:123456789012:execution:wf:exec-sample",
+      executionId: arn("exec-sample"),
     });
     expect(result).toEqual({
       orderId: deriveId("ord", "execution:exec-sample"),
@@ -40,11 +42,13 @@ describe("order-service", () => {
       currency: "USD",
       status: "PENDING",
     });
+    const { currency: _currency, ...stored } = result as Order;
     expect(await store.get("orders", (result as Order).orderId)).toEqual({
-      ...(result as Order),
+      ...stored,
       requestKey: "execution:exec-sample",
       fingerprint: expect.stringMatching(/^[0-9a-f]{64}$/),
-      executionId: "arn:aws:states:us-east-1:123456789012:execution:wf:exec-sample",
+      executionId: arn("exec-sample"),
+      idempotencyKey: "exec-sample",
       createdAt: expect.stringMatching(/^\d{4}-/),
       updatedAt: expect.stringMatching(/^\d{4}-/),
     });
@@ -63,16 +67,16 @@ describe("order-service", () => {
 
   test("a retried call of the same execution returns the same order", async () => {
     const { "order-service": orders } = freshServices();
-    const first = await orders(order([item()], { idempotencyKey: "exec-retry", executionId: "exec-arn-1" }));
-    expect(await orders(order([item()], { idempotencyKey: "exec-retry", executionId: "exec-arn-1" }))).toEqual(first);
+    const first = await orders(order([item()], { idempotencyKey: "exec-retry", executionId: arn("exec-retry") }));
+    expect(await orders(order([item()], { idempotencyKey: "exec-retry", executionId: arn("exec-retry") }))).toEqual(first);
   });
 
   test("the same event delivered to a second execution is a duplicate: DuplicateOrder names the first order", async () => {
     const { "order-service": orders } = freshServices();
     const event = { orderData: { items: [item()] }, userId: "test123", eventId: "evt-1" };
-    const first = (await orders({ ...event, idempotencyKey: "exec-a", executionId: "arn-a" })) as Order;
+    const first = (await orders({ ...event, idempotencyKey: "exec-a", executionId: arn("exec-a") })) as Order;
     expect(first.orderId).toBe(deriveId("ord", "event:evt-1"));
-    expect(await refusal(orders({ ...event, idempotencyKey: "exec-b", executionId: "arn-b" }))).toEqual({
+    expect(await refusal(orders({ ...event, idempotencyKey: "exec-b", executionId: arn("exec-b") }))).toEqual({
       name: "DuplicateOrder",
       message: first.orderId,
     });
@@ -81,8 +85,8 @@ describe("order-service", () => {
   test("two events with identical details and different ids are two orders", async () => {
     const { "order-service": orders } = freshServices();
     const details = { orderData: { items: [item()] }, userId: "test123" };
-    const one = (await orders({ ...details, eventId: "evt-1", idempotencyKey: "exec-a", executionId: "arn-a" })) as Order;
-    const two = (await orders({ ...details, eventId: "evt-2", idempotencyKey: "exec-b", executionId: "arn-b" })) as Order;
+    const one = (await orders({ ...details, eventId: "evt-1", idempotencyKey: "exec-a", executionId: arn("exec-a") })) as Order;
+    const two = (await orders({ ...details, eventId: "evt-2", idempotencyKey: "exec-b", executionId: arn("exec-b") })) as Order;
     expect(one.orderId).not.toBe(two.orderId);
   });
 
@@ -109,9 +113,16 @@ describe("order-service", () => {
       name: "InvalidInput",
       message: "order total 108000.00 is above the limit of 100000.00 per order (max_order_total)",
     });
-    expect(await store.get("orders", deriveId("ord", "execution:exec-big"))).toBeUndefined();
+    // The refusal is recorded under its key: a later run of that execution ends the same way.
+    expect(await store.get("orders", deriveId("ord", "execution:exec-big"))).toMatchObject({
+      status: "FAILED",
+      error: "InvalidInput",
+      reason: "order total 108000.00 is above the limit of 100000.00 per order (max_order_total)",
+      closedBy: "order-service:create",
+    });
     await withMaxOrderTotal("108000", async () => {
-      await expect(orders(big)).resolves.toMatchObject({ total: 108000 });
+      expect((await refusal(orders(big))).name).toBe("OrderClosed");
+      await expect(orders({ ...big, idempotencyKey: "exec-big-raised" })).resolves.toMatchObject({ total: 108000 });
     });
     await withMaxOrderTotal("107999.99", async () => {
       expect(
@@ -189,9 +200,15 @@ describe("order-service", () => {
     [{ orderData: { items: [item()] }, userData: { userId: 5 } }, "userData.userId must be a string, got a number"],
     [{ orderData: { items: [item()], coupon: "X" }, userData }, "orderData.coupon is not an accepted field (accepted: items)"],
     [{ ...order([item()]), userId: "someone-else" }, "userId must equal userData.userId"],
-    [{ ...order([item()]), idempotencyKey: "" }, "idempotencyKey must not be empty"],
+    [
+      { ...order([item()]), idempotencyKey: "" },
+      'idempotencyKey must be 1 to 80 characters, without whitespace, control characters or any of < > { } [ ] ? * " # % \\ ^ | ~ ` $ & , ; : /, got 0 characters',
+    ],
     [{ ...order([item()]), eventId: "evt 1" }, "eventId may contain only letters, digits and _ : . -"],
-    [{ ...order([item()]), executionId: "arn with space" }, "executionId may contain only letters, digits and _ : . / -"],
+    [
+      { ...order([item()]), executionId: "arn with space" },
+      "executionId may contain only an execution ARN (arn:...) without whitespace or control characters",
+    ],
   ])("refuses %j with InvalidInput: %s", async (event, message) => {
     expect(await refusal(freshServices()["order-service"](event))).toEqual({ name: "InvalidInput", message });
   });

@@ -119,15 +119,17 @@ describe("payment-service refund", () => {
 
 describe("payment-service refuses malformed events", () => {
   test.each([
-    [{}, "action is required (one of: authorize, refund)"],
-    [{ action: "capture" }, "action must be one of: authorize, refund"],
+    [{}, "action is required (one of: authorize, refund, status)"],
+    [{ action: "capture" }, "action must be one of: authorize, refund, status"],
     [{ ...authorize(100, 700), creditScore: 599 }, "creditScore must be a whole number from 600 to 850, got 599"],
     [{ ...authorize(100, 700), creditScore: 851 }, "creditScore must be a whole number from 600 to 850, got 851"],
     [{ ...authorize(100, 700), amountCents: 0 }, "amountCents must be a whole number from 1 to 108000000000000, got 0"],
     [{ ...authorize(100, 700), amountCents: 1.5 }, "amountCents must be a whole number from 1 to 108000000000000, got 1.5"],
     [{ ...authorize(100, 700), orderId: undefined }, "orderId is required"],
     [{ ...authorize(100, 700), userId: undefined }, "userId is required"],
-    [{ ...authorize(100, 700), idempotencyKey: "has space" }, "idempotencyKey may contain only letters, digits and _ : . -"],
+    [{ ...authorize(100, 700), idempotencyKey: "has space" }, "idempotencyKey must be 1 to 80 characters, without whitespace"],
+    [{ ...authorize(100, 700), idempotencyKey: "a:b" }, 'got ":" at position 2'],
+    [{ ...authorize(100, 700), idempotencyKey: "k".repeat(81) }, "got 81 characters"],
     [{ action: "refund", orderId: "ord-1" }, "idempotencyKey is required"],
     [{ action: "refund", idempotencyKey: "k" }, "orderId is required"],
     [{ ...refund("k"), transactionId: "txn-1" }, "transactionId is not an accepted field"],

@@ -19,15 +19,42 @@ const VALID: [ServiceName, Record<string, unknown>][] = [
     { action: "authorize", orderId: "ord-1", userId: "u1", creditScore: 700, amountCents: 100, idempotencyKey: "exec-1" },
   ],
   ["payment-service", { action: "refund", orderId: "ord-1", idempotencyKey: "exec-1" }],
+  ["payment-service", { action: "status", orderId: "ord-1", idempotencyKey: "exec-1" }],
   [
     "inventory-service",
     { action: "reserve", orderId: "ord-1", items: [{ productId: "PROD001", quantity: 1 }], idempotencyKey: "exec-1" },
   ],
   ["inventory-service", { action: "release", orderId: "ord-1", idempotencyKey: "exec-1" }],
+  ["inventory-service", { action: "status", orderId: "ord-1", idempotencyKey: "exec-1" }],
+  ["inventory-service", { action: "seed", stock: [{ productId: "PROD009", available: 3 }] }],
+  [
+    "order-service",
+    {
+      action: "close",
+      idempotencyKey: "exec-1",
+      executionId: "arn:aws:states:us-east-1:123456789012:execution:wf:exec-1",
+      failure: { error: "ServiceUnavailable", detail: { errorMessage: "x" } },
+    },
+  ],
+  [
+    "order-service",
+    {
+      action: "close",
+      idempotencyKey: "exec-1",
+      executionId: "arn:aws:states:us-east-1:123456789012:execution:wf:exec-1",
+      order: { transactionId: "txn-1", reservations: [] },
+    },
+  ],
+  ["order-service", { action: "resolve", orderId: "ord-1", refund: "REFUNDED", release: "RELEASED" }],
   ["notification-service", { action: "confirmation", recipient, order: summary, idempotencyKey: "exec-1" }],
   [
     "notification-service",
-    { action: "failure", recipient, orderId: null, error: "InvalidInput", reason: "x", idempotencyKey: "exec-1" },
+    {
+      action: "failure",
+      recipient,
+      failure: { error: "InvalidInput", detail: { errorMessage: "x" }, orderId: null },
+      idempotencyKey: "exec-1",
+    },
   ],
 ];
 
@@ -65,10 +92,20 @@ function withoutEachField(root: Record<string, unknown>): [string, unknown][] {
 }
 
 /**
- * Left out of the table: order-service's idempotencyKey is optional (without it the order's
- * content is its key); `action` and `error` are refused with their choices (tested below).
+ * Left out of the table: order-service's idempotencyKey is optional for create (without it
+ * the order's content is its key); a close without a failure closes COMPLETED (and needs
+ * the order); a close reads no orderId from the failure (it finds the order by its key);
+ * `action` and the errors are refused with their choices (tested below).
  */
-const NOT_REQUIRED = new Set(["order-service idempotencyKey", "* action", "* error"]);
+const NOT_REQUIRED = new Set([
+  "order-service idempotencyKey",
+  "order-service failure",
+  "order-service failure.orderId",
+  "* action",
+  "* failure.error",
+  "* refund",
+  "* release",
+]);
 
 const CASES = VALID.flatMap(([service, event]) =>
   withoutEachField(event)
@@ -83,8 +120,8 @@ describe("a missing field is named by its whole path", () => {
   });
 
   test.each([
-    ["payment-service", "authorize, refund"],
-    ["inventory-service", "reserve, release"],
+    ["payment-service", "authorize, refund, status"],
+    ["inventory-service", "reserve, release, status, seed"],
     ["notification-service", "confirmation, failure"],
   ] as const)("%s without an action: the message lists the actions (%s)", async (service, actions) => {
     const services = freshServices();
@@ -96,13 +133,12 @@ describe("a missing field is named by its whole path", () => {
 
   test("a failure notice without an error: the message lists the errors an execution can end with", async () => {
     const { "notification-service": notify } = freshServices();
-    expect(await refusal(notify({ action: "failure", recipient, orderId: null, reason: "x", idempotencyKey: "exec-1" }))).toEqual(
-      {
-        name: "InvalidInput",
-        message:
-          "error is required (one of: InvalidInput, PaymentDeclined, ProductNotFound, InsufficientInventory, ServiceUnavailable, CompensationFailed)",
-      },
-    );
+    const failure = { detail: { errorMessage: "x" }, orderId: null };
+    expect(await refusal(notify({ action: "failure", recipient, failure, idempotencyKey: "exec-1" }))).toEqual({
+      name: "InvalidInput",
+      message:
+        "failure.error is required (one of: InvalidInput, PaymentDeclined, ProductNotFound, InsufficientInventory, ServiceUnavailable, CompensationFailed)",
+    });
   });
 
   test.each(["user-service", "order-service", "payment-service", "inventory-service", "notification-service"] as const)(

@@ -3,7 +3,10 @@
  * one exact sentence (the field's path, the rule, what was sent), and each limit's last
  * accepted value is accepted.
  */
+import { EXECUTION_NAME_RULE } from "../../functions/shared/validation";
 import { freshServices, refusal } from "../helpers/services";
+
+const ARN_RULE = "executionId may contain only an execution ARN (arn:...) without whitespace or control characters";
 
 const ITEM = { productId: "PROD001", quantity: 2, price: 29.99 };
 const order = (fields: object = {}, item: object = {}) => ({
@@ -119,13 +122,42 @@ describe("each rule's refusal is one exact sentence", () => {
     ],
     ["order-service", order({}, { price: 9.999 }), "orderData.items[0].price must have at most 2 decimals, got 9.999"],
     // keys and ids
-    ["order-service", order({ idempotencyKey: "k".repeat(129) }), "idempotencyKey must be at most 128 characters, got 129"],
-    ["order-service", order({ idempotencyKey: " exec-1" }), "idempotencyKey may contain only letters, digits and _ : . -"],
-    ["order-service", order({ idempotencyKey: "exec-1 " }), "idempotencyKey may contain only letters, digits and _ : . -"],
+    [
+      "order-service",
+      order({ idempotencyKey: "k".repeat(81) }),
+      `idempotencyKey must be ${EXECUTION_NAME_RULE}, got 81 characters`,
+    ],
+    [
+      "order-service",
+      order({ idempotencyKey: "é".repeat(81) }),
+      `idempotencyKey must be ${EXECUTION_NAME_RULE}, got 81 characters`,
+    ],
+    [
+      "order-service",
+      order({ idempotencyKey: " exec-1" }),
+      `idempotencyKey must be ${EXECUTION_NAME_RULE}, got " " at position 1`,
+    ],
+    [
+      "order-service",
+      order({ idempotencyKey: "exec-1 " }),
+      `idempotencyKey must be ${EXECUTION_NAME_RULE}, got " " at position 7`,
+    ],
+    [
+      "order-service",
+      order({ idempotencyKey: "ordre-été:1" }),
+      `idempotencyKey must be ${EXECUTION_NAME_RULE}, got ":" at position 10`,
+    ],
+    [
+      "order-service",
+      order({ idempotencyKey: "a\u0085b" }),
+      `idempotencyKey must be ${EXECUTION_NAME_RULE}, got "\u0085" at position 2`,
+    ],
+    ["order-service", order({ idempotencyKey: 7 }), "idempotencyKey must be a string, got a number"],
     ["order-service", order({ eventId: "evt/1" }), "eventId may contain only letters, digits and _ : . -"],
-    ["order-service", order({ executionId: "x".repeat(513) }), "executionId must be at most 512 characters, got 513"],
-    ["order-service", order({ executionId: " arn:x" }), "executionId may contain only letters, digits and _ : . / -"],
-    ["order-service", order({ executionId: "arn:x " }), "executionId may contain only letters, digits and _ : . / -"],
+    ["order-service", order({ executionId: `arn:${"x".repeat(2045)}` }), "executionId must be at most 2048 characters, got 2049"],
+    ["order-service", order({ executionId: " arn:x" }), ARN_RULE],
+    ["order-service", order({ executionId: "arn:x " }), ARN_RULE],
+    ["order-service", order({ executionId: "execution:x" }), ARN_RULE],
     ["order-service", order({ userData: { userId: "other" } }), "userId must equal userData.userId"],
     ["order-service", order({ userId: 7 }), "userId must be a string, got a number"],
     [
@@ -146,11 +178,11 @@ describe("each rule's refusal is one exact sentence", () => {
     [
       "notification-service",
       { action: "failure", cc: "x" },
-      "cc is not an accepted field (accepted: action, recipient, orderId, error, reason, idempotencyKey)",
+      "cc is not an accepted field (accepted: action, recipient, failure, idempotencyKey)",
     ],
     ["order-service", order({ userId: undefined }), "userId is required"],
     // payment
-    ["payment-service", authorize({ action: "charge" }), "action must be one of: authorize, refund"],
+    ["payment-service", authorize({ action: "charge" }), "action must be one of: authorize, refund, status"],
     ["payment-service", authorize({ creditScore: 599 }), "creditScore must be a whole number from 600 to 850, got 599"],
     ["payment-service", authorize({ creditScore: 851 }), "creditScore must be a whole number from 600 to 850, got 851"],
     ["payment-service", authorize({ amountCents: 0 }), "amountCents must be a whole number from 1 to 108000000000000, got 0"],
@@ -177,15 +209,18 @@ describe("each rule's refusal is one exact sentence", () => {
 });
 
 describe("each limit's last accepted value is accepted", () => {
-  test("64-character userId and productId, 128-character key, 512-character executionId, 100 items", async () => {
+  test("64-character userId and productId, an 80-character key of every character AWS allows, a 2048-character executionId, 100 items", async () => {
     const { "order-service": createOrder } = freshServices();
     const userId = "Az09_.@-".repeat(8);
+    // Every printable ASCII character StartExecution accepts in a name, and letters beyond ASCII (80 code points, 84 UTF-16 units).
+    const key = "Az09!'()+-.=@_é😀".repeat(5);
+    expect([...key]).toHaveLength(80);
     await expect(
       createOrder({
         orderData: { items: Array(100).fill({ productId: "Az09_.:/-".repeat(7) + "x", quantity: 1, price: 1 }) },
         userId,
-        idempotencyKey: "Az09_:.-".repeat(16),
-        executionId: "Az09_:./-".repeat(56) + "Az09_:./",
+        idempotencyKey: key,
+        executionId: `arn:${"Az09_:./-".repeat(227)}`,
       }),
     ).resolves.toMatchObject({ userId, total: 108 });
   });
@@ -211,15 +246,23 @@ describe("each limit's last accepted value is accepted", () => {
     });
   });
 
-  test("98 different products (a transaction's 100 operations, less the 2 a reservation needs) is the most per order", async () => {
-    const { "inventory-service": inventory } = freshServices();
-    const items = (count: number) => Array.from({ length: count }, (_, n) => ({ productId: `P${n}`, quantity: 1 }));
+  test("99 different products (a transaction's 100 operations, less the ledger item a reservation writes) is the most per order, in order-service as in inventory-service", async () => {
+    const { "inventory-service": inventory, "order-service": createOrder } = freshServices();
+    const items = (count: number) => Array.from({ length: count }, (_, n) => ({ productId: `P${n}`, quantity: 1, price: 1 }));
     const reserve = (count: number) =>
       inventory({ action: "reserve", orderId: "o", items: items(count), idempotencyKey: `k${count}` });
-    expect(await refusal(reserve(98))).toEqual({ name: "ProductNotFound", message: "Product P0 is not in the catalogue" });
-    expect(await refusal(reserve(99))).toEqual({
+    expect(await refusal(reserve(99))).toEqual({ name: "ProductNotFound", message: "Product P0 is not in the catalogue" });
+    expect(await refusal(reserve(100))).toEqual({
       name: "InvalidInput",
-      message: "items must name at most 98 different products, got 99",
+      message: "items must name at most 99 different products, got 100",
+    });
+    await expect(createOrder({ orderData: { items: items(99) }, userId: "u", idempotencyKey: "o99" })).resolves.toMatchObject({
+      total: 106.92,
+    });
+    // Refused before anything is charged: a rule inventory-service would apply after the payment.
+    expect(await refusal(createOrder({ orderData: { items: items(100) }, userId: "u", idempotencyKey: "o100" }))).toEqual({
+      name: "InvalidInput",
+      message: "orderData.items must name at most 99 different products, got 100",
     });
   });
 
@@ -232,6 +275,6 @@ describe("each limit's last accepted value is accepted", () => {
       order: { orderId: "o", userId: "u", total: 1, transactionId: "t" },
       idempotencyKey: "k",
     });
-    expect(await store.get("orders", "o")).toMatchObject({ status: "COMPLETED", transactionId: "t", reservationIds: [] });
+    expect(await store.get("orders", "o")).toMatchObject({ status: "COMPLETED", transactionId: "t", reservations: [] });
   });
 });

@@ -2,19 +2,36 @@
  * inventory-service: reserves stock for the order's items and releases it when the
  * order is compensated. Stock lives in the stock table; a reservation takes every
  * product's units in one transaction (never below zero, so concurrent orders cannot
- * oversell) and records itself in the same transaction.
+ * oversell) together with its ledger item (functions/shared/ledger.ts): RESERVED, then
+ * RELEASED; or VOID when a release came first, so that a late reservation never holds stock.
  *
  * reserve: `{ action: "reserve", orderId, items: [{ productId, quantity, price? }], idempotencyKey }`
  * release: `{ action: "release", orderId, idempotencyKey }` puts back what the reservation
  *   made with that key took, or nothing (NOTHING_TO_RELEASE) when it made none.
+ * status:  `{ action: "status", orderId, idempotencyKey }` says what the key did, without acting:
+ *   RESERVED, RELEASED, NOTHING_TO_RELEASE or NONE (the workflow asks when a release's answer was lost).
+ * seed:    `{ action: "seed", stock: [{ productId, available }] }` adds the products the stock
+ *   table does not have yet and leaves every other figure alone (Terraform calls it on each
+ *   apply that changes the catalogue: docs/durable-state.md).
  */
 import { AVAILABLE } from "../shared/catalogue";
-import { InsufficientInventory, InvalidInput, ProductNotFound } from "../shared/errors";
+import { InsufficientInventory, ProductNotFound } from "../shared/errors";
 import { defineHandler, ServiceContext } from "../shared/handler";
-import { Call, deriveId, once, recordedResult, recordKey } from "../shared/idempotency";
-import { requireItems } from "../shared/items";
-import { MAX_TRANSACTION_OPERATIONS, Operation, StateStore } from "../shared/store";
-import { allowOnlyKeys, JsonObject, requireIdentifier, requireObject, requireOneOf } from "../shared/validation";
+import { deriveId } from "../shared/idempotency";
+import { quantityPerProduct, requireItems } from "../shared/items";
+import { doOnce, LedgerSpec, readLedger, undoOnce } from "../shared/ledger";
+import { ConditionFailed, Operation, StateStore } from "../shared/store";
+import {
+  allowOnlyKeys,
+  JsonObject,
+  requireArray,
+  requireExecutionName,
+  requireIdentifier,
+  requireObject,
+  requireOneOf,
+  requireProductId,
+  requireWholeNumber,
+} from "../shared/validation";
 
 export interface Reservation {
   reservationId: string;
@@ -34,24 +51,25 @@ export interface Release {
   status: "RELEASED" | "NOTHING_TO_RELEASE";
 }
 
-/** A reservation writes one stock item per product, plus two records: so many products fit one transaction. */
-export const MAX_PRODUCTS_PER_ORDER = MAX_TRANSACTION_OPERATIONS - 2;
+export interface InventoryStatus {
+  orderId: string;
+  status: "RESERVED" | "RELEASED" | "NOTHING_TO_RELEASE" | "NONE";
+  reservations: Reservation[];
+}
 
 const SERVICE = "inventory-service";
-const call = (action: string, idempotencyKey: string): Call => ({ service: SERVICE, action, idempotencyKey });
+export const INVENTORY_LEDGER: LedgerSpec = {
+  service: SERVICE,
+  doAction: "reserve",
+  undoAction: "release",
+  done: "RESERVED",
+  undone: "RELEASED",
+  doNoun: "reservation",
+  didToOrder: "reserved stock for order",
+};
 
-/** Sums the requested quantity per product, keeping the order in which products first appear. */
-function requestedPerProduct(items: unknown, field: string): Map<string, number> {
-  const requested = new Map<string, number>();
-  // Stryker disable next-line StringLiteral: equivalent, requireItems checks prices only when told "required"; any other word means optional.
-  for (const { productId, quantity } of requireItems(items, field, "optional")) {
-    requested.set(productId, (requested.get(productId) ?? 0) + quantity);
-  }
-  if (requested.size > MAX_PRODUCTS_PER_ORDER) {
-    throw new InvalidInput(`${field} must name at most ${MAX_PRODUCTS_PER_ORDER} different products, got ${requested.size}`);
-  }
-  return requested;
-}
+/** The most products one seed call adds (a catalogue is small; Lambda's payload limit is the real bound). */
+export const MAX_SEED_PRODUCTS = 1000;
 
 /** The refusal for one product, from the stock as it is now. */
 async function refusal(store: StateStore, productId: string, quantity: number): Promise<Error> {
@@ -62,16 +80,25 @@ async function refusal(store: StateStore, productId: string, quantity: number): 
   );
 }
 
+const stockChange = (productId: string, amount: number, atLeastZero: boolean): Operation => ({
+  type: "add",
+  table: "stock",
+  key: productId,
+  attribute: AVAILABLE,
+  amount,
+  ...(atLeastZero ? { atLeastZero } : {}),
+});
+
 async function reserve(request: JsonObject, { store }: ServiceContext) {
   allowOnlyKeys(request, "", ["action", "orderId", "items", "idempotencyKey"]);
   const orderId = requireIdentifier(request.orderId, "orderId");
-  const requested = [...requestedPerProduct(request.items, "items")];
-  const idempotencyKey = requireIdentifier(request.idempotencyKey, "idempotencyKey");
+  const requested = quantityPerProduct(requireItems(request.items, "items", "optional"));
+  const idempotencyKey = requireExecutionName(request.idempotencyKey, "idempotencyKey");
 
-  const outcome = await once<ReserveResult>(
+  const outcome = await doOnce<ReserveResult>(
     store,
-    call("reserve", idempotencyKey),
-    { orderId, requested },
+    INVENTORY_LEDGER,
+    { idempotencyKey, orderId, request: { orderId, requested } },
     async () => {
       // Refused with the first product (in the order's order) that is missing or short.
       const stock = await store.getMany(
@@ -82,69 +109,89 @@ async function reserve(request: JsonObject, { store }: ServiceContext) {
         const available = stock.get(productId)?.[AVAILABLE];
         if (available === undefined || (available as number) < quantity) throw await refusal(store, productId, quantity);
       }
-      const writes: Operation[] = [
-        ...requested.map(([productId, quantity]): Operation => ({
-          type: "add",
-          table: "stock",
-          key: productId,
-          attribute: AVAILABLE,
-          amount: -quantity,
-          atLeastZero: true,
-        })),
-        // A reservation made after its release (a call that arrived very late) must not hold stock forever.
-        { type: "absent", table: "idempotency", key: recordKey(call("release", idempotencyKey)) },
-      ];
       const reservations = requested.map(([productId, quantity]) => ({
         reservationId: deriveId("res", idempotencyKey, productId),
         productId,
         quantity,
       }));
-      return { result: { orderId, reservations, status: "RESERVED" }, writes };
+      return {
+        result: { orderId, reservations, status: "RESERVED" },
+        writes: requested.map(([productId, quantity]) => stockChange(productId, -quantity, true)),
+      };
     },
-    async (index) => {
-      if (index < requested.length) throw await refusal(store, ...requested[index]);
-      throw new InvalidInput(`idempotencyKey ${idempotencyKey} was already released: a new reservation needs a new key`);
-    },
+    // A product sold out (or removed) since it was read: its refusal. Otherwise read again.
+    async (index) => refusal(store, ...requested[index]),
   );
   return { ...outcome, action: "reserve", idempotencyKey };
 }
 
-async function release(request: JsonObject, { store }: ServiceContext) {
+/** The order and key of a release or status call. */
+function requireKeyedOrder(request: JsonObject) {
   allowOnlyKeys(request, "", ["action", "orderId", "idempotencyKey"]);
-  const orderId = requireIdentifier(request.orderId, "orderId");
-  const idempotencyKey = requireIdentifier(request.idempotencyKey, "idempotencyKey");
-  const reservationKey = recordKey(call("reserve", idempotencyKey));
+  return {
+    orderId: requireIdentifier(request.orderId, "orderId"),
+    idempotencyKey: requireExecutionName(request.idempotencyKey, "idempotencyKey"),
+  };
+}
 
-  const outcome = await once<Release>(store, call("release", idempotencyKey), { orderId }, async () => {
-    const reserved = await recordedResult<ReserveResult>(store, call("reserve", idempotencyKey));
-    if (!reserved) {
-      // Nothing was reserved with this key; the condition keeps a reservation from slipping in meanwhile.
-      return {
-        result: { orderId, released: [], status: "NOTHING_TO_RELEASE" },
-        writes: [{ type: "absent", table: "idempotency", key: reservationKey }],
-      };
-    }
-    if (reserved.orderId !== orderId) {
-      throw new InvalidInput(`idempotencyKey ${idempotencyKey} reserved stock for order ${reserved.orderId}, not ${orderId}`);
-    }
-    return {
+async function release(request: JsonObject, { store }: ServiceContext) {
+  const { orderId, idempotencyKey } = requireKeyedOrder(request);
+  const outcome = await undoOnce<ReserveResult, Release>(
+    store,
+    INVENTORY_LEDGER,
+    { idempotencyKey, orderId },
+    () => ({ orderId, released: [], status: "NOTHING_TO_RELEASE" }),
+    (reserved) => ({
       result: { orderId, released: reserved.reservations, status: "RELEASED" },
-      writes: reserved.reservations.map(({ productId, quantity }): Operation => ({
-        type: "add",
-        table: "stock",
-        key: productId,
-        attribute: AVAILABLE,
-        amount: quantity,
-      })),
+      writes: reserved.reservations.map(({ productId, quantity }) => stockChange(productId, quantity, false)),
+    }),
+  );
+  return { ...outcome, action: "release", idempotencyKey };
+}
+
+async function status(request: JsonObject, { store }: ServiceContext) {
+  const { orderId, idempotencyKey } = requireKeyedOrder(request);
+  const entry = await readLedger<ReserveResult, Release>(store, INVENTORY_LEDGER, idempotencyKey);
+  const result: InventoryStatus = !entry
+    ? { orderId, status: "NONE", reservations: [] }
+    : {
+        orderId: entry.orderId,
+        status: entry.state === "DONE" ? "RESERVED" : entry.state === "UNDONE" ? "RELEASED" : "NOTHING_TO_RELEASE",
+        reservations: entry.done?.reservations ?? [],
+      };
+  return { result, action: "status", idempotencyKey };
+}
+
+/** Adds the catalogue's products that the stock table lacks; a product already there keeps its figure, whatever it is. */
+async function seed(request: JsonObject, { store }: ServiceContext) {
+  allowOnlyKeys(request, "", ["action", "stock"]);
+  const products = requireArray(request.stock, "stock", MAX_SEED_PRODUCTS).map((entry, index) => {
+    const product = requireObject(entry, `stock[${index}]`);
+    allowOnlyKeys(product, `stock[${index}]`, ["productId", "available"]);
+    return {
+      productId: requireProductId(product.productId, `stock[${index}].productId`),
+      available: requireWholeNumber(product.available, `stock[${index}].available`, 0, 1_000_000_000),
     };
   });
-  return { ...outcome, action: "release", idempotencyKey };
+  const seeded: string[] = [];
+  const kept: string[] = [];
+  for (const { productId, available } of products) {
+    try {
+      await store.transact([{ type: "put", table: "stock", item: { productId, [AVAILABLE]: available }, ifAbsent: true }]);
+      seeded.push(productId);
+    } catch (error) {
+      if (!(error instanceof ConditionFailed)) throw error;
+      kept.push(productId);
+    }
+  }
+  return { result: { seeded, kept }, action: "seed" };
 }
 
 export async function processInventory(event: unknown, context: ServiceContext) {
   const request = requireObject(event, "input");
-  const action = requireOneOf(request.action, "action", ["reserve", "release"] as const);
-  return action === "reserve" ? reserve(request, context) : release(request, context);
+  const action = requireOneOf(request.action, "action", ["reserve", "release", "status", "seed"] as const);
+  const act = { reserve, release, status, seed }[action];
+  return act(request, context);
 }
 
 export const { handler, handlerFor } = defineHandler(SERVICE, processInventory);

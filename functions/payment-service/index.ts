@@ -1,19 +1,24 @@
 /**
  * payment-service: authorizes the order's total and refunds it when the order is
- * compensated. Each authorization and refund is a record in the idempotency table:
- * the payment ledger of this simulated payment system.
+ * compensated. The payment ledger of this simulated payment system is one item per
+ * idempotency key (functions/shared/ledger.ts): AUTHORIZED, then REFUNDED; or VOID when a
+ * refund came before any authorization, so that a late authorization can never take money.
  *
  * authorize: `{ action: "authorize", orderId, userId, creditScore, amountCents, idempotencyKey }`
  * refund:    `{ action: "refund", orderId, idempotencyKey }` refunds what the authorization made
  *   with that key took, or nothing (NOTHING_TO_REFUND) when it made none.
+ * status:    `{ action: "status", orderId, idempotencyKey }` says what the key did, without acting:
+ *   AUTHORIZED, REFUNDED, NOTHING_TO_REFUND or NONE (the workflow asks when a refund's answer was lost).
  */
-import { InvalidInput, PaymentDeclined } from "../shared/errors";
+import { PaymentDeclined } from "../shared/errors";
 import { defineHandler, ServiceContext } from "../shared/handler";
-import { Call, deriveId, once, recordedResult, recordKey } from "../shared/idempotency";
+import { deriveId } from "../shared/idempotency";
+import { doOnce, LedgerSpec, readLedger, undoOnce } from "../shared/ledger";
 import { centsToAmount } from "../shared/money";
 import {
   allowOnlyKeys,
   JsonObject,
+  requireExecutionName,
   requireIdentifier,
   requireObject,
   requireOneOf,
@@ -42,7 +47,22 @@ export interface Refund {
 }
 
 const SERVICE = "payment-service";
-const call = (action: string, idempotencyKey: string): Call => ({ service: SERVICE, action, idempotencyKey });
+export const PAYMENT_LEDGER: LedgerSpec = {
+  service: SERVICE,
+  doAction: "authorize",
+  undoAction: "refund",
+  done: "AUTHORIZED",
+  undone: "REFUNDED",
+  doNoun: "authorization",
+  didToOrder: "authorized order",
+};
+
+export interface PaymentStatus {
+  orderId: string;
+  status: "AUTHORIZED" | "REFUNDED" | "NOTHING_TO_REFUND" | "NONE";
+  transactionId: string | null;
+  amount: number;
+}
 
 /** docs/business-rules.md: declined above 1000 with a score under 650, or above 5000 under 750. */
 export function declineReason(amountCents: number, creditScore: number): string | undefined {
@@ -62,13 +82,13 @@ async function authorize(request: JsonObject, { store }: ServiceContext) {
   const userId = requireUserId(request.userId, "userId");
   const creditScore = requireWholeNumber(request.creditScore, "creditScore", 600, 850);
   const amountCents = requireWholeNumber(request.amountCents, "amountCents", 1, MAX_AMOUNT_CENTS);
-  const idempotencyKey = requireIdentifier(request.idempotencyKey, "idempotencyKey");
+  const idempotencyKey = requireExecutionName(request.idempotencyKey, "idempotencyKey");
   const reason = declineReason(amountCents, creditScore);
   if (reason) throw new PaymentDeclined(`Payment for order ${orderId} declined: ${reason}`);
-  const outcome = await once<Authorization>(
+  const outcome = await doOnce<Authorization>(
     store,
-    call("authorize", idempotencyKey),
-    { orderId, userId, amountCents },
+    PAYMENT_LEDGER,
+    { idempotencyKey, orderId, request: { orderId, userId, amountCents } },
     async () => ({
       result: {
         transactionId: deriveId("txn", idempotencyKey),
@@ -77,33 +97,28 @@ async function authorize(request: JsonObject, { store }: ServiceContext) {
         amount: centsToAmount(amountCents),
         status: "AUTHORIZED",
       },
-      // An authorization arriving after its refund (a very late call) must not take money that nobody refunds.
-      writes: [{ type: "absent", table: "idempotency", key: recordKey(call("refund", idempotencyKey)) }],
     }),
-    async () => {
-      throw new InvalidInput(`idempotencyKey ${idempotencyKey} was already refunded: a new authorization needs a new key`);
-    },
   );
   return { ...outcome, action: "authorize", idempotencyKey };
 }
 
-async function refund(request: JsonObject, { store }: ServiceContext) {
+/** The order and key of a refund or status call. */
+function requireKeyedOrder(request: JsonObject) {
   allowOnlyKeys(request, "", ["action", "orderId", "idempotencyKey"]);
-  const orderId = requireIdentifier(request.orderId, "orderId");
-  const idempotencyKey = requireIdentifier(request.idempotencyKey, "idempotencyKey");
-  const outcome = await once<Refund>(store, call("refund", idempotencyKey), { orderId }, async () => {
-    const authorized = await recordedResult<Authorization>(store, call("authorize", idempotencyKey));
-    if (!authorized) {
-      // Nothing was authorized with this key; the condition keeps an authorization from slipping in meanwhile.
-      return {
-        result: { orderId, refundId: null, transactionId: null, amountCents: 0, amount: 0, status: "NOTHING_TO_REFUND" },
-        writes: [{ type: "absent", table: "idempotency", key: recordKey(call("authorize", idempotencyKey)) }],
-      };
-    }
-    if (authorized.orderId !== orderId) {
-      throw new InvalidInput(`idempotencyKey ${idempotencyKey} authorized order ${authorized.orderId}, not ${orderId}`);
-    }
-    return {
+  return {
+    orderId: requireIdentifier(request.orderId, "orderId"),
+    idempotencyKey: requireExecutionName(request.idempotencyKey, "idempotencyKey"),
+  };
+}
+
+async function refund(request: JsonObject, { store }: ServiceContext) {
+  const { orderId, idempotencyKey } = requireKeyedOrder(request);
+  const outcome = await undoOnce<Authorization, Refund>(
+    store,
+    PAYMENT_LEDGER,
+    { idempotencyKey, orderId },
+    () => ({ orderId, refundId: null, transactionId: null, amountCents: 0, amount: 0, status: "NOTHING_TO_REFUND" }),
+    (authorized) => ({
       result: {
         orderId,
         refundId: deriveId("rfd", idempotencyKey, authorized.transactionId),
@@ -112,15 +127,30 @@ async function refund(request: JsonObject, { store }: ServiceContext) {
         amount: authorized.amount,
         status: "REFUNDED",
       },
-    };
-  });
+    }),
+  );
   return { ...outcome, action: "refund", idempotencyKey };
+}
+
+async function status(request: JsonObject, { store }: ServiceContext) {
+  const { orderId, idempotencyKey } = requireKeyedOrder(request);
+  const entry = await readLedger<Authorization, Refund>(store, PAYMENT_LEDGER, idempotencyKey);
+  const result: PaymentStatus = !entry
+    ? { orderId, status: "NONE", transactionId: null, amount: 0 }
+    : {
+        orderId: entry.orderId,
+        status: entry.state === "DONE" ? "AUTHORIZED" : entry.state === "UNDONE" ? "REFUNDED" : "NOTHING_TO_REFUND",
+        transactionId: entry.done?.transactionId ?? null,
+        amount: entry.done?.amount ?? 0,
+      };
+  return { result, action: "status", idempotencyKey };
 }
 
 export async function processPayment(event: unknown, context: ServiceContext) {
   const request = requireObject(event, "input");
-  const action = requireOneOf(request.action, "action", ["authorize", "refund"] as const);
-  return action === "authorize" ? authorize(request, context) : refund(request, context);
+  const action = requireOneOf(request.action, "action", ["authorize", "refund", "status"] as const);
+  const act = { authorize, refund, status }[action];
+  return act(request, context);
 }
 
 export const { handler, handlerFor } = defineHandler(SERVICE, processPayment);

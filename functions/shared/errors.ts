@@ -20,15 +20,28 @@ export const COMPENSATION_FAILED = "CompensationFailed";
  */
 export const DUPLICATE_ORDER = "DuplicateOrder";
 
+/**
+ * order-service's answer when this very execution already ran to its end (a duplicate
+ * run: Express's at-least-once start, or an operator running it again): its message is
+ * the order's recorded outcome as JSON, and the workflow ends with that outcome again,
+ * acting on nothing (docs/durable-state.md, "A run of an ended execution").
+ */
+export const ORDER_CLOSED = "OrderClosed";
+
 export type BusinessErrorName = (typeof BUSINESS_ERROR_NAMES)[number];
-export type ServiceErrorName = BusinessErrorName | typeof SERVICE_UNAVAILABLE | typeof DUPLICATE_ORDER;
+export type ServiceErrorName = BusinessErrorName | typeof SERVICE_UNAVAILABLE | typeof DUPLICATE_ORDER | typeof ORDER_CLOSED;
 
 /** Every Error an execution can end with. */
 export const CONTRACT_ERROR_NAMES = [...BUSINESS_ERROR_NAMES, SERVICE_UNAVAILABLE, COMPENSATION_FAILED] as const;
 export type ContractErrorName = (typeof CONTRACT_ERROR_NAMES)[number];
 
 /** Every error name a service throws on purpose; anything else is a bug or a crash. */
-export const SERVICE_ERROR_NAMES: readonly ServiceErrorName[] = [...BUSINESS_ERROR_NAMES, SERVICE_UNAVAILABLE, DUPLICATE_ORDER];
+export const SERVICE_ERROR_NAMES: readonly ServiceErrorName[] = [
+  ...BUSINESS_ERROR_NAMES,
+  SERVICE_UNAVAILABLE,
+  DUPLICATE_ORDER,
+  ORDER_CLOSED,
+];
 
 export class ServiceError extends Error {
   constructor(name: ServiceErrorName, message: string) {
@@ -71,5 +84,22 @@ export class ServiceUnavailable extends ServiceError {
 export class DuplicateOrder extends ServiceError {
   constructor(readonly orderId: string) {
     super(DUPLICATE_ORDER, orderId);
+  }
+}
+
+/** The outcome an ended execution recorded in its order, as OrderClosed carries it. */
+export interface RecordedOutcome {
+  status: "COMPLETED" | "FAILED" | "COMPENSATION_FAILED";
+  orderId: string;
+  /** FAILED and COMPENSATION_FAILED: the execution's Error and Cause. */
+  error?: string;
+  reason?: string;
+  /** COMPLETED: the order summary the customer was sent. */
+  summary?: Record<string, unknown>;
+}
+
+export class OrderClosed extends ServiceError {
+  constructor(readonly outcome: RecordedOutcome) {
+    super(ORDER_CLOSED, JSON.stringify(outcome));
   }
 }

@@ -17,6 +17,11 @@ export class MemoryStore implements StateStore {
     }
   }
 
+  /** Every item of a table (what a Scan would return), for `npm run workflow -- --state` and tests. */
+  async items(table: TableName): Promise<Item[]> {
+    return [...this.tables.get(table)!.values()].map((text) => JSON.parse(text) as Item);
+  }
+
   async get(table: TableName, key: string): Promise<Item | undefined> {
     const text = this.tables.get(table)!.get(key);
     return text === undefined ? undefined : (JSON.parse(text) as Item);

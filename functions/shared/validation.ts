@@ -21,8 +21,29 @@ export const LIMITS = {
 const USER_ID_PATTERN = /^[A-Za-z0-9_.@-]+$/;
 // Printable ASCII only: no spaces, quotes or control characters in a catalogue key.
 const PRODUCT_ID_PATTERN = /^[A-Za-z0-9_.:\/-]+$/;
-// Execution names and the ids derived from them: letters, digits, '-', '_', ':' and '.'.
+// The ids services derive (orderId, transactionId, ...) and EventBridge event ids: letters, digits, '-', '_', ':' and '.'.
 const IDENTIFIER_PATTERN = /^[A-Za-z0-9_:.-]+$/;
+
+/**
+ * What StartExecution accepts as an execution name (Step Functions API reference,
+ * StartExecution `name`): 1 to 80 characters, none of them whitespace, a control character
+ * (U+0000 to U+001F, U+007F to U+009F) or one of < > { } [ ] ? * " # % \ ^ | ~ ` $ & , ; : /.
+ * Every such name is an idempotency key the services accept, non-ASCII letters included.
+ */
+export const EXECUTION_NAME_MAX_LENGTH = 80;
+// eslint-disable-next-line no-control-regex
+const EXECUTION_NAME_FORBIDDEN = /[\s\u0000-\u001f\u007f-\u009f<>{}[\]?*"#%\\^|~`$&,;:/]/u;
+export const EXECUTION_NAME_RULE = `1 to ${EXECUTION_NAME_MAX_LENGTH} characters, without whitespace, control characters or any of < > { } [ ] ? * " # % \\ ^ | ~ \` $ & , ; : /`;
+
+/** Why StartExecution would refuse `name`, or undefined when it accepts it. */
+export function executionNameProblem(name: string): string | undefined {
+  const length = [...name].length;
+  if (length === 0 || length > EXECUTION_NAME_MAX_LENGTH) return `must be ${EXECUTION_NAME_RULE}, got ${length} characters`;
+  const forbidden = EXECUTION_NAME_FORBIDDEN.exec(name);
+  if (forbidden)
+    return `must be ${EXECUTION_NAME_RULE}, got ${JSON.stringify(forbidden[0])} at position ${[...name.slice(0, forbidden.index)].length + 1}`;
+  return undefined;
+}
 
 export function describe(value: unknown): string {
   if (value === null) return "null";
@@ -73,12 +94,12 @@ export function requireString(
   return value;
 }
 
+/** A number that is neither NaN nor infinite: Number.isFinite refuses every non-number, and says so to TypeScript here. */
+const isFiniteNumber = (value: unknown): value is number => Number.isFinite(value);
+
 export function requireWholeNumber(value: unknown, field: string, min: number, max: number): number {
   if (value === undefined) throw new InvalidInput(`${field} is required`);
-  // Stryker disable next-line ConditionalExpression: equivalent when `typeof value !== "number"` becomes false, since Number.isFinite refuses every non-number; the typeof narrows the type for TypeScript.
-  if (typeof value !== "number" || !Number.isFinite(value)) {
-    throw new InvalidInput(`${field} must be a number, got ${describe(value)}`);
-  }
+  if (!isFiniteNumber(value)) throw new InvalidInput(`${field} must be a number, got ${describe(value)}`);
   if (!Number.isInteger(value) || value < min || value > max || Object.is(value, -0)) {
     throw new InvalidInput(`${field} must be a whole number from ${min} to ${max}, got ${value}`);
   }
@@ -87,10 +108,7 @@ export function requireWholeNumber(value: unknown, field: string, min: number, m
 
 export function requireFiniteNumber(value: unknown, field: string): number {
   if (value === undefined) throw new InvalidInput(`${field} is required`);
-  // Stryker disable next-line ConditionalExpression: equivalent when `typeof value !== "number"` becomes false, since Number.isFinite refuses every non-number; the typeof narrows the type for TypeScript.
-  if (typeof value !== "number" || !Number.isFinite(value)) {
-    throw new InvalidInput(`${field} must be a finite number, got ${describe(value)}`);
-  }
+  if (!isFiniteNumber(value)) throw new InvalidInput(`${field} must be a finite number, got ${describe(value)}`);
   return value;
 }
 
@@ -137,9 +155,28 @@ export function requireIdentifier(value: unknown, field: string): string {
 
 export function requireOneOf<T extends string>(value: unknown, field: string, allowed: readonly T[]): T {
   if (value === undefined) throw new InvalidInput(`${field} is required (one of: ${allowed.join(", ")})`);
-  // Stryker disable next-line ConditionalExpression: equivalent when `typeof value !== "string"` becomes false, since includes() finds no non-string among the names; the typeof narrows the type for TypeScript.
-  if (typeof value !== "string" || !(allowed as readonly string[]).includes(value)) {
-    throw new InvalidInput(`${field} must be one of: ${allowed.join(", ")}`);
-  }
-  return value as T;
+  // includes() finds no non-string among the names, and the guard tells TypeScript so.
+  const isAllowed = (candidate: unknown): candidate is T => (allowed as readonly unknown[]).includes(candidate);
+  if (!isAllowed(value)) throw new InvalidInput(`${field} must be one of: ${allowed.join(", ")}`);
+  return value;
+}
+
+/** An idempotency key: the name of the execution that makes the call (EXECUTION_NAME_RULE). */
+export function requireExecutionName(value: unknown, field: string): string {
+  if (value === undefined) throw new InvalidInput(`${field} is required`);
+  if (typeof value !== "string") throw new InvalidInput(`${field} must be a string, got ${describe(value)}`);
+  const problem = executionNameProblem(value);
+  if (problem) throw new InvalidInput(`${field} ${problem}`);
+  return value;
+}
+
+/** An execution's ARN (`$$.Execution.Id`), which ends with its name: printable, no whitespace, at most 2048 characters. */
+export function requireExecutionArn(value: unknown, field: string): string {
+  const arn = requireString(value, field, {
+    maxLength: 2048,
+    // eslint-disable-next-line no-control-regex
+    pattern: /^arn:[^\s\u0000-\u001f\u007f-\u009f]+$/u,
+    patternText: "an execution ARN (arn:...) without whitespace or control characters",
+  });
+  return arn;
 }
