@@ -1,14 +1,24 @@
 import { App } from "cdktf";
 import { backendFromEnvironment } from "./stacks/backend";
-import { OrderWorkflowStack, STACK_NAME } from "./stacks/order-workflow-stack";
+import { environmentFiles, writeSettingsFiles } from "./stacks/environments";
+import { OrderWorkflowStack } from "./stacks/order-workflow-stack";
 import { packagingModeFromEnv } from "./stacks/packaging";
 
+// One stack per environment (env/<environment>.tfvars), each with its own state: stacks/environments.ts.
 const app = new App();
-new OrderWorkflowStack(app, STACK_NAME, {
-  packaging: packagingModeFromEnv(),
-  backend: backendFromEnvironment(process.env, {
-    terraformCloud: app.node.tryGetContext("terraformCloud"),
-    s3State: app.node.tryGetContext("s3State"),
-  }),
-});
+const environments = environmentFiles();
+const packaging = packagingModeFromEnv();
+for (const environment of environments) {
+  new OrderWorkflowStack(app, environment.name, {
+    packaging,
+    environment,
+    backend: backendFromEnvironment(process.env, {
+      terraformCloud: app.node.tryGetContext("terraformCloud"),
+      s3State: app.node.tryGetContext("s3State"),
+      stack: environment.name,
+      stacks: environments.map(({ name }) => name),
+    }),
+  });
+}
 app.synth();
+writeSettingsFiles(app.outdir, environments);

@@ -20,7 +20,7 @@ describeWithEmulator("the stack on the AWS emulator (npm run e2e)", () => {
   afterAll(stopE2eRuns, 30000);
 
   test(
-    "applies, passes the smoke test, runs every example order alike on both interpreters and orders of unusual names, updates in place (the live alias moving in that one apply), refuses a destroy while the tables are protected, and destroys to nothing once they are not",
+    "applies dev, then prod beside it without touching dev; passes the smoke test, runs every example order alike on both interpreters and orders of unusual names, updates in place (the live alias moving in that one apply), refuses prod's destroy while its tables are protected, and destroys both to nothing",
     async () => {
       const run = startE2e([]);
       const { status, stdout, stderr } = await run.done;

@@ -18,11 +18,21 @@ export interface TerraformCloudContext {
   hostname?: string;
 }
 
-/** The cdktf.json context entries that choose a backend. */
+/** The cdktf.json context entries that choose a backend, and the stack being configured. */
 export interface BackendContext {
   terraformCloud?: TerraformCloudContext;
   s3State?: S3StateContext;
+  /** The stack this backend is for; `{stack}` in a workspace name or a state key stands for it. */
+  stack?: string;
+  /** Every stack of the app: with more than one, one workspace name or one key cannot serve them all. */
+  stacks?: string[];
 }
+
+/** What `{stack}` in a workspace name or a state key is replaced with. */
+export const STACK_PLACEHOLDER = "{stack}";
+
+const withStack = (text: string, stack: string | undefined) =>
+  stack === undefined ? text : text.replaceAll(STACK_PLACEHOLDER, stack);
 
 /**
  * TF_CLOUD_ORGANIZATION, TF_WORKSPACE and TF_CLOUD_HOSTNAME (Terraform's own names) win
@@ -34,6 +44,7 @@ export interface BackendContext {
  */
 export function backendFromEnvironment(env: NodeJS.ProcessEnv, context: BackendContext = {}): BackendChoice {
   const cloud = context.terraformCloud ?? {};
+  const several = (context.stacks ?? []).length > 1 ? context.stacks! : undefined;
   const organization = env.TF_CLOUD_ORGANIZATION || cloud.organization;
   const s3 = s3StateFromEnvironment(env, context.s3State ?? {});
   if (organization && s3) {
@@ -43,8 +54,22 @@ export function backendFromEnvironment(env: NodeJS.ProcessEnv, context: BackendC
       `Both Terraform Cloud (${cloudInput}) and S3 state (${s3Input}) are chosen: the state can live in one place only, unset one of them`,
     );
   }
-  if (s3) return { kind: "s3", ...s3 };
+  if (s3) {
+    if (several && s3.key !== undefined && !s3.key.includes(STACK_PLACEHOLDER)) {
+      const input = env.TF_STATE_KEY ? "TF_STATE_KEY" : 'cdktf.json context "s3State.key"';
+      throw new Error(
+        `${input} "${s3.key}" names one state, and the app has one stack per environment (${several.join(", ")}): put ${STACK_PLACEHOLDER} in the key (for example orders/${STACK_PLACEHOLDER}/terraform.tfstate), or leave it out for the default ${defaultStateKey(STACK_PLACEHOLDER)}`,
+      );
+    }
+    return { kind: "s3", ...s3, ...(s3.key !== undefined ? { key: withStack(s3.key, context.stack) } : {}) };
+  }
   if (!organization) return { kind: "local" };
+  if (several && env.TF_WORKSPACE) {
+    throw new Error(
+      `TF_WORKSPACE names one Terraform Cloud workspace, and the app has one stack per environment (${several.join(", ")}): ` +
+        `name them with "terraformCloud": { "workspace": "orders-${STACK_PLACEHOLDER}" } in cdktf.json context, and unset TF_WORKSPACE (Terraform itself reads it, and would select that one workspace for every stack)`,
+    );
+  }
   const workspace = env.TF_WORKSPACE || cloud.workspace;
   const hostname = env.TF_CLOUD_HOSTNAME || cloud.hostname;
   if (!workspace) {
@@ -53,7 +78,12 @@ export function backendFromEnvironment(env: NodeJS.ProcessEnv, context: BackendC
         '(or "terraformCloud": { "organization", "workspace" } in cdktf.json context), or unset the organization for local state',
     );
   }
-  return { kind: "cloud", organization, workspace, ...(hostname ? { hostname } : {}) };
+  if (several && !workspace.includes(STACK_PLACEHOLDER)) {
+    throw new Error(
+      `cdktf.json context "terraformCloud.workspace" "${workspace}" names one workspace, and the app has one stack per environment (${several.join(", ")}): put ${STACK_PLACEHOLDER} in it, for example "orders-${STACK_PLACEHOLDER}"`,
+    );
+  }
+  return { kind: "cloud", organization, workspace: withStack(workspace, context.stack), ...(hostname ? { hostname } : {}) };
 }
 
 export function configureBackend(stack: TerraformStack, choice: BackendChoice): void {

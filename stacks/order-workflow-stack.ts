@@ -9,6 +9,7 @@ import { Construct, Node } from "constructs";
 import { Alarms } from "./alarms";
 import { BackendChoice, configureBackend } from "./backend";
 import { DestroyGuard } from "./destroy-guard";
+import { EnvironmentFile } from "./environments";
 import { MicroserviceFunction } from "./microservice-function";
 import { PackagingMode } from "./packaging";
 import { mapServices, PerService, ServiceName, SERVICES } from "./services";
@@ -41,6 +42,8 @@ export function functionOutput(service: ServiceName, attribute: "name" | "arn" |
 
 export interface OrderWorkflowStackProps {
   packaging: PackagingMode;
+  /** The environment this stack deploys (environments.ts): it then accepts no other; none: any environment. */
+  environment?: EnvironmentFile;
   /** Local state unless Terraform Cloud is chosen (see backend.ts). */
   backend?: BackendChoice;
 }
@@ -63,7 +66,7 @@ export class OrderWorkflowStack extends TerraformStack {
     // `removed` blocks (stock-seed.ts) need 1.7; terraform_data (destroy-guard.ts) 1.4.
     this.addOverride("terraform.required_version", REQUIRED_TERRAFORM_VERSION);
 
-    const vars = (this.variables = new WorkflowVariables(this));
+    const vars = (this.variables = new WorkflowVariables(this, props.environment?.name));
     const namePrefix = vars.projectName.stringValue;
 
     new AwsProvider(this, "aws", {

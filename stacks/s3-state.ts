@@ -20,8 +20,12 @@ export interface S3State {
 }
 
 /** The state object's key when none is given: one folder per stack, so several stacks can share a bucket. */
+/**
+ * The key of a stack's state when none is given: under the app's name, so that the
+ * environments of this app sit together and apart from other apps' in a shared bucket.
+ */
 export function defaultStateKey(stackName: string): string {
-  return `${stackName}/terraform.tfstate`;
+  return `microservices-stepfn/${stackName}/terraform.tfstate`;
 }
 
 /** Terraform's S3 backend writes the lock next to the state, as `<key>.tflock` (use_lockfile). */

@@ -72,7 +72,11 @@ export class WorkflowVariables {
   readonly eventMaximumRetryAttempts: TerraformVariable;
   readonly awsRegion: TerraformVariable;
 
-  constructor(private readonly scope: Construct) {
+  /** `deploying`: the environment of the stack, when it is one environment's (environments.ts); it then accepts no other. */
+  constructor(
+    private readonly scope: Construct,
+    deploying?: string,
+  ) {
     // docs/inputs-and-names.md: the four inputs of the original recipe.
     this.projectName = this.string(
       "project_name",
@@ -93,9 +97,19 @@ export class WorkflowVariables {
     );
     this.environment = this.string(
       "environment",
-      "dev",
+      deploying ?? "dev",
       "Deployment environment, written to the Environment tag of every resource (never into names). prod also turns the workflow's logs down to ERROR without execution data.",
-      [oneOf("environment", ENVIRONMENTS)],
+      [
+        oneOf("environment", ENVIRONMENTS),
+        ...(deploying
+          ? [
+              {
+                condition: expression(`var.environment == ${JSON.stringify(deploying)}`),
+                errorMessage: `environment must be "${deploying}" in the ${deploying} stack (its settings are env/${deploying}.tfvars): another environment deploys with its own stack, cdktf deploy <environment>.`,
+              },
+            ]
+          : []),
+      ],
     );
     this.lambdaTimeout = this.number("lambda_timeout", 30, "Timeout of each Lambda function, in whole seconds (3 to 900).", [
       wholeNumberBetween("lambda_timeout", 3, 900, "seconds", "Lambda's maximum"),
