@@ -10,13 +10,14 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { backendFromEnvironment } from "../stacks/backend";
+import { defaultStateKey } from "../stacks/s3-state";
 import { OrderWorkflowStack, STACK_NAME } from "../stacks/order-workflow-stack";
 import { BucketWatch, motoUnavailableReason, MotoServer } from "./helpers/moto";
 import { removeDirectory, TerraformJson } from "./helpers/synth";
 import { findToolchain, prepareForOfflinePlan, terraform, terraformAsync } from "./helpers/terraform";
 
 const BUCKET = "orders-tf-state";
-const KEY = `${STACK_NAME}/terraform.tfstate`;
+const KEY = defaultStateKey(STACK_NAME);
 const LOCK_FILE = `${KEY}.tflock`;
 
 /** `cdktf synth` of the app with these environment variables, into a fresh directory (synth-time packaging: no hashicorp/archive offline). */

@@ -58,9 +58,13 @@ export const USAGE = "npm run smoke [-- --outputs <file>] [--timeout <seconds>]"
 
 const example = (file: string) => JSON.parse(readFileSync(path.join(PROJECT_ROOT, "examples", file), "utf8"));
 
-/** Accepts `terraform output -json` ({ name: { value } }) and `cdktf deploy --outputs-file` ({ stack: { name: value } }). */
+/**
+ * Accepts `terraform output -json` ({ name: { value } }) and `cdktf deploy --outputs-file`
+ * ({ <stack>: { name: value } }, one stack: the one deployed).
+ */
 export function normalizeOutputs(raw: Record<string, any>): StackOutputs {
-  const stackLevel = raw[STACK_NAME];
+  const entries = Object.values(raw);
+  const stackLevel = entries.length === 1 && !("state_machine_arn" in raw) ? entries[0] : undefined;
   const flat = stackLevel && typeof stackLevel === "object" && !("value" in stackLevel) ? stackLevel : raw;
   return Object.fromEntries(
     Object.entries(flat).map(([name, entry]) => [
