@@ -1,14 +1,19 @@
 /**
- * The project's own scaffolding: `npm run help` and the files a newcomer looks for
- * (LICENSE, CHANGELOG.md, .editorconfig).
+ * The project's own scaffolding: `npm run help`, the cdktf wrapper behind `npm run
+ * synth|deploy|destroy` (no telemetry call, so no red checkpoint error offline), and the
+ * files a newcomer looks for (LICENSE, CHANGELOG.md, .editorconfig).
  */
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { PROJECT_ROOT } from "../stacks/bundle";
 
 const read = (file: string) => readFileSync(path.join(PROJECT_ROOT, file), "utf8");
 const packageJson = JSON.parse(read("package.json"));
+
+const work = mkdtempSync(path.join(tmpdir(), "order-workflow-scripts-"));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe("npm run help", () => {
   test("prints the root help file as it is, exit 0", () => {
@@ -16,6 +21,36 @@ describe("npm run help", () => {
     expect(result.status).toBe(0);
     expect(result.stdout).toBe(read("help"));
   });
+});
+
+describe("the cdktf wrapper (scripts/cdktf.mjs)", () => {
+  test("npm run synth, deploy and destroy go through it", () => {
+    for (const command of ["synth", "deploy", "destroy"]) {
+      expect(packageJson.scripts[command]).toBe(`node scripts/cdktf.mjs ${command}`);
+    }
+  });
+
+  test("npm run synth without CHECKPOINT_DISABLE: no telemetry (no user id written, no checkpoint error), the stack synthesized", () => {
+    const cdktfHome = path.join(work, "cdktf-home");
+    const outdir = path.join(work, "cdktf.out");
+    const env: NodeJS.ProcessEnv = { ...process.env, CDKTF_HOME: cdktfHome };
+    // As a developer's shell would have it: neither set.
+    delete env.CHECKPOINT_DISABLE;
+    delete env.CI;
+    const result = spawnSync("npm", ["run", "--silent", "synth", "--", "--output", outdir], {
+      cwd: PROJECT_ROOT,
+      encoding: "utf8",
+      timeout: 120000,
+      env,
+    });
+    const output = `${result.stdout}${result.stderr}`;
+    expect(result.status).toBe(0);
+    expect(output).toContain("Generated Terraform code for the stacks: microservices-stepfn");
+    expect(output).not.toMatch(/checkpoint|telemetry/i);
+    // The CLI writes its anonymous user id there just before it sends telemetry.
+    expect(existsSync(path.join(cdktfHome, "config.json"))).toBe(false);
+    expect(existsSync(path.join(outdir, "stacks", "microservices-stepfn", "cdk.tf.json"))).toBe(true);
+  }, 120000);
 });
 
 describe("scaffolding files", () => {
