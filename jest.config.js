@@ -10,6 +10,8 @@ module.exports = {
     "^.+\\.ts$": ["ts-jest", { diagnostics: false }],
   },
   setupFilesAfterEnv: ["<rootDir>/__tests__/helpers/setup.ts"],
+  // A suite that cannot run here prints SKIPPED <suite>: <reason> at the end (helpers/skip.ts).
+  reporters: ["default", "<rootDir>/__tests__/helpers/skip-reporter.js"],
   testTimeout: 60000,
   // Two workers even on a 2-core machine (Jest's default there is one): the emulator
   // lifecycle spends most of its three minutes waiting on Terraform's provider, so the

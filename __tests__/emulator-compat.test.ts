@@ -15,6 +15,7 @@ import * as path from "node:path";
 import { RECORDED_DEFECTS } from "../emulator/known-defects";
 import { EMULATOR_DIR, findMoto, MOTO_VERSION, PROBES } from "../emulator/server";
 import { PROJECT_ROOT } from "../stacks/bundle";
+import { describeUnless } from "./helpers/skip";
 
 interface ProbeAnswers {
   moto: string;
@@ -26,8 +27,7 @@ interface ProbeAnswers {
 }
 
 const { moto, reason } = findMoto();
-if (!moto) console.warn(`SKIPPED emulator tests: ${reason}`);
-const describeWithMoto = moto ? describe : describe.skip;
+const describeWithMoto = describeUnless(moto ? undefined : reason, "emulator compatibility tests");
 
 function probes(args: string[]): Promise<ProbeAnswers> {
   return new Promise((resolve, reject) => {

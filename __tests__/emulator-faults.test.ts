@@ -14,11 +14,11 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { E2eRun, isRunning, startE2e, stopE2eRuns, verdictLine, waitForProgress } from "./helpers/emulator";
 import { findMoto } from "../emulator/server";
+import { describeUnless } from "./helpers/skip";
 
 const FIXTURES = path.join(__dirname, "fixtures", "emulator");
 const { moto, reason } = findMoto();
-if (!moto) console.warn(`SKIPPED emulator tests: ${reason}`);
-const describeWithMoto = moto ? describe : describe.skip;
+const describeWithMoto = describeUnless(moto ? undefined : reason, "emulator fault tests");
 
 type Outcome = Awaited<E2eRun["done"]> & { pids: number[]; port?: number };
 

@@ -12,6 +12,7 @@ import * as path from "node:path";
 import { backendFromEnvironment } from "../stacks/backend";
 import { OrderWorkflowStack, STACK_NAME } from "../stacks/order-workflow-stack";
 import { BucketWatch, motoUnavailableReason, MotoServer } from "./helpers/moto";
+import { describeUnless } from "./helpers/skip";
 import { removeDirectory, TerraformJson } from "./helpers/synth";
 import { findToolchain, prepareForOfflinePlan, terraform, terraformAsync } from "./helpers/terraform";
 
@@ -30,10 +31,8 @@ function synthWith(env: NodeJS.ProcessEnv): { root: string; stackDir: string } {
 
 const { toolchain, reason: noToolchain } = findToolchain();
 const reason = noToolchain ?? motoUnavailableReason();
-if (!toolchain) console.warn(`SKIPPED S3 backend Terraform tests: ${noToolchain}`);
-if (reason) console.warn(`SKIPPED S3 backend emulator test: ${reason}`);
 
-(toolchain ? describe : describe.skip)("S3 backend block, offline", () => {
+describeUnless(toolchain ? undefined : noToolchain, "S3 backend Terraform tests")("S3 backend block, offline", () => {
   let root: string | undefined;
   afterAll(() => removeDirectory(root));
 
@@ -49,7 +48,7 @@ if (reason) console.warn(`SKIPPED S3 backend emulator test: ${reason}`);
   });
 });
 
-(reason ? describe.skip : describe)("S3 backend against the AWS emulator", () => {
+describeUnless(reason, "S3 backend emulator test")("S3 backend against the AWS emulator", () => {
   let moto: MotoServer | undefined;
   let watch: BucketWatch | undefined;
   let root: string | undefined;
