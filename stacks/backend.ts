@@ -6,6 +6,7 @@
  * bucket when one is named (s3-state.ts). No code change either way, and never two at once.
  */
 import { CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TerraformStack } from "cdktf";
+import { checkContextObject, contextName, InputError } from "./input-error";
 import { defaultStateKey, S3State, S3StateContext, s3StateFromEnvironment } from "./s3-state";
 
 export type BackendChoice =
@@ -16,6 +17,29 @@ export interface TerraformCloudContext {
   organization?: string;
   workspace?: string;
   hostname?: string;
+}
+
+const TERRAFORM_CLOUD_FIELDS = ["organization", "workspace", "hostname"] as const;
+
+/**
+ * Names HCP Terraform accepts for an organization and a workspace: letters, digits, "-" and
+ * "_" (Terraform Enterprise documentation, "Workspace Naming"; organizations alike).
+ */
+const NAME_RULE = /^[A-Za-z0-9_-]+$/;
+/** A host name, with a port if need be; not a URL. */
+const HOSTNAME_RULE = /^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*(:\d{1,5})?$/;
+
+/** An input's value and how the user wrote it (`TF_WORKSPACE` or `cdktf.json context "terraformCloud.workspace"`). */
+function cloudInput(env: NodeJS.ProcessEnv, variable: string, cloud: TerraformCloudContext, field: keyof TerraformCloudContext) {
+  if (env[variable]) return { value: env[variable]!, name: variable };
+  const value = cloud[field];
+  return value === undefined ? undefined : { value, name: contextName(`terraformCloud.${field}`) };
+}
+
+function checkCloudInput(given: { value: string; name: string } | undefined, rule: RegExp, what: string, ruleText: string) {
+  if (given && !rule.test(given.value)) {
+    throw new InputError(`${given.name} ${JSON.stringify(given.value)} is not a valid ${what}: it ${ruleText}`);
+  }
 }
 
 /** The cdktf.json context entries that choose a backend. */
@@ -33,27 +57,35 @@ export interface BackendContext {
  * S3 is an error, since either alone would silently leave the other one's state behind.
  */
 export function backendFromEnvironment(env: NodeJS.ProcessEnv, context: BackendContext = {}): BackendChoice {
-  const cloud = context.terraformCloud ?? {};
-  const organization = env.TF_CLOUD_ORGANIZATION || cloud.organization;
+  const cloud: TerraformCloudContext = checkContextObject("terraformCloud", context.terraformCloud ?? {}, TERRAFORM_CLOUD_FIELDS);
+  const organization = cloudInput(env, "TF_CLOUD_ORGANIZATION", cloud, "organization");
   const s3 = s3StateFromEnvironment(env, context.s3State ?? {});
   if (organization && s3) {
-    const cloudInput = env.TF_CLOUD_ORGANIZATION ? "TF_CLOUD_ORGANIZATION" : 'cdktf.json context "terraformCloud"';
-    const s3Input = env.TF_STATE_BUCKET ? "TF_STATE_BUCKET" : 'cdktf.json context "s3State"';
-    throw new Error(
-      `Both Terraform Cloud (${cloudInput}) and S3 state (${s3Input}) are chosen: the state can live in one place only, unset one of them`,
+    const cloudChoice = env.TF_CLOUD_ORGANIZATION ? "TF_CLOUD_ORGANIZATION" : contextName("terraformCloud");
+    const s3Choice = env.TF_STATE_BUCKET ? "TF_STATE_BUCKET" : contextName("s3State");
+    throw new InputError(
+      `Both Terraform Cloud (${cloudChoice}) and S3 state (${s3Choice}) are chosen: the state can live in one place only, unset one of them`,
     );
   }
   if (s3) return { kind: "s3", ...s3 };
   if (!organization) return { kind: "local" };
-  const workspace = env.TF_WORKSPACE || cloud.workspace;
-  const hostname = env.TF_CLOUD_HOSTNAME || cloud.hostname;
+  const workspace = cloudInput(env, "TF_WORKSPACE", cloud, "workspace");
+  const hostname = cloudInput(env, "TF_CLOUD_HOSTNAME", cloud, "hostname");
+  checkCloudInput(organization, NAME_RULE, "Terraform Cloud organization", 'may contain only letters, digits, "-" and "_"');
   if (!workspace) {
-    throw new Error(
-      `Terraform Cloud organization "${organization}" needs a workspace: set TF_WORKSPACE ` +
+    throw new InputError(
+      `Terraform Cloud organization "${organization.value}" needs a workspace: set TF_WORKSPACE ` +
         '(or "terraformCloud": { "organization", "workspace" } in cdktf.json context), or unset the organization for local state',
     );
   }
-  return { kind: "cloud", organization, workspace, ...(hostname ? { hostname } : {}) };
+  checkCloudInput(workspace, NAME_RULE, "Terraform Cloud workspace", 'may contain only letters, digits, "-" and "_"');
+  checkCloudInput(hostname, HOSTNAME_RULE, "host name", 'must be a host name such as "app.terraform.io", without "https://"');
+  return {
+    kind: "cloud",
+    organization: organization.value,
+    workspace: workspace.value,
+    ...(hostname ? { hostname: hostname.value } : {}),
+  };
 }
 
 export function configureBackend(stack: TerraformStack, choice: BackendChoice): void {
