@@ -14,8 +14,7 @@ import { SAMPLE_ORDER } from "../stacks/order-workflow-stack";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { Emulator, findMoto, startEmulator } from "../emulator/server";
-import { emulatorClientConfig } from "./helpers/moto";
+import { Emulator, emulatorClientConfig, findMoto, startEmulator } from "../emulator/server";
 import { describeUnless } from "./helpers/skip";
 
 jest.setTimeout(120000);
