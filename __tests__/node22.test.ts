@@ -9,6 +9,7 @@ import { spawnSync } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
+import { findLambdaNode } from "../emulator/server";
 import { cacheDir, findNode, NODE22_VERSION, NODE_PACKAGE } from "../scripts/node22.cjs";
 import { PROJECT_ROOT } from "../stacks/bundle";
 import { LAMBDA_RUNTIME, nodeMajorOf } from "../stacks/lambda-runtime";
@@ -67,6 +68,14 @@ describe("findNode(22)", () => {
         `no Node.js 22 (node on PATH is v20.20.2; NODE22_BINARY=${wrong} is Node.js 21.7.3; ` +
         `${NODE_PACKAGE} is in neither node_modules nor ${cacheDir({ XDG_CACHE_HOME: empty })} (node scripts/node22.cjs install))`,
     });
+  });
+
+  test("the emulator's reason names the functions' runtime", () => {
+    const found = findLambdaNode({ ...base("20.20.2"), HOME: empty });
+    // This machine may have Node.js 22 in the project or the user's cache: only a missing one is checked here.
+    if ("reason" in found)
+      expect(found.reason).toMatch(/^cannot run nodejs22\.x functions: no Node\.js 22 \(node on PATH is v20\.20\.2; /);
+    else expect(found.version).toMatch(/^22\./);
   });
 });
 

