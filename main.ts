@@ -1,3 +1,4 @@
+import "./stacks/quiet-cdktf-deprecation";
 import { App } from "cdktf";
 import { backendFromEnvironment } from "./stacks/backend";
 import { InputError } from "./stacks/input-error";

@@ -13,6 +13,7 @@ import { findLambdaNode } from "../emulator/server";
 import { cacheDir, findNode, NODE22_VERSION, NODE_PACKAGE } from "../scripts/node22.cjs";
 import { PROJECT_ROOT } from "../stacks/bundle";
 import { LAMBDA_RUNTIME, nodeMajorOf } from "../stacks/lambda-runtime";
+import { describeUnless } from "./helpers/skip";
 
 const work = mkdtempSync(path.join(tmpdir(), "order-workflow-node22-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -115,4 +116,33 @@ describe("one Node.js version, stated alike", () => {
     expect(semver.satisfies(NODE22_VERSION, engines.node)).toBe(true);
     expect(semver.satisfies("20.20.2", engines.node)).toBe(false);
   });
+});
+
+const node22 = findNode(22);
+describeUnless("reason" in node22 ? node22.reason : undefined, "synth on Node.js 22")("synth on Node.js 22", () => {
+  const run = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+    spawnSync((node22 as { binary: string }).binary, args, {
+      cwd: PROJECT_ROOT,
+      encoding: "utf8",
+      timeout: 60000,
+      env: { ...process.env, CHECKPOINT_DISABLE: "1", ...env },
+    });
+
+  test("the app prints nothing on stderr: cdktf's util.isArray deprecation (DEP0044) is dropped", () => {
+    const result = run(["scripts/run-app.mjs"], { CDKTF_OUTDIR: path.join(work, "synth22") });
+    expect([result.status, result.stderr]).toEqual([0, ""]);
+  }, 60000);
+
+  test("every other warning still shows", () => {
+    const script = [
+      'require("./stacks/quiet-cdktf-deprecation.ts");',
+      'require("node:util").isArray([]);',
+      'process.emitWarning("another deprecation", "DeprecationWarning", "DEP0001");',
+      'process.emitWarning("an options form", { type: "DeprecationWarning", code: "DEP0044" });',
+    ].join("\n");
+    const result = run(["--import", "tsx", "-e", script]);
+    expect(result.status).toBe(0);
+    expect(result.stderr).toContain("[DEP0001] DeprecationWarning: another deprecation");
+    expect(result.stderr).not.toContain("DEP0044");
+  }, 60000);
 });

@@ -1,3 +1,4 @@
+import "../../stacks/quiet-cdktf-deprecation";
 import { Testing } from "cdktf";
 import { removeTestOutdirs } from "./synth";
 
