@@ -5,13 +5,10 @@
  * provider mirror is missing. It is the longest suite: the test sequencer starts it first.
  */
 import { emulatorSkipReason, startE2e, stopE2eRuns, verdictLine } from "./helpers/emulator";
+import { describeUnless } from "./helpers/skip";
 
-const skipReason = emulatorSkipReason();
-if (skipReason) {
-  // Printed, so that a skipped run is never mistaken for a passed one.
-  console.warn(`SKIPPED emulator tests: ${skipReason}`);
-}
-const describeWithEmulator = skipReason ? describe.skip : describe;
+// Printed as SKIPPED, so that a skipped run is never mistaken for a passed one.
+const describeWithEmulator = describeUnless(emulatorSkipReason(), "emulator lifecycle test");
 
 /** The lifecycle's own limits add up to far more; this is what the budget allows (about 3 minutes, measured). */
 const LIFECYCLE_TIMEOUT_MS = 330000;

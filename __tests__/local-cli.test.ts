@@ -8,6 +8,9 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { PROJECT_ROOT } from "../stacks/bundle";
 import { exitStatus, parseArguments, parseInjection } from "../local/workflow-cli";
+import { INJECTABLE_ERRORS } from "../local/injectable-errors";
+import { BUSINESS_ERROR_NAMES } from "../functions/shared/errors";
+import { TRANSIENT_ERRORS } from "../stacks/workflow-definition";
 
 /** The JSON objects the workflow command printed one after another. */
 function parseResults(stdout: string): any[] {
@@ -70,13 +73,22 @@ describe("npm run workflow", () => {
     );
     const notMatched = runScript("workflow-cli.ts", ["--event", other]);
     expect(notMatched.status).toBe(3);
-    expect(JSON.parse(notMatched.stdout)).toEqual({ status: "NOT_MATCHED" });
+    expect(JSON.parse(notMatched.stdout)).toEqual({
+      status: "NOT_MATCHED",
+      field: "detail-type",
+      reason: 'field detail-type is "Order Cancelled"; the rule\'s pattern wants ["Order Submitted"]',
+    });
   });
 
   test("an event from another account does not match the rule (it requires the deploying account): NOT_MATCHED, exit 3", () => {
     const { status, stdout } = runScript("workflow-cli.ts", ["--event", "examples/event-from-another-account.json"]);
     expect(status).toBe(3);
-    expect(JSON.parse(stdout)).toEqual({ status: "NOT_MATCHED" });
+    // The local runner deploys to its placeholder account, 123456789012.
+    expect(JSON.parse(stdout)).toEqual({
+      status: "NOT_MATCHED",
+      field: "account",
+      reason: 'field account is "210987654321"; the rule\'s pattern wants ["123456789012"]',
+    });
   });
 
   test("the same event file twice: the second execution is DUPLICATE of the first order", () => {
@@ -131,12 +143,28 @@ describe("npm run workflow", () => {
     expect(stdout).toContain("--inject-after <service>[.<action>]=<ErrorName>[:<times>]");
   });
 
+  test("an event without a field the rule needs: NOT_MATCHED names the missing field", () => {
+    const noSource = file("no-source.json", JSON.stringify({ "detail-type": "Order Submitted", detail: {} }));
+    const { status, stdout } = runScript("workflow-cli.ts", ["--event", noSource, "examples/sample-order.json"]);
+    expect(status).toBe(3);
+    const [first, second] = parseResults(stdout);
+    expect(first).toEqual({
+      file: noSource,
+      status: "NOT_MATCHED",
+      field: "source",
+      reason: 'field source is missing; the rule\'s pattern wants ["microservices.orders"]',
+    });
+    // An order file is not an event either: the first field it lacks is named.
+    expect(second).toMatchObject({ status: "NOT_MATCHED", field: "source" });
+  });
+
   test.each([
-    [["missing.json"], "cannot read missing.json: ENOENT"],
+    [["missing.json"], "no such file: missing.json"],
     [["NOT-JSON"], "is not valid JSON"],
     [["TOO-BIG"], "bytes; Step Functions accepts at most 262144 bytes of input"],
     [["TOO-DEEP"], "nests deeper than 100 levels"],
-    [["examples/sample-order.json", "missing.json"], "cannot read missing.json: ENOENT"],
+    [["examples/sample-order.json", "missing.json"], "no such file: missing.json"],
+    [["examples"], "examples is a folder, not a file"],
     [[], "missing input file"],
     [["--inject", "payment=Oops", "examples/sample-order.json"], "unknown service payment"],
     [["--inject", "payment-service.charge=Oops", "examples/sample-order.json"], "payment-service has no action charge"],
@@ -156,6 +184,56 @@ describe("npm run workflow", () => {
     expect(status).toBe(2);
     expect(stdout).toBe("");
     expect(stderr).toContain(message);
+  });
+});
+
+describe("messages a developer can act on", () => {
+  test.each([
+    ["bad.json", "{ not json", 'line 1, column 3: expected a property name in double quotes, found "n"'],
+    [
+      "trailing-comma.json",
+      '{\n  "userId": "u-1",\n  "items": [1, 2,]\n}\n',
+      'line 3, column 18: expected a value (an object, array, string, number, true, false or null), found "]"',
+    ],
+    ["cut-short.json", '{"userId": "u-1"', 'line 1, column 17: expected "," or "}" after a property, found the end of the file'],
+    ["typo.json", '{\n\t"express": tru\n}', 'line 2, column 13: expected true, found "tru"'],
+  ])("%s: not valid JSON, with the line and column where it stops being JSON; exit 2", (name, content, where) => {
+    const bad = file(name, content);
+    const { status, stdout, stderr } = runScript("workflow-cli.ts", [bad]);
+    expect({ status, stdout, stderr }).toEqual({ status: 2, stdout: "", stderr: `${bad} is not valid JSON: ${where}\n` });
+  });
+
+  test("npm run invoke reports a JSON error the same way", () => {
+    const bad = file("payload.json", '{"userId": "u-1",}');
+    const { status, stderr } = runScript("invoke-cli.ts", ["user-service", bad]);
+    expect([status, stderr]).toEqual([
+      2,
+      `${bad} is not valid JSON: line 1, column 18: expected a property name in double quotes, found "}"\n`,
+    ]);
+  });
+
+  test("--inject with an error name the workflow does not know is refused, listing the names it knows; nothing runs", () => {
+    const { status, stdout, stderr } = runScript("workflow-cli.ts", [
+      "--inject",
+      "payment-service=ServiceUnavialable",
+      "examples/sample-order.json",
+    ]);
+    expect([status, stdout]).toEqual([2, ""]);
+    expect(stderr.split("\n")[0]).toBe(
+      "--inject payment-service=ServiceUnavialable: the workflow knows no error ServiceUnavialable (known: " +
+        [...TRANSIENT_ERRORS, ...BUSINESS_ERROR_NAMES].join(", ") +
+        ")",
+    );
+  });
+
+  test("every name the refusal lists is accepted: the transient errors the workflow retries and the business errors", () => {
+    expect(INJECTABLE_ERRORS).toEqual(
+      expect.arrayContaining(["ServiceUnavailable", "Lambda.Unknown", "States.Timeout", "PaymentDeclined"]),
+    );
+    for (const error of INJECTABLE_ERRORS) expect(parseInjection(`payment-service=${error}`).error).toBe(error);
+    expect(() => parseInjection("payment-service=PaymentDenied", "--inject-after")).toThrow(
+      "--inject-after payment-service=PaymentDenied: the workflow knows no error PaymentDenied",
+    );
   });
 });
 
@@ -205,7 +283,7 @@ describe("argument parsing", () => {
   test("exit status: 3 when an event matched nothing, else 1 when a run failed, else 0", () => {
     const ok = { status: "SUCCEEDED" } as never;
     const failed = { status: "FAILED" } as never;
-    const notMatched = { status: "NOT_MATCHED" } as const;
+    const notMatched = { status: "NOT_MATCHED", field: "source", reason: "" } as const;
     expect([exitStatus([ok]), exitStatus([ok, failed]), exitStatus([failed, notMatched]), exitStatus([])]).toEqual([0, 1, 3, 0]);
   });
 });
@@ -265,7 +343,7 @@ describe("npm run invoke", () => {
     const { status, stdout, stderr } = runScript("invoke-cli.ts", ["user-service", "examples/nope.json"]);
     expect(status).toBe(2);
     expect(stdout).toBe("");
-    expect(stderr.trim()).toBe("cannot read examples/nope.json: ENOENT");
+    expect(stderr.trim()).toBe("no such file: examples/nope.json");
   });
 
   test("--help prints the usage and the five services on stdout, exit 0", () => {

@@ -18,6 +18,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { PROJECT_ROOT } from "../stacks/bundle";
 import { removeDirectory, synthStack, synthToDirectory } from "./helpers/synth";
+import { describeUnless } from "./helpers/skip";
 
 /** [variable, bad value, what the refusal must say]. */
 const BAD_VARIABLE_VALUES: [string, string, string][] = [
@@ -91,11 +92,8 @@ const BAD_VARIABLE_VALUES: [string, string, string][] = [
 jest.setTimeout(240000);
 
 const { toolchain, reason } = findToolchain();
-if (!toolchain) {
-  // Printed, so that a skipped run is never mistaken for a passed one.
-  console.warn(`SKIPPED offline Terraform tests: ${reason}`);
-}
-const describeWithTerraform = toolchain ? describe : describe.skip;
+// Printed as SKIPPED, so that a skipped run is never mistaken for a passed one.
+const describeWithTerraform = describeUnless(toolchain ? undefined : reason, "offline Terraform tests");
 
 describeWithTerraform("terraform init, validate and plan, offline", () => {
   let root: string | undefined;

@@ -2,6 +2,7 @@
  * Reads the EventBridge rule's pattern and the target's input mapping from the
  * synthesized stack, so the local runner applies exactly what would be deployed.
  */
+import "../stacks/quiet-cdktf-deprecation";
 import { Testing } from "cdktf";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -11,6 +11,7 @@ import { executionNameProblem } from "../functions/shared/validation";
 import { SERVICES, ServiceName } from "../stacks/services";
 import { fail, readJsonFile } from "./cli-input";
 import { executionInputFor } from "./event-rule";
+import { unknownErrorProblem } from "./injectable-errors";
 import { MAX_INPUT_DEPTH } from "./input-limits";
 import { Injection, LocalWorkflow, WorkflowResult } from "./runner";
 import { stateSnapshot } from "./state-snapshot";
@@ -62,6 +63,8 @@ export function parseInjection(text: string, option = "--inject"): Injection {
   if (action !== undefined && !actions.includes(action)) {
     throw new Error(`${option} ${text}: ${service} has no action ${action} (its actions: ${actions.join(", ")})`);
   }
+  const unknownError = unknownErrorProblem(error);
+  if (unknownError) throw new Error(`${option} ${text}: ${unknownError}`);
   return {
     service: service as ServiceName,
     ...(action === undefined ? {} : { action }),
@@ -111,7 +114,7 @@ export function parseArguments(args: string[]): WorkflowArguments {
   return parsed;
 }
 
-type Printed = WorkflowResult | { status: "NOT_MATCHED" };
+type Printed = WorkflowResult | { status: "NOT_MATCHED"; field: string; reason: string };
 
 /** 3 when an event matched nothing, else 1 when a run failed, else 0. */
 export function exitStatus(results: Printed[]): number {
@@ -146,7 +149,7 @@ async function main(): Promise<void> {
     if (trigger) {
       const mapped = executionInputFor(trigger, input);
       if (!mapped.matched) {
-        result = { status: "NOT_MATCHED" };
+        result = { status: "NOT_MATCHED", field: mapped.field, reason: mapped.reason };
         results.push(result);
         process.stdout.write(`${JSON.stringify(args.files.length > 1 ? { file, ...result } : result)}\n`);
         continue;

@@ -6,6 +6,7 @@
  * bucket when one is named (s3-state.ts). No code change either way, and never two at once.
  */
 import { CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TerraformStack } from "cdktf";
+import { checkContextObject, contextName, InputError } from "./input-error";
 import { defaultStateKey, S3State, S3StateContext, s3StateFromEnvironment } from "./s3-state";
 
 export type BackendChoice =
@@ -16,6 +17,29 @@ export interface TerraformCloudContext {
   organization?: string;
   workspace?: string;
   hostname?: string;
+}
+
+const TERRAFORM_CLOUD_FIELDS = ["organization", "workspace", "hostname"] as const;
+
+/**
+ * Names HCP Terraform accepts for an organization and a workspace: letters, digits, "-" and
+ * "_" (Terraform Enterprise documentation, "Workspace Naming"; organizations alike).
+ */
+const NAME_RULE = /^[A-Za-z0-9_-]+$/;
+/** A host name, with a port if need be; not a URL. */
+const HOSTNAME_RULE = /^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*(:\d{1,5})?$/;
+
+/** An input's value and how the user wrote it (`TF_WORKSPACE` or `cdktf.json context "terraformCloud.workspace"`). */
+function cloudInput(env: NodeJS.ProcessEnv, variable: string, cloud: TerraformCloudContext, field: keyof TerraformCloudContext) {
+  if (env[variable]) return { value: env[variable]!, name: variable };
+  const value = cloud[field];
+  return value === undefined ? undefined : { value, name: contextName(`terraformCloud.${field}`) };
+}
+
+function checkCloudInput(given: { value: string; name: string } | undefined, rule: RegExp, what: string, ruleText: string) {
+  if (given && !rule.test(given.value)) {
+    throw new InputError(`${given.name} ${JSON.stringify(given.value)} is not a valid ${what}: it ${ruleText}`);
+  }
 }
 
 /** The cdktf.json context entries that choose a backend, and the stack being configured. */
@@ -43,21 +67,21 @@ const withStack = (text: string, stack: string | undefined) =>
  * S3 is an error, since either alone would silently leave the other one's state behind.
  */
 export function backendFromEnvironment(env: NodeJS.ProcessEnv, context: BackendContext = {}): BackendChoice {
-  const cloud = context.terraformCloud ?? {};
+  const cloud: TerraformCloudContext = checkContextObject("terraformCloud", context.terraformCloud ?? {}, TERRAFORM_CLOUD_FIELDS);
   const several = (context.stacks ?? []).length > 1 ? context.stacks! : undefined;
-  const organization = env.TF_CLOUD_ORGANIZATION || cloud.organization;
+  const organization = cloudInput(env, "TF_CLOUD_ORGANIZATION", cloud, "organization");
   const s3 = s3StateFromEnvironment(env, context.s3State ?? {});
   if (organization && s3) {
-    const cloudInput = env.TF_CLOUD_ORGANIZATION ? "TF_CLOUD_ORGANIZATION" : 'cdktf.json context "terraformCloud"';
-    const s3Input = env.TF_STATE_BUCKET ? "TF_STATE_BUCKET" : 'cdktf.json context "s3State"';
-    throw new Error(
-      `Both Terraform Cloud (${cloudInput}) and S3 state (${s3Input}) are chosen: the state can live in one place only, unset one of them`,
+    const cloudChoice = env.TF_CLOUD_ORGANIZATION ? "TF_CLOUD_ORGANIZATION" : contextName("terraformCloud");
+    const s3Choice = env.TF_STATE_BUCKET ? "TF_STATE_BUCKET" : contextName("s3State");
+    throw new InputError(
+      `Both Terraform Cloud (${cloudChoice}) and S3 state (${s3Choice}) are chosen: the state can live in one place only, unset one of them`,
     );
   }
   if (s3) {
     if (several && s3.key !== undefined && !s3.key.includes(STACK_PLACEHOLDER)) {
-      const input = env.TF_STATE_KEY ? "TF_STATE_KEY" : 'cdktf.json context "s3State.key"';
-      throw new Error(
+      const input = env.TF_STATE_KEY ? "TF_STATE_KEY" : contextName("s3State.key");
+      throw new InputError(
         `${input} "${s3.key}" names one state, and the app has one stack per environment (${several.join(", ")}): put ${STACK_PLACEHOLDER} in the key (for example orders/${STACK_PLACEHOLDER}/terraform.tfstate), or leave it out for the default ${defaultStateKey(STACK_PLACEHOLDER)}`,
       );
     }
@@ -65,25 +89,35 @@ export function backendFromEnvironment(env: NodeJS.ProcessEnv, context: BackendC
   }
   if (!organization) return { kind: "local" };
   if (several && env.TF_WORKSPACE) {
-    throw new Error(
+    throw new InputError(
       `TF_WORKSPACE names one Terraform Cloud workspace, and the app has one stack per environment (${several.join(", ")}): ` +
         `name them with "terraformCloud": { "workspace": "orders-${STACK_PLACEHOLDER}" } in cdktf.json context, and unset TF_WORKSPACE (Terraform itself reads it, and would select that one workspace for every stack)`,
     );
   }
-  const workspace = env.TF_WORKSPACE || cloud.workspace;
-  const hostname = env.TF_CLOUD_HOSTNAME || cloud.hostname;
+  const workspace = cloudInput(env, "TF_WORKSPACE", cloud, "workspace");
+  const hostname = cloudInput(env, "TF_CLOUD_HOSTNAME", cloud, "hostname");
+  checkCloudInput(organization, NAME_RULE, "Terraform Cloud organization", 'may contain only letters, digits, "-" and "_"');
   if (!workspace) {
-    throw new Error(
-      `Terraform Cloud organization "${organization}" needs a workspace: set TF_WORKSPACE ` +
+    throw new InputError(
+      `Terraform Cloud organization "${organization.value}" needs a workspace: set TF_WORKSPACE ` +
         '(or "terraformCloud": { "organization", "workspace" } in cdktf.json context), or unset the organization for local state',
     );
   }
-  if (several && !workspace.includes(STACK_PLACEHOLDER)) {
-    throw new Error(
-      `cdktf.json context "terraformCloud.workspace" "${workspace}" names one workspace, and the app has one stack per environment (${several.join(", ")}): put ${STACK_PLACEHOLDER} in it, for example "orders-${STACK_PLACEHOLDER}"`,
+  if (several && !workspace.value.includes(STACK_PLACEHOLDER)) {
+    throw new InputError(
+      `${workspace.name} "${workspace.value}" names one workspace, and the app has one stack per environment (${several.join(", ")}): put ${STACK_PLACEHOLDER} in it, for example "orders-${STACK_PLACEHOLDER}"`,
     );
   }
-  return { kind: "cloud", organization, workspace: withStack(workspace, context.stack), ...(hostname ? { hostname } : {}) };
+  // The name rule applies to the stack's workspace, once {stack} is replaced.
+  const stackWorkspace = { ...workspace, value: withStack(workspace.value, context.stack) };
+  checkCloudInput(stackWorkspace, NAME_RULE, "Terraform Cloud workspace", 'may contain only letters, digits, "-" and "_"');
+  checkCloudInput(hostname, HOSTNAME_RULE, "host name", 'must be a host name such as "app.terraform.io", without "https://"');
+  return {
+    kind: "cloud",
+    organization: organization.value,
+    workspace: stackWorkspace.value,
+    ...(hostname ? { hostname: hostname.value } : {}),
+  };
 }
 
 export function configureBackend(stack: TerraformStack, choice: BackendChoice): void {

@@ -20,6 +20,7 @@
 import { copyFileSync, existsSync, readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { PROJECT_ROOT } from "./bundle";
+import { InputError } from "./input-error";
 import { ENVIRONMENTS } from "./variables";
 
 export const ENV_DIRECTORY = path.join(PROJECT_ROOT, "env");
@@ -47,7 +48,7 @@ export function environmentFiles(directory = ENV_DIRECTORY): EnvironmentFile[] {
   const found = files.map((file) => ({ name: file.slice(0, -".tfvars".length), file: path.join(directory, file) }));
   for (const { name, file } of found) {
     if (!ENVIRONMENTS.includes(name)) {
-      throw new Error(
+      throw new InputError(
         `${path.relative(PROJECT_ROOT, file)}: "${name}" is not an environment (the settings files are named after one of ${ENVIRONMENTS.join(", ")})`,
       );
     }
@@ -58,7 +59,7 @@ export function environmentFiles(directory = ENV_DIRECTORY): EnvironmentFile[] {
     if (project === undefined) continue;
     const other = byProject.get(project);
     if (other) {
-      throw new Error(
+      throw new InputError(
         `env/${other}.tfvars and env/${name}.tfvars both set project_name = "${project}": every resource name derives from it, so the two environments would fight over the same resources`,
       );
     }

@@ -14,6 +14,7 @@ import { LambdaExecutionRole } from "./lambda-execution-role";
 import { packageBundle, PackagingMode } from "./packaging";
 import { ServiceName } from "./services";
 import { WorkflowVariables } from "./variables";
+import { LAMBDA_RUNTIME } from "./lambda-runtime";
 
 export interface MicroserviceFunctionProps {
   namePrefix: string;
@@ -55,7 +56,7 @@ export class MicroserviceFunction extends Construct {
       functionName,
       description: `Order workflow: ${props.service}`,
       role: this.role.role.arn,
-      runtime: "nodejs22.x",
+      runtime: LAMBDA_RUNTIME,
       handler: "index.handler",
       // Every change of code or configuration publishes a version; the workflow calls that version
       // (qualifiedArn), so an execution keeps the code it started with through later deploys.

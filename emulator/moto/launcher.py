@@ -1,5 +1,8 @@
 """
-python3 emulator/moto/launcher.py --port PORT --work-dir DIR --node NODE --node-path DIR
+python3 emulator/moto/launcher.py --port PORT --work-dir DIR [--node-runtime nodejs22.x=NODE] --node-path DIR
+
+--node-runtime names the Node.js binary the functions of that runtime run on (the Lambda
+patch refuses any other runtime, and every invocation without it).
 
 Starts moto's server on 127.0.0.1 with the configuration and compatibility patches the
 order workflow's end-to-end test needs, then prints one line, `READY <port>` (the port the
@@ -22,12 +25,18 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 warnings.filterwarnings("ignore")
 
 
+def node_runtime_settings(argument):
+    """{"node_runtime": "nodejs22.x", "node": "/path/to/node"} from "nodejs22.x=/path/to/node"; both None without one."""
+    runtime, _, binary = argument.partition("=")
+    return {"node_runtime": runtime or None, "node": binary or None}
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--work-dir", required=True)
-    parser.add_argument("--node", default="node")
+    parser.add_argument("--node-runtime", default="", help="RUNTIME=BINARY, e.g. nodejs22.x=/usr/bin/node")
     parser.add_argument("--node-path", default="")
     args = parser.parse_args()
 
@@ -67,7 +76,7 @@ def main():
         {
             "endpoint_url": f"http://{args.host}:{port}",
             "work_dir": args.work_dir,
-            "node": args.node,
+            **node_runtime_settings(args.node_runtime),
             "node_path": args.node_path,
         }
     )
