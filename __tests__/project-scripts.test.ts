@@ -45,11 +45,11 @@ describe("the cdktf wrapper (scripts/cdktf.mjs)", () => {
     });
     const output = `${result.stdout}${result.stderr}`;
     expect(result.status).toBe(0);
-    expect(output).toContain("Generated Terraform code for the stacks: microservices-stepfn");
+    expect(output).toContain("Generated Terraform code for the stacks: dev, prod");
     expect(output).not.toMatch(/checkpoint|telemetry/i);
     // The CLI writes its anonymous user id there just before it sends telemetry.
     expect(existsSync(path.join(cdktfHome, "config.json"))).toBe(false);
-    expect(existsSync(path.join(outdir, "stacks", "microservices-stepfn", "cdk.tf.json"))).toBe(true);
+    for (const stack of ["dev", "prod"]) expect(existsSync(path.join(outdir, "stacks", stack, "cdk.tf.json"))).toBe(true);
   }, 120000);
 });
 

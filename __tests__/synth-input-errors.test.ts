@@ -79,8 +79,8 @@ const CASES: Case[] = [
   ],
   [
     "TF_CLOUD_ORGANIZATION",
-    { TF_CLOUD_ORGANIZATION: "acme corp", TF_WORKSPACE: "orders" },
-    undefined,
+    { TF_CLOUD_ORGANIZATION: "acme corp" },
+    { terraformCloud: { workspace: "orders-{stack}" } },
     'TF_CLOUD_ORGANIZATION "acme corp" is not a valid Terraform Cloud organization: it may contain only letters, digits, "-" and "_"',
   ],
   [
@@ -90,20 +90,20 @@ const CASES: Case[] = [
     'Terraform Cloud organization "acme" needs a workspace: set TF_WORKSPACE (or "terraformCloud": { "organization", "workspace" } in cdktf.json context), or unset the organization for local state',
   ],
   [
-    "TF_WORKSPACE",
-    { TF_CLOUD_ORGANIZATION: "acme", TF_WORKSPACE: "orders/prod" },
+    "TF_WORKSPACE with a stack per environment",
+    { TF_CLOUD_ORGANIZATION: "acme", TF_WORKSPACE: "orders" },
     undefined,
-    'TF_WORKSPACE "orders/prod" is not a valid Terraform Cloud workspace: it may contain only letters, digits, "-" and "_"',
+    'TF_WORKSPACE names one Terraform Cloud workspace, and the app has one stack per environment (dev, prod): name them with "terraformCloud": { "workspace": "orders-{stack}" } in cdktf.json context, and unset TF_WORKSPACE (Terraform itself reads it, and would select that one workspace for every stack)',
   ],
   [
     "TF_CLOUD_HOSTNAME",
-    { TF_CLOUD_ORGANIZATION: "acme", TF_WORKSPACE: "orders", TF_CLOUD_HOSTNAME: "https://tfe.example.com" },
-    undefined,
+    { TF_CLOUD_ORGANIZATION: "acme", TF_CLOUD_HOSTNAME: "https://tfe.example.com" },
+    { terraformCloud: { workspace: "orders-{stack}" } },
     'TF_CLOUD_HOSTNAME "https://tfe.example.com" is not a valid host name: it must be a host name such as "app.terraform.io", without "https://"',
   ],
   [
     "Terraform Cloud and S3 together",
-    { TF_CLOUD_ORGANIZATION: "acme", TF_WORKSPACE: "orders", TF_STATE_BUCKET: "acme-state" },
+    { TF_CLOUD_ORGANIZATION: "acme", TF_STATE_BUCKET: "acme-state" },
     undefined,
     "Both Terraform Cloud (TF_CLOUD_ORGANIZATION) and S3 state (TF_STATE_BUCKET) are chosen: the state can live in one place only, unset one of them",
   ],
@@ -128,8 +128,20 @@ const CASES: Case[] = [
   [
     "context terraformCloud.workspace breaking the rule",
     {},
-    { terraformCloud: { organization: "acme", workspace: "orders prod" } },
-    'cdktf.json context "terraformCloud.workspace" "orders prod" is not a valid Terraform Cloud workspace: it may contain only letters, digits, "-" and "_"',
+    { terraformCloud: { organization: "acme", workspace: "orders {stack}" } },
+    'cdktf.json context "terraformCloud.workspace" "orders {stack}" is not a valid Terraform Cloud workspace: it may contain only letters, digits, "-" and "_"',
+  ],
+  [
+    "context terraformCloud.workspace without {stack}",
+    {},
+    { terraformCloud: { organization: "acme", workspace: "orders" } },
+    'cdktf.json context "terraformCloud.workspace" "orders" names one workspace, and the app has one stack per environment (dev, prod): put {stack} in it, for example "orders-{stack}"',
+  ],
+  [
+    "TF_STATE_KEY without {stack}",
+    { TF_STATE_BUCKET: "acme-state", TF_STATE_KEY: "orders/terraform.tfstate" },
+    undefined,
+    'TF_STATE_KEY "orders/terraform.tfstate" names one state, and the app has one stack per environment (dev, prod): put {stack} in the key (for example orders/{stack}/terraform.tfstate), or leave it out for the default microservices-stepfn/{stack}/terraform.tfstate',
   ],
   [
     "context s3State not an object",

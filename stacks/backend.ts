@@ -108,14 +108,15 @@ export function backendFromEnvironment(env: NodeJS.ProcessEnv, context: BackendC
       `${workspace.name} "${workspace.value}" names one workspace, and the app has one stack per environment (${several.join(", ")}): put ${STACK_PLACEHOLDER} in it, for example "orders-${STACK_PLACEHOLDER}"`,
     );
   }
-  // The name rule applies to the stack's workspace, once {stack} is replaced.
-  const stackWorkspace = { ...workspace, value: withStack(workspace.value, context.stack) };
-  checkCloudInput(stackWorkspace, NAME_RULE, "Terraform Cloud workspace", 'may contain only letters, digits, "-" and "_"');
+  // The name rule applies to the names the template gives: {stack} stands for a stack's name.
+  if (!NAME_RULE.test(withStack(workspace.value, "stack"))) {
+    checkCloudInput(workspace, NAME_RULE, "Terraform Cloud workspace", 'may contain only letters, digits, "-" and "_"');
+  }
   checkCloudInput(hostname, HOSTNAME_RULE, "host name", 'must be a host name such as "app.terraform.io", without "https://"');
   return {
     kind: "cloud",
     organization: organization.value,
-    workspace: stackWorkspace.value,
+    workspace: withStack(workspace.value, context.stack),
     ...(hostname ? { hostname: hostname.value } : {}),
   };
 }
