@@ -363,6 +363,16 @@ describe("JSON log events (CURRENT and JSON_PAGE)", () => {
       "[w1!=ERROR && w1!=WARNING, w2]",
       "[logLevel, date, time, method, url=%/service/resource/[0-9]+$%, response_time]",
       "[logLevel, date, time, method, url=%/service/resource/[0-9]+/part/[0-9]+$%, response_time]",
+      // The earlier edition's examples.
+      "[ip, user, username, timestamp, request, status_code, bytes]",
+      "[..., status_code, bytes]",
+      "[ip, user, ..., status_code, bytes]",
+      "[ip, user, ...]",
+      "[ip, user, username, timestamp, request, status_code, bytes > 1000]",
+      "[ip, user, username, timestamp, request, status_code = 4* && status_code != 403, bytes]",
+      "[..., request=*.html*, status_code=4*,]",
+      "[ip, server, username, timestamp, request, status_code, bytes > 1000]",
+      "[w1=ERROR || W1=WARNING, w2]",
     ]) {
       const error = errorOf(pattern);
       expect(error.message).toContain(JSON.stringify(pattern));
