@@ -88,6 +88,8 @@ export interface StartOptions {
   readyTimeoutMs?: number;
   /** Another launcher, for the fault tests. */
   launcher?: string;
+  /** A file the AWS provider's API calls are appended to, one JSON line each (moto/recorder.py). */
+  recordCalls?: string;
 }
 
 export class EmulatorError extends Error {}
@@ -136,6 +138,7 @@ export function startEmulator(options: StartOptions): Promise<Emulator> {
       process.execPath,
       "--node-path",
       path.join(PROJECT_ROOT, "node_modules"),
+      ...(options.recordCalls ? ["--record-calls", options.recordCalls] : []),
     ],
     {
       cwd: EMULATOR_DIR,
