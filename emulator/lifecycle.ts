@@ -40,6 +40,7 @@ import {
   TerraformRun,
   Toolchain,
 } from "../scripts/terraform-toolchain";
+import { ApiCallLog } from "./api-calls";
 import { Comparison, compareInterpreters, emulatorRun, exampleOrders, knownDefectIn } from "./compare";
 import { emulatorClientConfig, inventory } from "./inventory";
 import { Emulator, findMoto, MotoInstallation, startEmulator, stopEmulators } from "./server";
@@ -146,6 +147,7 @@ export async function runLifecycle(options: LifecycleOptions = {}): Promise<Life
   const limitOf = (seconds: number) => Math.min(seconds, terraformCap);
   const workDir = mkdtempSync(path.join(tmpdir(), "order-workflow-e2e-"));
   mkdirSync(path.join(workDir, "logs"));
+  const apiCalls = new ApiCallLog(workDir, env);
   let emulator: Emulator | undefined;
   const running = new Set<string>();
   let interrupted: NodeJS.Signals | undefined;
@@ -244,7 +246,7 @@ export async function runLifecycle(options: LifecycleOptions = {}): Promise<Life
         phaseName,
         `terraform ${args[0]}`,
         terraformAsync(stackDir, args, {
-          env: emulator ? tfEnv() : offlineEnvironment(stackDir, env),
+          env: emulator ? apiCalls.before(args[0], phaseName, tfEnv()) : offlineEnvironment(stackDir, env),
           timeoutMs: limitOf(limitSeconds) * 1000,
         }),
         limitOf(limitSeconds),
@@ -259,6 +261,7 @@ export async function runLifecycle(options: LifecycleOptions = {}): Promise<Life
           port: options.port ?? 0,
           readyTimeoutMs: options.readyTimeoutMs,
           launcher: options.launcher,
+          recordCalls: apiCalls.file,
         });
         emulator = server;
         return { value: server, summary: `listening on ${server.endpoint} (pid ${server.pid})` };
@@ -301,7 +304,7 @@ export async function runLifecycle(options: LifecycleOptions = {}): Promise<Life
         stackDir,
         ["plan", "-detailed-exitcode", "-input=false", "-lock=false", ...varArgs(variables)],
         {
-          env: tfEnv(),
+          env: apiCalls.before("plan", phaseName, tfEnv()),
           timeoutMs: limit * 1000,
         },
       );
@@ -452,7 +455,10 @@ export async function runLifecycle(options: LifecycleOptions = {}): Promise<Life
             ...Object.entries(UPDATE_VARIABLES).map(([name, value]) => `--var=${name}=${value}`),
           ],
           PROJECT_ROOT,
-          { env: { ...tfEnv(), CI: "1", FORCE_COLOR: "0" }, timeoutMs: limitOf(LIMITS.deploy) * 1000 },
+          {
+            env: apiCalls.before("deploy", "update with cdktf deploy", { ...tfEnv(), CI: "1", FORCE_COLOR: "0" }),
+            timeoutMs: limitOf(LIMITS.deploy) * 1000,
+          },
         ),
         limitOf(LIMITS.deploy),
       );
@@ -533,7 +539,7 @@ export async function runLifecycle(options: LifecycleOptions = {}): Promise<Life
       if (sold.length === 0) throw new Error("no unit was sold before the destroy: nothing would show a reset");
       const limit = limitOf(LIMITS.refusedDestroy);
       const destroy = await terraformAsync(stackDir, ["destroy", "-auto-approve", "-input=false", ...varArgs(UPDATE_VARIABLES)], {
-        env: tfEnv(),
+        env: apiCalls.before("destroy", "destroy refused while protected", tfEnv()),
         timeoutMs: limit * 1000,
       });
       saveLog("destroy refused", destroy);
@@ -592,6 +598,8 @@ export async function runLifecycle(options: LifecycleOptions = {}): Promise<Life
       }
       return { value: undefined, summary: `every list empty (${found.size} list APIs)` };
     });
+
+    await phase("deployer permissions", () => apiCalls.check());
 
     report.ok = true;
   } catch (error) {
