@@ -8,7 +8,7 @@
  * (a marker line naming the command, so that a plan's calls are told from an apply's), and
  * `check()` as its last phase.
  */
-import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import {
   allows,
@@ -159,6 +159,7 @@ export class ApiCallLog {
   /** In the work directory, or where E2E_API_CALL_LOG names (kept after the run). */
   constructor(workDir: string, env: NodeJS.ProcessEnv = process.env) {
     this.file = env.E2E_API_CALL_LOG ? path.resolve(env.E2E_API_CALL_LOG) : path.join(workDir, "api-calls.jsonl");
+    mkdirSync(path.dirname(this.file), { recursive: true });
     writeFileSync(this.file, "");
   }
 
