@@ -39,6 +39,8 @@ describeWithEmulator("the stack on the AWS emulator (npm run e2e)", () => {
       );
       expect(stdout).toMatch(/apply again keeps every figure .* Resources: 0 added, 0 changed, 0 destroyed\. stock PROD001=/);
       expect(stdout).toMatch(/nothing left .* every list empty/);
+      // Issue 18: every AWS call the provider made is allowed by the deploying identity's policies (docs/deploying-identity.md).
+      expect(stdout).toMatch(/deployer permissions .* \d+ provider calls \(\d+ in plans\) on \d+ services, .*: all allowed/);
     },
     LIFECYCLE_TIMEOUT_MS,
   );

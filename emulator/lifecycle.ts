@@ -43,6 +43,7 @@ import {
   TerraformRun,
   Toolchain,
 } from "../scripts/terraform-toolchain";
+import { ApiCallLog } from "./api-calls";
 import { Comparison, compareInterpreters, emulatorRun, exampleOrders, knownDefectIn } from "./compare";
 import { emulatorClientConfig, inventory } from "./inventory";
 import { Emulator, findMoto, MotoInstallation, startEmulator, stopEmulators } from "./server";
@@ -151,6 +152,8 @@ export async function runLifecycle(options: LifecycleOptions = {}): Promise<Life
   const limitOf = (seconds: number) => Math.min(seconds, terraformCap);
   const workDir = mkdtempSync(path.join(tmpdir(), "order-workflow-e2e-"));
   mkdirSync(path.join(workDir, "logs"));
+  // Every call the AWS provider makes, for the deploying identity's policies (emulator/api-calls.ts).
+  const apiCalls = new ApiCallLog(workDir, env);
   let emulator: Emulator | undefined;
   const running = new Set<string>();
   let interrupted: NodeJS.Signals | undefined;
@@ -251,7 +254,7 @@ export async function runLifecycle(options: LifecycleOptions = {}): Promise<Life
         phaseName,
         `terraform ${args[0]}${dir === stackDir ? "" : ` (${path.basename(dir)})`}`,
         terraformAsync(dir, args, {
-          env: emulator ? tfEnv(dir) : offlineEnvironment(dir, env),
+          env: emulator ? apiCalls.before(args[0], phaseName, tfEnv(dir)) : offlineEnvironment(dir, env),
           timeoutMs: limitOf(limitSeconds) * 1000,
         }),
         limitOf(limitSeconds),
@@ -266,6 +269,7 @@ export async function runLifecycle(options: LifecycleOptions = {}): Promise<Life
           port: options.port ?? 0,
           readyTimeoutMs: options.readyTimeoutMs,
           launcher: options.launcher,
+          recordCalls: apiCalls.file,
         });
         emulator = server;
         return { value: server, summary: `listening on ${server.endpoint} (pid ${server.pid})` };
@@ -321,7 +325,7 @@ export async function runLifecycle(options: LifecycleOptions = {}): Promise<Life
         stackDir,
         ["plan", "-detailed-exitcode", "-input=false", "-lock=false", ...varArgs(variables)],
         {
-          env: tfEnv(),
+          env: apiCalls.before("plan", phaseName, tfEnv()),
           timeoutMs: limit * 1000,
         },
       );
@@ -423,7 +427,7 @@ export async function runLifecycle(options: LifecycleOptions = {}): Promise<Life
         if (sold.length === 0) throw new Error("no unit was sold before the destroy: nothing would show a reset");
         const limit = limitOf(LIMITS.refusedDestroy);
         const destroy = await terraformAsync(prodDir, ["destroy", "-auto-approve", "-input=false"], {
-          env: tfEnv(prodDir),
+          env: apiCalls.before("destroy", "destroy refused while protected", tfEnv(prodDir)),
           timeoutMs: limit * 1000,
         });
         saveLog("destroy refused", destroy);
@@ -593,7 +597,10 @@ export async function runLifecycle(options: LifecycleOptions = {}): Promise<Life
               ...Object.entries(UPDATE_VARIABLES).map(([name, value]) => `--var=${name}=${value}`),
             ],
             PROJECT_ROOT,
-            { env: { ...tfEnv(), CI: "1", FORCE_COLOR: "0" }, timeoutMs: limitOf(LIMITS.deploy) * 1000 },
+            {
+              env: apiCalls.before("deploy", "update with cdktf deploy", { ...tfEnv(), CI: "1", FORCE_COLOR: "0" }),
+              timeoutMs: limitOf(LIMITS.deploy) * 1000,
+            },
           ),
           limitOf(LIMITS.deploy),
         );
@@ -668,6 +675,8 @@ export async function runLifecycle(options: LifecycleOptions = {}): Promise<Life
     })();
 
     await together(devPath, prodPath);
+
+    await phase("deployer permissions", () => apiCalls.check());
 
     await phase("nothing left", async () => {
       const found = await withTimeout(inventory(emulatorClientConfig(startedEmulator.endpoint)), LIMITS.inventory, "listing");

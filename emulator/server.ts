@@ -144,6 +144,8 @@ export interface StartOptions {
    * not start without one.
    */
   runsFunctions?: boolean;
+  /** A file the AWS provider's API calls are appended to, one JSON line each (moto/recorder.py). */
+  recordCalls?: string;
 }
 
 export class EmulatorError extends Error {}
@@ -193,6 +195,7 @@ export function startEmulator(options: StartOptions): Promise<Emulator> {
       ...(node ? nodeRuntimeArgument(node.binary) : []),
       "--node-path",
       path.join(PROJECT_ROOT, "node_modules"),
+      ...(options.recordCalls ? ["--record-calls", options.recordCalls] : []),
     ],
     {
       cwd: EMULATOR_DIR,

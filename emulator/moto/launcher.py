@@ -1,5 +1,5 @@
 """
-python3 emulator/moto/launcher.py --port PORT --work-dir DIR [--node-runtime nodejs22.x=NODE] --node-path DIR
+python3 emulator/moto/launcher.py --port PORT --work-dir DIR [--node-runtime nodejs22.x=NODE] --node-path DIR [--record-calls FILE]
 
 --node-runtime names the Node.js binary the functions of that runtime run on (the Lambda
 patch refuses any other runtime, and every invocation without it).
@@ -12,6 +12,9 @@ between choosing a port and binding it). Started and stopped by emulator/server.
 It stops on SIGTERM or SIGINT, and also when its standard input closes: the parent holds
 the other end, so the server never outlives the process that started it, however that
 process ends (a jest timeout, kill -9).
+
+With --record-calls FILE, every request of the AWS provider is also appended to FILE as one
+JSON line (recorder.py), for the deploying identity's permission check.
 """
 import argparse
 import os
@@ -38,6 +41,7 @@ def main():
     parser.add_argument("--work-dir", required=True)
     parser.add_argument("--node-runtime", default="", help="RUNTIME=BINARY, e.g. nodejs22.x=/usr/bin/node")
     parser.add_argument("--node-path", default="")
+    parser.add_argument("--record-calls", default="")
     args = parser.parse_args()
 
     # Server mode must not proxy its own calls anywhere else.
@@ -62,7 +66,12 @@ def main():
         print(f"FAILED cannot listen on {args.host}:{args.port}: {error.strerror or error}", flush=True)
         sys.exit(3)
     try:
-        server = make_server(args.host, args.port, DomainDispatcherApplication(create_backend_app), threaded=True)
+        app = DomainDispatcherApplication(create_backend_app)
+        if args.record_calls:
+            from recorder import wrap
+
+            app = wrap(app, args.record_calls)
+        server = make_server(args.host, args.port, app, threaded=True)
     except (OSError, SystemExit) as error:
         print(f"FAILED cannot listen on {args.host}:{args.port}: {getattr(error, 'strerror', None) or error}", flush=True)
         sys.exit(3)
