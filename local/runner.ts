@@ -12,7 +12,13 @@ import { mapServices, PerService, SERVICES, ServiceName } from "../stacks/servic
 import { allStates, buildWorkflowDefinition, State, STATE, WorkflowDefinition } from "../stacks/workflow-definition";
 import { Handler, handlersFor } from "./handlers";
 import { depthOf, MAX_INPUT_DEPTH, STATE_DATA_LIMIT_BYTES } from "./input-limits";
-import { injectedError, invokeLikeStepFunctions } from "./lambda-invoke";
+import {
+  failingHandler,
+  injectedError,
+  invokeLikeStepFunctions,
+  isServiceError,
+  StepFunctionsError,
+} from "./lambda-invoke";
 import { MeteredStore, RequestUnits } from "./metered-store";
 
 export { MAX_INPUT_DEPTH, STATE_DATA_LIMIT_BYTES };
@@ -43,6 +49,18 @@ export interface Invocation {
   action: string;
 }
 
+/** A call of a service that failed: what Step Functions logs as a TaskFailed (or TaskTimedOut) event. */
+export interface TaskFailure {
+  state: string;
+  service: ServiceName;
+  action: string;
+  /** The Error Step Functions reports for the call. */
+  error: string;
+  cause: string;
+  /** Whether the handler ran (it then wrote its own log line); false for an injected fault before it. */
+  handlerRan: boolean;
+}
+
 export interface WorkflowResult {
   status: "SUCCEEDED" | "FAILED";
   /** `$$.Execution.Name`: the services' idempotency key. */
@@ -52,6 +70,8 @@ export interface WorkflowResult {
   cause?: string;
   transitions: number;
   invocations: Invocation[];
+  /** Every call that failed, retried or not, in order. */
+  taskFailures: TaskFailure[];
   /** The largest state input or output, in bytes of JSON. */
   largestStateBytes: number;
   /** The states entered, in order (branches interleaved as they ran). */
@@ -133,6 +153,7 @@ export class LocalWorkflow {
       throw new Error(`the input nests deeper than ${MAX_INPUT_DEPTH} levels, more than the local interpreter can run`);
     }
     const invocations: Invocation[] = [];
+    const taskFailures: TaskFailure[] = [];
     const remaining = new Map<Injection, number>(
       (options.inject ?? []).map((injection) => [injection, injection.times ?? Infinity]),
     );
@@ -158,9 +179,21 @@ export class LocalWorkflow {
           const action = actionOf(service, payload);
           invocations.push({ function: service, action });
           const injection = injectionFor(service, action);
-          if (injection && !injection.after) throw injectedError(service, injection.error);
-          const answer = await invokeLikeStepFunctions(handlers[service], payload);
-          if (injection) throw injectedError(service, injection.error);
+          const failed = (error: StepFunctionsError, handlerRan: boolean) => {
+            taskFailures.push({ state: stateName, service, action, error: error.name, cause: error.message, handlerRan });
+            return error;
+          };
+          // A service's own error (ServiceUnavailable) is thrown by the service, which logs it; Lambda's are not.
+          if (injection && !injection.after && !isServiceError(injection.error))
+            throw failed(injectedError(service, injection.error), false);
+          const handler = injection && !injection.after ? failingHandler(service, injection.error) : handlers[service];
+          let answer: Awaited<ReturnType<typeof invokeLikeStepFunctions>>;
+          try {
+            answer = await invokeLikeStepFunctions(handler, payload);
+          } catch (error) {
+            throw error instanceof StepFunctionsError ? failed(error, true) : error;
+          }
+          if (injection) throw failed(injectedError(service, injection.error), true);
           return answer;
         },
       ]),
@@ -210,6 +243,7 @@ export class LocalWorkflow {
       requestUnits: metered.units,
       transitions: states.length,
       invocations,
+      taskFailures,
       largestStateBytes,
       states,
       ...(compensation ? { compensation } : {}),

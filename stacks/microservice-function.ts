@@ -7,6 +7,7 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { Construct } from "constructs";
+import { METRICS_NAMESPACE_ENV } from "../functions/shared/metrics";
 import { TABLE_ENVIRONMENT, TableName } from "../functions/shared/store";
 import { bundleServices } from "./bundle";
 import { TABLE_ACCESS } from "./iam";
@@ -72,6 +73,8 @@ export class MicroserviceFunction extends Construct {
         variables: {
           LOG_LEVEL: `\${${vars.environment.fqn} == "prod" ? "WARN" : "INFO"}`,
           LOG_CUSTOMER_DATA: `\${${vars.environment.fqn} == "prod" ? "omit" : "include"}`,
+          // The namespace of the business metrics the services write (functions/shared/metrics.ts).
+          [METRICS_NAMESPACE_ENV]: props.namePrefix,
           ...tableNames,
           ...(props.service === "order-service" ? { MAX_ORDER_TOTAL: `\${tostring(${vars.maxOrderTotal.fqn})}` } : {}),
         },

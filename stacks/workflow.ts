@@ -95,6 +95,8 @@ export class Workflow extends Construct {
   readonly role: IamRole;
   /** The partition, Region and account the stack is deployed to. */
   readonly deployment: Deployment;
+  /** The log level as deployed, as a reference for Terraform expressions (`local.workflow_log_level`). */
+  readonly logLevelReference: string;
 
   constructor(scope: Construct, id: string, props: WorkflowProps) {
     super(scope, id);
@@ -166,6 +168,7 @@ export class Workflow extends Construct {
       `\${${vars.workflowLogLevel.fqn} != null ? ${vars.workflowLogLevel.fqn} : (${vars.environment.fqn} == "prod" ? "ERROR" : "ALL")}`,
     );
     logLevel.overrideLogicalId("workflow_log_level");
+    this.logLevelReference = logLevel.fqn;
     const includeExecutionData = new TerraformLocal(
       this,
       "workflow_log_include_execution_data",

@@ -84,15 +84,25 @@ export function repeatedBlocks(value: unknown, attribute: string): Record<string
 
 /**
  * A resolver for the expressions a test can answer from the stack's variables: "${var.NAME}"
- * alone gives the variable's value (any type); "${var.A}-text-${var.B}" gives the string
+ * alone gives the variable's value (any type), "${var.NAME.ATTRIBUTE}" an attribute of an
+ * object's; "${var.A}-text-${var.B}" gives the string
  * with each variable interpolated. Anything else (resource references, functions,
  * conditionals) is left unresolved, so the evaluators refuse it with a clear error.
  */
 export function variableResolver(variables: Record<string, unknown>): TerraformResolver {
   const has = (name: string) => Object.prototype.hasOwnProperty.call(variables, name);
   return (expression) => {
-    const whole = /^\$\{var\.([A-Za-z_][A-Za-z0-9_-]*)\}$/.exec(expression);
-    if (whole) return has(whole[1]) ? variables[whole[1]] : undefined;
+    // "${var.NAME}" or an attribute of an object variable, "${var.NAME.ATTRIBUTE...}".
+    const whole = /^\$\{var\.([A-Za-z_][A-Za-z0-9_-]*)((?:\.[A-Za-z_][A-Za-z0-9_-]*)*)\}$/.exec(expression);
+    if (whole) {
+      if (!has(whole[1])) return undefined;
+      let value: unknown = variables[whole[1]];
+      for (const attribute of whole[2].split(".").slice(1)) {
+        if (typeof value !== "object" || value === null || !Object.hasOwn(value, attribute)) return undefined;
+        value = (value as Record<string, unknown>)[attribute];
+      }
+      return value;
+    }
     let unresolved = false;
     const interpolated = expression.replace(/\$\{([^}]*)\}/g, (_, inner: string) => {
       const reference = /^var\.([A-Za-z_][A-Za-z0-9_-]*)$/.exec(inner.trim());

@@ -69,3 +69,13 @@ test("variableResolver answers var.* alone (any type) and interpolated in text, 
   expect(resolve("${aws_sfn_state_machine.workflow.arn}")).toBeUndefined();
   expect(resolve("${var.enabled ? 1 : 0}")).toBeUndefined();
 });
+
+test("variableResolver answers an attribute of an object variable, and nothing for one it lacks", () => {
+  const resolve = variableResolver({ thresholds: { faults: 2, nested: { deeper: "x" } }, name: "orders" });
+  expect(resolve("${var.thresholds.faults}")).toBe(2);
+  expect(resolve("${var.thresholds.nested.deeper}")).toBe("x");
+  expect(resolve("${var.thresholds}")).toEqual({ faults: 2, nested: { deeper: "x" } });
+  expect(resolve("${var.thresholds.missing}")).toBeUndefined();
+  expect(resolve("${var.name.length}")).toBeUndefined();
+  expect(resolve("${var.thresholds.faults.more}")).toBeUndefined();
+});
