@@ -40,6 +40,8 @@ def main():
 
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
+    import faults
+
     # Executions really run (moto's ASL interpreter); Lambda runs without Docker (see the patch).
     # Set before any request: the two settings choose which backend holds the resources.
     default_user_config["stepfunctions"]["execute_state_machine"] = True
@@ -53,7 +55,9 @@ def main():
         print(f"FAILED cannot listen on {args.host}:{args.port}: {error.strerror or error}", flush=True)
         sys.exit(3)
     try:
-        server = make_server(args.host, args.port, DomainDispatcherApplication(create_backend_app), threaded=True)
+        # faults.py answers its own path (switching test faults on and off); moto answers the rest.
+        app = faults.wrap(DomainDispatcherApplication(create_backend_app))
+        server = make_server(args.host, args.port, app, threaded=True)
     except (OSError, SystemExit) as error:
         print(f"FAILED cannot listen on {args.host}:{args.port}: {getattr(error, 'strerror', None) or error}", flush=True)
         sys.exit(3)
@@ -71,6 +75,8 @@ def main():
             "node_path": args.node_path,
         }
     )
+    # Test infrastructure, not a patch: installed last, over the patches (see faults.py).
+    faults.install()
 
     def stop(*_):
         threading.Thread(target=server.shutdown, daemon=True).start()
