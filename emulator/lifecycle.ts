@@ -42,6 +42,7 @@ import {
 } from "../scripts/terraform-toolchain";
 import { Comparison, compareInterpreters, emulatorRun, exampleOrders, knownDefectIn } from "./compare";
 import { emulatorClientConfig, inventory } from "./inventory";
+import { recoveryPhases, versionsPhase } from "./recovery-phases";
 import { Emulator, findMoto, MotoInstallation, startEmulator, stopEmulators } from "./server";
 
 /**
@@ -432,6 +433,7 @@ export async function runLifecycle(options: LifecycleOptions = {}): Promise<Life
         }
         return { value: undefined, summary: `${runs.map(({ name }) => name).join(", ")}: SUCCEEDED` };
       }),
+      recoveryPhases({ phase, outputs, outputsFile, endpoint: startedEmulator.endpoint, env: tfEnv(), saveLog }),
     );
 
     await phase("plan after orders", () => planIsEmpty("plan after orders", APPLY_VARIABLES));
@@ -486,7 +488,16 @@ export async function runLifecycle(options: LifecycleOptions = {}): Promise<Life
         summary: `live: version ${versionNumber(outputs.state_machine_version_arn)} -> ${versionNumber(after.state_machine_version_arn)}, with ${versionOutputs.length} new function versions`,
       };
     });
-    await phase("plan after update", () => planIsEmpty("plan after update", UPDATE_VARIABLES));
+    await together(
+      phase("plan after update", () => planIsEmpty("plan after update", UPDATE_VARIABLES)),
+      versionsPhase({
+        phase,
+        env: tfEnv(),
+        saveLog,
+        before: outputs,
+        outputsFile: path.join(workDir, "outputs-after-update.json"),
+      }),
+    );
 
     await phase("previous version still runs", async () => {
       // What an execution started before the deploy, or a rollback to workflow_stable_version, runs.
