@@ -34,6 +34,15 @@ describeWithEmulator("the stack on the AWS emulator (npm run e2e)", () => {
       expect(stdout).toMatch(/previous version still runs .* sample order SUCCEEDED on version 1 beside 2/);
       // Issue 17: names only AWS's rules allow; the data through a refused destroy and a second apply.
       expect(stdout).toMatch(/names AWS accepts .* order\+1, ordre-été: SUCCEEDED/);
+      // Issue 18: the recovery commands on the emulator (emulator/recovery-phases.ts, docs/recovery.md).
+      expect(stdout).toMatch(
+        /dlq: replay twice, one order .* replayed again: ExecutionAlreadyExists; one order ord-\S+, one payment; queue empty/,
+      );
+      expect(stdout).toMatch(
+        /dlq: delivered event replayed ends DUPLICATE .* the replay ended DUPLICATE of it; one order, one payment/,
+      );
+      expect(stdout).toMatch(/compensate: CompensationFailed order finished .* fault off: refunded, FAILED closed by operator/);
+      expect(stdout).toMatch(/versions: previous version named .* previous version: 1, with the two tfvars lines/);
       expect(stdout).toMatch(
         /destroy refused while protected .* refused naming table_deletion_protection, nothing destroyed; \d+ items intact \(PROD001=\d+/,
       );

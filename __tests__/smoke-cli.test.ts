@@ -141,6 +141,7 @@ describe("npm run smoke with bad arguments: one line on stderr, exit 2, no AWS c
     [["--outputs", "OUTPUTS", "--timeout", "soon"], "--timeout needs a positive number of seconds, got soon"],
     [["--outputs", "OUTPUTS", "--timeout"], "--timeout needs a positive number of seconds, got nothing"],
     [["OUTPUTS"], "unexpected argument OUTPUTS"],
+    [["--outputs", "OUTPUTS", "--stack"], "--stack needs a name: --stack <name>"],
   ])("%j: %s", async (args, message) => {
     const resolved = args.map((arg) => arg.replace("OUTPUTS", outputsFile));
     const { status, stdout, stderr } = await npmRunSmoke(resolved, awsEnvironment({ AWS_ENDPOINT_URL: endpoint }));
@@ -154,8 +155,23 @@ describe("npm run smoke with bad arguments: one line on stderr, exit 2, no AWS c
     const { status, stderr } = await npmRunSmoke(["--outputs", path.join(scratch, "missing.json")]);
     expect(status).toBe(2);
     expect(stderr.trim().split("\n")).toEqual([
-      expect.stringMatching(/^cannot read the stack's outputs \(deploy first, or pass --outputs <file>\): ENOENT: no such file/),
+      `cannot read the stack's outputs (deploy first, or pass --outputs <file>): cannot read ${path.join(scratch, "missing.json")}: no such file`,
     ]);
+  });
+
+  test("an outputs file of several stacks (one per environment) without --stack: exit 2 naming them, no AWS call", async () => {
+    const twoStacks = path.join(scratch, "two-stacks.json");
+    writeFileSync(twoStacks, JSON.stringify({ dev: outputs, prod: outputs }));
+    const { status, stderr } = await npmRunSmoke(["--outputs", twoStacks], awsEnvironment({ AWS_ENDPOINT_URL: endpoint }));
+    expect(status).toBe(2);
+    expect(stderr.trim().split("\n")).toEqual([
+      `cannot read the stack's outputs (deploy first, or pass --outputs <file>): ${twoStacks} holds several stacks (dev, prod): choose one with --stack <name>`,
+    ]);
+    expect(requests).toEqual([]);
+    // With --stack the run goes on to AWS (here the HTML server).
+    const chosen = await npmRunSmoke(["--outputs", twoStacks, "--stack", "prod"], awsEnvironment({ AWS_ENDPOINT_URL: endpoint }));
+    expect(chosen.status).toBe(1);
+    expect(requests.length).toBeGreaterThan(0);
   });
 
   test("--help prints the usage on stdout, exit 0", async () => {
@@ -176,5 +192,7 @@ describe("npm run smoke with bad arguments: one line on stderr, exit 2, no AWS c
       timeoutSeconds: 1.5,
     });
     expect(parseSmokeArguments([])).toEqual({ help: false, timeoutSeconds: 180 });
+    expect(parseSmokeArguments(["--stack", "prod"])).toEqual({ help: false, stack: "prod", timeoutSeconds: 180 });
+    expect(parseSmokeArguments(["--stack=dev"])).toEqual({ help: false, stack: "dev", timeoutSeconds: 180 });
   });
 });

@@ -46,6 +46,7 @@ import {
 import { ApiCallLog } from "./api-calls";
 import { Comparison, compareInterpreters, emulatorRun, exampleOrders, knownDefectIn } from "./compare";
 import { emulatorClientConfig, inventory } from "./inventory";
+import { recoveryPhases, versionsPhase } from "./recovery-phases";
 import { Emulator, findMoto, MotoInstallation, startEmulator, stopEmulators } from "./server";
 
 /**
@@ -570,6 +571,7 @@ export async function runLifecycle(options: LifecycleOptions = {}): Promise<Life
           }
           return { value: undefined, summary: `${runs.map(({ name }) => name).join(", ")}: SUCCEEDED` };
         }),
+        recoveryPhases({ phase, outputs, outputsFile, endpoint: startedEmulator.endpoint, env: tfEnv(), saveLog }),
       );
 
       // prod's apply has happened meanwhile; dev's state and resources are as dev's apply left them.
@@ -638,7 +640,16 @@ export async function runLifecycle(options: LifecycleOptions = {}): Promise<Life
           summary: `live: version ${versionNumber(outputs.state_machine_version_arn)} -> ${versionNumber(after.state_machine_version_arn)}, with ${versionOutputs.length} new function versions`,
         };
       });
-      await phase("plan after update", () => planIsEmpty("plan after update", UPDATE_VARIABLES));
+      await together(
+        phase("plan after update", () => planIsEmpty("plan after update", UPDATE_VARIABLES)),
+        versionsPhase({
+          phase,
+          env: tfEnv(),
+          saveLog,
+          before: outputs,
+          outputsFile: path.join(workDir, "outputs-after-update.json"),
+        }),
+      );
 
       await phase("previous version still runs", async () => {
         // What an execution started before the deploy, or a rollback to workflow_stable_version, runs.

@@ -53,6 +53,8 @@ def main():
 
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
+    import faults
+
     # Executions really run (moto's ASL interpreter); Lambda runs without Docker (see the patch).
     # Set before any request: the two settings choose which backend holds the resources.
     default_user_config["stepfunctions"]["execute_state_machine"] = True
@@ -66,7 +68,8 @@ def main():
         print(f"FAILED cannot listen on {args.host}:{args.port}: {error.strerror or error}", flush=True)
         sys.exit(3)
     try:
-        app = DomainDispatcherApplication(create_backend_app)
+        # faults.py answers its own path (switching test faults on and off); moto answers the rest.
+        app = faults.wrap(DomainDispatcherApplication(create_backend_app))
         if args.record_calls:
             from recorder import wrap
 
@@ -89,6 +92,8 @@ def main():
             "node_path": args.node_path,
         }
     )
+    # Test infrastructure, not a patch: installed last, over the patches (see faults.py).
+    faults.install()
 
     def stop(*_):
         threading.Thread(target=server.shutdown, daemon=True).start()

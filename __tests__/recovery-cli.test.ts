@@ -1,0 +1,103 @@
+/**
+ * npm run dlq, compensate and versions as typed, in a process of their own: the exit status
+ * and the lines on stdout and stderr for --help, a bad argument, outputs of several stacks,
+ * and an AWS endpoint that does not answer (one line, no stack trace). Dummy credentials;
+ * nothing reaches AWS.
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { PROJECT_ROOT } from "../stacks/bundle";
+import { functionOutput } from "../stacks/order-workflow-stack";
+import { SERVICES } from "../stacks/services";
+import { USAGE as COMPENSATE_USAGE } from "../scripts/compensate";
+import { USAGE as DLQ_USAGE } from "../scripts/dlq";
+import { USAGE as VERSIONS_USAGE } from "../scripts/versions";
+
+const MACHINE = "arn:aws:states:eu-west-1:123456789012:stateMachine:orders-prod-workflow";
+const OUTPUTS = {
+  state_machine_arn: MACHINE,
+  state_machine_alias_arn: `${MACHINE}:live`,
+  dead_letter_queue_url: "https://sqs.eu-west-1.amazonaws.com/123456789012/orders-prod-trigger-dlq",
+  orders_table_name: "orders-prod-orders",
+  ...Object.fromEntries(SERVICES.map((service) => [functionOutput(service, "name"), `orders-prod-${service}`])),
+};
+const scratch = mkdtempSync(path.join(tmpdir(), "order-workflow-recovery-cli-"));
+const outputsFile = path.join(scratch, "outputs.json");
+const twoStacks = path.join(scratch, "two-stacks.json");
+writeFileSync(outputsFile, JSON.stringify({ prod: OUTPUTS }));
+writeFileSync(twoStacks, JSON.stringify({ dev: OUTPUTS, prod: OUTPUTS }));
+let closedPort: number;
+
+beforeAll(async () => {
+  // A port nothing listens on: every AWS call is refused.
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  closedPort = (server.address() as { port: number }).port;
+  await new Promise((resolve) => server.close(resolve));
+});
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+function npmRun(script: string, args: string[]) {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("AWS_")));
+  return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+    const child = spawn("npm", ["run", "--silent", script, "--", ...args], {
+      cwd: PROJECT_ROOT,
+      env: {
+        ...env,
+        AWS_ACCESS_KEY_ID: "AKIDEXAMPLE",
+        AWS_SECRET_ACCESS_KEY: "dummy-secret",
+        AWS_CONFIG_FILE: path.join(scratch, "no-config"),
+        AWS_SHARED_CREDENTIALS_FILE: path.join(scratch, "no-credentials"),
+        AWS_EC2_METADATA_DISABLED: "true",
+        AWS_ENDPOINT_URL: `http://127.0.0.1:${closedPort}`,
+        AWS_MAX_ATTEMPTS: "1",
+      },
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => (stdout += chunk));
+    child.stderr.on("data", (chunk) => (stderr += chunk));
+    child.on("error", reject);
+    child.on("close", (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+const lines = (text: string) => text.trim().split("\n");
+
+describe.each([
+  ["dlq", DLQ_USAGE, ["list"], ["replay", "--now"], "unknown option --now"],
+  ["compensate", COMPENSATE_USAGE, ["ord-1"], [], "an order id is needed"],
+  ["versions", VERSIONS_USAGE, [], ["all"], "unexpected argument all"],
+])("npm run %s", (script, usage, valid, bad, problem) => {
+  test("--help: the usage on stdout, exit 0", async () => {
+    const { status, stdout, stderr } = await npmRun(script, ["--help"]);
+    expect([status, stdout.trim(), stderr]).toEqual([0, usage, ""]);
+  });
+
+  test(`a bad argument: "${problem}", then the usage, on stderr; exit 2`, async () => {
+    const { status, stdout, stderr } = await npmRun(script, [...bad, "--outputs", outputsFile]);
+    expect([status, stdout]).toEqual([2, ""]);
+    expect(lines(stderr)).toEqual([problem, ...lines(usage)]);
+  });
+
+  test("outputs of two stacks without --stack: exit 2 naming them", async () => {
+    const { status, stderr } = await npmRun(script, [...valid, "--outputs", twoStacks]);
+    expect(status).toBe(2);
+    expect(lines(stderr)).toEqual([
+      `cannot read the stack's outputs: ${twoStacks} holds several stacks (dev, prod): choose one with --stack <name>`,
+    ]);
+  });
+
+  test("AWS not answering: one line naming the error, no stack trace, exit 1", async () => {
+    const { status, stdout, stderr } = await npmRun(script, [...valid, "--outputs", twoStacks, "--stack", "prod"]);
+    expect(status).toBe(1);
+    expect(stdout).toBe("");
+    expect(lines(stderr)).toEqual([
+      expect.stringMatching(/^cannot read .*: \S+ (ECONNREFUSED )?\(no HTTP answer\): .*ECONNREFUSED/),
+    ]);
+    expect(stderr).not.toContain("    at ");
+  });
+});
