@@ -96,7 +96,10 @@ interface Run {
 }
 
 /** Runs orders on one store, capturing every signal they leave, at the given workflow log settings. */
-async function signalsOf(runs: Run[], logs: Omit<ExecutionLogSettings, "executionArn">): Promise<Signals & { results: WorkflowResult[] }> {
+async function signalsOf(
+  runs: Run[],
+  logs: Omit<ExecutionLogSettings, "executionArn">,
+): Promise<Signals & { results: WorkflowResult[] }> {
   const workflow = new LocalWorkflow({ store: seededMemoryStore() });
   const lines: string[] = [];
   const level = { log: process.env.LOG_LEVEL, data: process.env.LOG_CUSTOMER_DATA };
@@ -137,7 +140,8 @@ function datapointsOf(signals: Signals): MetricDatapoint[] {
 }
 
 /** An alarm's name without the project prefix (`compensation-failed`). */
-const alarmName = (alarm: Record<string, unknown>): string => String(resolve(String(alarm.alarm_name))).replace(`${PROJECT}-`, "");
+const alarmName = (alarm: Record<string, unknown>): string =>
+  String(resolve(String(alarm.alarm_name))).replace(`${PROJECT}-`, "");
 
 /** The alarms (by name, without the project prefix) whose condition the datapoints of one period meet. */
 function alarmsInAlarm(datapoints: MetricDatapoint[]): string[] {
@@ -159,10 +163,10 @@ const event = example("order-submitted-event.json");
 const inject = (...injections: Injection[]): RunOptions => ({ inject: injections });
 
 const BUSINESS: Record<string, Run[]> = {
-  "COMPLETED": [{ input: SAMPLE_ORDER }],
-  "PaymentDeclined": [{ input: example("failures/payment-declined.json") }],
-  "ProductNotFound": [{ input: example("failures/product-not-found.json") }],
-  "InsufficientInventory": [{ input: example("failures/insufficient-inventory.json") }],
+  COMPLETED: [{ input: SAMPLE_ORDER }],
+  PaymentDeclined: [{ input: example("failures/payment-declined.json") }],
+  ProductNotFound: [{ input: example("failures/product-not-found.json") }],
+  InsufficientInventory: [{ input: example("failures/insufficient-inventory.json") }],
   "InvalidInput (an item)": [{ input: example("failures/invalid-input.json") }],
   "InvalidInput (userId)": [{ input: { userId: "not valid!", orderData: SAMPLE_ORDER.orderData } }],
   "a duplicate (one event delivered twice)": [
@@ -181,7 +185,9 @@ const BUSINESS: Record<string, Run[]> = {
 
 const TECHNICAL: Record<string, { runs: Run[]; alarms: string[] }> = {
   "ServiceUnavailable: payment-service's table fails every retry": {
-    runs: [{ input: SAMPLE_ORDER, options: inject({ service: "payment-service", action: "authorize", error: "ServiceUnavailable" }) }],
+    runs: [
+      { input: SAMPLE_ORDER, options: inject({ service: "payment-service", action: "authorize", error: "ServiceUnavailable" }) },
+    ],
     alarms: ["orders-failed-technically", "payment-service-faults", "service-call-faults"],
   },
   "a function timed out once; the retry completed the order": {
@@ -295,7 +301,9 @@ describe("business metrics", () => {
   );
 
   test("a technical failure counts in OrdersFailedTechnically, not as a rejection", async () => {
-    const datapoints = datapointsOf(await signalsOf(TECHNICAL["ServiceUnavailable: payment-service's table fails every retry"].runs, PROD_LOGS));
+    const datapoints = datapointsOf(
+      await signalsOf(TECHNICAL["ServiceUnavailable: payment-service's table fails every retry"].runs, PROD_LOGS),
+    );
     expect(total(datapoints, METRIC.ordersFailedTechnically)).toBe(1);
     expect(total(datapoints, METRIC.ordersRejected)).toBe(0);
   });
@@ -309,10 +317,15 @@ describe("CompensationFailed comes from Step Functions itself", () => {
     expect(result.error).toBe("CompensationFailed");
     expect(result.cause).toMatch(/left PENDING/);
     // notification-service wrote nothing: the order was never closed, no notice line exists.
-    const notificationLines = signals.logEvents.filter((event) => event.logGroupName === functionLogGroup("notification-service"));
+    const notificationLines = signals.logEvents.filter(
+      (event) => event.logGroupName === functionLogGroup("notification-service"),
+    );
     expect(notificationLines).toEqual([]);
     // The workflow's log alone meets the alarm's condition.
-    const workflowOnly = { logEvents: signals.logEvents.filter((event) => event.logGroupName === workflowLogGroup), awsDatapoints: [] };
+    const workflowOnly = {
+      logEvents: signals.logEvents.filter((event) => event.logGroupName === workflowLogGroup),
+      awsDatapoints: [],
+    };
     expect(alarmsInAlarm(datapointsOf(workflowOnly))).toEqual(
       expect.arrayContaining(["compensation-failed", "orders-failed-technically"]),
     );
@@ -336,7 +349,12 @@ describe("signals AWS publishes itself", () => {
 
   test("an event in the dead-letter queue: trigger-dead-letters", () => {
     const queueName = reference(/\$\{aws_sqs_queue\.[a-z_]+\.name\}/);
-    const depth = { namespace: "AWS/SQS", name: "ApproximateNumberOfMessagesVisible", dimensions: { QueueName: queueName }, value: 1 };
+    const depth = {
+      namespace: "AWS/SQS",
+      name: "ApproximateNumberOfMessagesVisible",
+      dimensions: { QueueName: queueName },
+      value: 1,
+    };
     expect(alarmsInAlarm([depth])).toEqual(["trigger-dead-letters"]);
     expect(alarmsInAlarm([{ ...depth, value: 0 }])).toEqual([]);
   });
@@ -363,15 +381,23 @@ test("every alarm is met by some technical outcome above, so none is left untest
     "executions-throttled",
   ]);
   const perFunction = SERVICES.flatMap((service) => [`${service}-faults`, `${service}-throttles`]);
-  const untested = alarms
-    .map(alarmName)
-    .filter((name) => !named.has(name) && !perFunction.includes(name));
+  const untested = alarms.map(alarmName).filter((name) => !named.has(name) && !perFunction.includes(name));
   expect(untested).toEqual([]);
   // Each function's alarms watch that function only.
   for (const service of SERVICES) {
-    const fault = { namespace: PROJECT, name: `${service.replace(/(^|-)([a-z])/g, (_, __, c: string) => c.toUpperCase())}Faults`, dimensions: {}, value: 1 };
+    const fault = {
+      namespace: PROJECT,
+      name: `${service.replace(/(^|-)([a-z])/g, (_, __, c: string) => c.toUpperCase())}Faults`,
+      dimensions: {},
+      value: 1,
+    };
     expect(alarmsInAlarm([fault])).toEqual([`${service}-faults`]);
-    const throttled = { namespace: "AWS/Lambda", name: "Throttles", dimensions: { FunctionName: functionName(service) }, value: 1 };
+    const throttled = {
+      namespace: "AWS/Lambda",
+      name: "Throttles",
+      dimensions: { FunctionName: functionName(service) },
+      value: 1,
+    };
     expect(alarmsInAlarm([throttled])).toEqual([`${service}-throttles`]);
   }
 });

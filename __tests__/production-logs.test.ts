@@ -45,7 +45,10 @@ test("every path of the workflow (happy, each refusal, faults, lost answers, fai
   // The failure paths did log (their refusals are WARN lines), so the check looked at something.
   expect(lines.length).toBeGreaterThan(5);
   // Besides WARN and ERROR lines, only metric documents (functions/shared/metrics.ts), written at every level.
-  const [metrics, messages] = partition(lines.map((line) => JSON.parse(line)), (line) => "_aws" in line);
+  const [metrics, messages] = partition(
+    lines.map((line) => JSON.parse(line)),
+    (line) => "_aws" in line,
+  );
   expect(messages.every((line) => ["WARN", "ERROR"].includes(line.level))).toBe(true);
   expect(metrics.map((metric) => Object.keys(metric).sort())).toContainEqual(["OrdersCompleted", "_aws", "orderId", "service"]);
   expectNothingPersonal();

@@ -45,11 +45,15 @@ function functionRef(json: TerraformJson, service: string, attribute: string): s
 }
 
 describe("providers", () => {
-  test("GIVEN the stack WHEN synthesized THEN aws takes its region from aws_region (null: the AWS environment) and tags every resource", () => {
+  test("GIVEN the stack WHEN synthesized THEN aws takes its region from aws_region (null: the AWS environment) and tags every resource, the tags variable's and then its own", () => {
     expect(json.provider.aws).toEqual([
       {
         region: "${var.aws_region}",
-        default_tags: [{ tags: { Project: "${var.project_name}", Environment: "${var.environment}", ManagedBy: "cdktf" } }],
+        default_tags: [
+          {
+            tags: '${merge(var.tags, {"Project" = var.project_name, "Environment" = var.environment, "ManagedBy" = "cdktf"})}',
+          },
+        ],
       },
     ]);
     expect(json.terraform.required_providers.aws.source).toBe("aws");
@@ -71,9 +75,9 @@ describe("providers", () => {
 describe("Terraform addresses", () => {
   test("every resource is named after its place in the stack, with no hash, as ops teams type it", () => {
     const addresses = Object.entries(json.resource).flatMap(([type, byId]) => Object.keys(byId).map((id) => `${type}.${id}`));
-    // 58 planned by default, plus the alarm topic and subscription (count 0 without alarm_email), the four
+    // 72 planned by default, plus the alarm topic and subscription (count 0 without alarm_email), the four
     // table-key policies and the workflow's key policy (count 0 without kms_key_arn).
-    expect(addresses).toHaveLength(65);
+    expect(addresses).toHaveLength(79);
     for (const address of addresses) expect(address).toMatch(/^(aws_[a-z0-9_]+|terraform_data)\.[a-z0-9_]+$/);
     expect(addresses).toEqual(
       expect.arrayContaining([
@@ -88,7 +92,9 @@ describe("Terraform addresses", () => {
         "aws_lambda_invocation.stock_seed",
         "terraform_data.destroy_guard",
         "aws_sqs_queue.trigger_dead_letter_queue",
-        "aws_cloudwatch_metric_alarm.alarms_executions_failed",
+        "aws_cloudwatch_metric_alarm.alarms_orders_failed_technically",
+        "aws_cloudwatch_log_metric_filter.metrics_compensation_failed",
+        "aws_cloudwatch_dashboard.dashboard_dashboard",
       ]),
     );
     expect(Object.keys(json.data!.archive_file)).toContain("user_service_archive");
@@ -105,6 +111,8 @@ describe("names derived from project_name", () => {
     aws_sqs_queue: ["name", 80],
     aws_sns_topic: ["name", 256],
     aws_cloudwatch_metric_alarm: ["alarm_name", 255],
+    aws_cloudwatch_log_metric_filter: ["name", 512],
+    aws_cloudwatch_dashboard: ["dashboard_name", 255],
     aws_cloudwatch_log_group: ["name", 512],
   };
 
@@ -141,11 +149,8 @@ describe("variables (docs/inputs-and-names.md)", () => {
 
   test("every variable has a description and a type; every string and number a validation (a bool's type check is its own)", () => {
     for (const [name, variable] of Object.entries(json.variable)) {
-      expect([name, typeof variable.description, ["string", "number", "bool"].includes(variable.type)]).toEqual([
-        name,
-        "string",
-        true,
-      ]);
+      const type = /^(string|number|bool|map\(string\)|object\(\{.*\}\))$/;
+      expect([name, typeof variable.description, type.test(variable.type)]).toEqual([name, "string", true]);
       if (variable.type !== "bool") expect([name, variable.validation?.length > 0]).toEqual([name, true]);
     }
   });
@@ -195,6 +200,7 @@ describe("functions", () => {
     expect(fn.environment.variables).toEqual({
       LOG_LEVEL: '${var.environment == "prod" ? "WARN" : "INFO"}',
       LOG_CUSTOMER_DATA: '${var.environment == "prod" ? "omit" : "include"}',
+      METRICS_NAMESPACE: "${var.project_name}",
       ...tables,
       ...(service === "order-service" ? { MAX_ORDER_TOTAL: "${tostring(var.max_order_total)}" } : {}),
     });
@@ -607,24 +613,28 @@ describe("durable state (docs/durable-state.md)", () => {
     expect(DESTROY_REFUSED).not.toMatch(/[<>|&^%"'`$;()]/);
   });
 
-  test("a CompensationFailed order raises its own alarm, from notification-service's log line for it", () => {
-    expect(resources(json, "aws_cloudwatch_log_metric_filter")).toEqual({
-      alarms_compensation_failed_filter: expect.objectContaining({
-        count: "${var.enable_alarms ? 1 : 0}",
-        name: "${var.project_name}-compensation-failed",
-        log_group_name: "${aws_cloudwatch_log_group.notification_service_logs.name}",
-        pattern: '{ $.orderStatus = "COMPENSATION_FAILED" }',
-        metric_transformation: { name: "CompensationFailed", namespace: "${var.project_name}", value: "1", default_value: "0" },
-      }),
+  test("a CompensationFailed order raises its own alarm, from the workflow's execution log (Step Functions writes it, not a service)", () => {
+    expect(resources(json, "aws_cloudwatch_log_metric_filter").metrics_compensation_failed).toMatchObject({
+      name: "${var.project_name}-compensation-failed",
+      log_group_name: "${aws_cloudwatch_log_group.workflow_logs.name}",
+      pattern: '{ $.type = "ExecutionFailed" && $.details.error = "CompensationFailed" }',
+      metric_transformation: { name: "CompensationFailed", namespace: "${var.project_name}", value: "1", default_value: "0" },
     });
     expect(resources(json, "aws_cloudwatch_metric_alarm").alarms_compensation_failed).toMatchObject({
       alarm_name: "${var.project_name}-compensation-failed",
       namespace: "${var.project_name}",
       metric_name: "CompensationFailed",
       statistic: "Sum",
-      threshold: 1,
+      period: "${var.alarm_period_seconds}",
+      threshold: "${var.alarm_thresholds.compensation_failed}",
       comparison_operator: "GreaterThanOrEqualToThreshold",
     });
+  });
+
+  test("the metric filters exist whether or not the alarms do (the dashboard shows the business metrics)", () => {
+    const filters = Object.values(resources(json, "aws_cloudwatch_log_metric_filter"));
+    expect(filters).toHaveLength(4 + 2 * SERVICES.length);
+    for (const filter of filters) expect(filter.count).toBeUndefined();
   });
 });
 
@@ -644,6 +654,7 @@ describe("outputs", () => {
         "dead_letter_queue_url",
         "dead_letter_queue_arn",
         "alarm_topic_arn",
+        "dashboard_url",
         "orders_table_name",
         "idempotency_table_name",
         "stock_table_name",

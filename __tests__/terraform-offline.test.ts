@@ -86,6 +86,23 @@ const BAD_VARIABLE_VALUES: [string, string, string][] = [
   ["workflow_rollout_percent", "12.5", "workflow_rollout_percent must be a whole number of percent from 0 to 100"],
   ["workflow_stable_version", "0", "workflow_stable_version must be a published version number"],
   ["workflow_stable_version", "2.5", "workflow_stable_version must be a published version number"],
+  ["alarm_period_seconds", "30", "alarm_period_seconds must be a whole number of minutes in seconds"],
+  ["alarm_period_seconds", "90", "alarm_period_seconds must be a whole number of minutes in seconds"],
+  ["alarm_period_seconds", "86460", "alarm_period_seconds must be a whole number of minutes in seconds"],
+  ["alarm_evaluation_periods", "0", "alarm_evaluation_periods must be a whole number of periods from 1 to 1440"],
+  ["alarm_evaluation_periods", "1.5", "alarm_evaluation_periods must be a whole number of periods from 1 to 1440"],
+  [
+    "alarm_thresholds",
+    "{ compensation_failed = 0 }",
+    "alarm_thresholds.compensation_failed must be a whole number of at least 1.",
+  ],
+  ["alarm_thresholds", "{ function_faults = 2.5 }", "alarm_thresholds.function_faults must be a whole number of at least 1."],
+  ["tags", '{ Project = "other" }', "tags cannot set Project, Environment, ManagedBy"],
+  ["tags", '{ managedby = "me" }', "tags cannot set Project, Environment, ManagedBy"],
+  ["tags", '{ "aws:createdBy" = "me" }', "tags cannot have keys starting with aws:"],
+  ["tags", '{ CostCenter = "a<b" }', "tags keys must be 1 to 128 and values at most 256 characters"],
+  ["tags", `{ ${"k".repeat(129)} = "v" }`, "tags keys must be 1 to 128 and values at most 256 characters"],
+  ["tags", `{ ${Array.from({ length: 48 }, (_, i) => `t${i} = "v"`).join(", ")} }`, "tags may hold at most 47 tags"],
 ];
 
 // The plans run side by side and each waits for its provider: on a busy 2-core machine that takes minutes.
@@ -115,6 +132,9 @@ describeWithTerraform("terraform init, validate and plan, offline", () => {
     ["workflow_type", "EXPRESS", "workflow_type EXPRESS needs lambda_timeout <= 4"],
     // A gradual rollout needs the version that keeps the other executions.
     ["workflow_rollout_percent", "25", "workflow_rollout_percent below 100 needs workflow_stable_version"],
+    // FATAL logs no failed call: the alarms on orders and calls would stay silent.
+    ["workflow_log_level", "FATAL", "enable_alarms needs workflow_log_level ALL or ERROR"],
+    ["alarm_evaluation_periods", "289", "alarm_period_seconds x alarm_evaluation_periods must be at most 86400"],
   ];
   const SWITCHED = {
     project_name: "shop-orders-2",
@@ -132,6 +152,11 @@ describeWithTerraform("terraform init, validate and plan, offline", () => {
     event_maximum_retry_attempts: "3",
     table_deletion_protection: "true",
     max_order_total: "2500.50",
+    tags: '{ CostCenter = "cc-42", "Data Classification" = "Confidential" }',
+    alarm_period_seconds: "60",
+    alarm_evaluation_periods: "3",
+    alarm_thresholds: "{ service_call_faults = 5 }",
+    enable_dashboard: "false",
   };
 
   beforeAll(() => {
@@ -179,10 +204,11 @@ describeWithTerraform("terraform init, validate and plan, offline", () => {
       counts[change.type] = (counts[change.type] ?? 0) + 1;
     }
     expect(counts).toEqual({
+      aws_cloudwatch_dashboard: 1,
       aws_cloudwatch_event_rule: 1,
       aws_cloudwatch_event_target: 1,
       aws_cloudwatch_log_group: 6,
-      aws_cloudwatch_log_metric_filter: 1,
+      aws_cloudwatch_log_metric_filter: 14,
       aws_cloudwatch_metric_alarm: 15,
       aws_dynamodb_table: 3,
       aws_iam_role: 7,
@@ -213,6 +239,9 @@ describeWithTerraform("terraform init, validate and plan, offline", () => {
     const [rule] = afterOf(changes, "aws_cloudwatch_event_rule");
     expect(rule.name).toBe("microservices-stepfn-trigger");
     expect(rule.tags_all).toEqual({ Project: "microservices-stepfn", Environment: "dev", ManagedBy: "cdktf" });
+    expect(afterOf(changes, "aws_cloudwatch_dashboard")).toEqual([
+      expect.objectContaining({ dashboard_name: "microservices-stepfn" }),
+    ]);
   });
 
   test("the defaults plan a dev stack: ALL logs with execution data, X-Ray on, arm64, SQS-managed encryption", async () => {
@@ -246,6 +275,25 @@ describeWithTerraform("terraform init, validate and plan, offline", () => {
   test("every switch turned the other way plans, and the plan follows each switch", async () => {
     const { plan, changes } = await runs.switched;
     expect(plan.status).toBe(0);
+    // The organisation's tags join the stack's own on every resource.
+    for (const resource of [...afterOf(changes, "aws_lambda_function"), ...afterOf(changes, "aws_dynamodb_table")]) {
+      expect(resource.tags_all).toEqual({
+        CostCenter: "cc-42",
+        "Data Classification": "Confidential",
+        Project: "shop-orders-2",
+        Environment: "prod",
+        ManagedBy: "cdktf",
+      });
+    }
+    // The alarms count per minute over 3 minutes; the failed-calls alarm waits for 5 a minute, the others for 1.
+    const alarms = afterOf(changes, "aws_cloudwatch_metric_alarm");
+    expect(alarms).toHaveLength(15);
+    for (const alarm of alarms) {
+      expect(alarm.evaluation_periods).toBe(3);
+      expect(alarm.threshold).toBe(alarm.alarm_name === "shop-orders-2-service-call-faults" ? 5 : 1);
+      if (alarm.metric_query.length === 0) expect(alarm.period).toBe(60);
+    }
+    expect(afterOf(changes, "aws_cloudwatch_dashboard")).toEqual([]);
     expect(afterOf(changes, "aws_sns_topic")).toHaveLength(1);
     expect(afterOf(changes, "aws_sns_topic_subscription")).toEqual([
       expect.objectContaining({ protocol: "email", endpoint: "ops@example.com" }),
@@ -370,6 +418,12 @@ describeWithTerraform("variable validation at plan time", () => {
       "log_retention_days=3653",
       "-var",
       "aws_region=eu-west-2",
+      "-var",
+      "alarm_period_seconds=86400",
+      "-var",
+      "alarm_thresholds={ dead_letters = 10 }",
+      "-var",
+      `tags={ "Équipe" = "Opérations", "a.b:c/d=e+f-g@h_i" = "", ${"k".repeat(128)} = "${"v".repeat(256)}" }`,
     ]);
     expect(plan.status).toBe(0);
   });

@@ -88,10 +88,7 @@ export function executionLogEvents(result: WorkflowResult, input: unknown, setti
  * cannot: it timed out (TimeoutSeconds) or was stopped (StopExecution). A cause is given as
  * Step Functions gives one.
  */
-export function endedByStepFunctions(
-  type: "ExecutionTimedOut" | "ExecutionAborted",
-  settings: ExecutionLogSettings,
-): string[] {
+export function endedByStepFunctions(type: "ExecutionTimedOut" | "ExecutionAborted", settings: ExecutionLogSettings): string[] {
   const ended: HistoryEvent =
     type === "ExecutionTimedOut"
       ? { type, details: { error: "States.Timeout", cause: "The execution timed out" } }

@@ -12,13 +12,7 @@ import { mapServices, PerService, SERVICES, ServiceName } from "../stacks/servic
 import { allStates, buildWorkflowDefinition, State, STATE, WorkflowDefinition } from "../stacks/workflow-definition";
 import { Handler, handlersFor } from "./handlers";
 import { depthOf, MAX_INPUT_DEPTH, STATE_DATA_LIMIT_BYTES } from "./input-limits";
-import {
-  failingHandler,
-  injectedError,
-  invokeLikeStepFunctions,
-  isServiceError,
-  StepFunctionsError,
-} from "./lambda-invoke";
+import { failingHandler, injectedError, invokeLikeStepFunctions, isServiceError, StepFunctionsError } from "./lambda-invoke";
 import { MeteredStore, RequestUnits } from "./metered-store";
 
 export { MAX_INPUT_DEPTH, STATE_DATA_LIMIT_BYTES };

@@ -78,27 +78,23 @@ export function alarmSpecs(props: AlarmsProps): AlarmSpec[] {
         "Calls from the workflow to a service failed technically (a crash, a timeout, throttling, ServiceUnavailable), whether a retry then worked or not. First: the <service>-faults and -throttles alarms and the dashboard name the function.",
       metric: ownMetric(namespace, METRIC.serviceCallFaults),
     },
-    ...SERVICES.map(
-      (service): AlarmSpec => ({
-        name: `${service}-faults`,
-        threshold: "function_faults",
-        description: `${service} failed other than by answering about the order: ServiceUnavailable (its table), an unexpected error, a timeout or a crash. First: its log group's WARN lines and Lambda's "Task timed out" / "Runtime exited" lines.`,
-        metric: ownMetric(namespace, functionFaultsMetric(service)),
-      }),
-    ),
-    ...SERVICES.map(
-      (service): AlarmSpec => ({
-        name: `${service}-throttles`,
-        threshold: "function_throttles",
-        description: `Lambda throttled ${service}: the account's concurrency (or lambda_reserved_concurrency) is used up.`,
-        metric: {
-          namespace: "AWS/Lambda",
-          metricName: "Throttles",
-          statistic: "Sum",
-          dimensions: { FunctionName: props.functionNames[service] },
-        },
-      }),
-    ),
+    ...SERVICES.map((service): AlarmSpec => ({
+      name: `${service}-faults`,
+      threshold: "function_faults",
+      description: `${service} failed other than by answering about the order: ServiceUnavailable (its table), an unexpected error, a timeout or a crash. First: its log group's WARN lines and Lambda's "Task timed out" / "Runtime exited" lines.`,
+      metric: ownMetric(namespace, functionFaultsMetric(service)),
+    })),
+    ...SERVICES.map((service): AlarmSpec => ({
+      name: `${service}-throttles`,
+      threshold: "function_throttles",
+      description: `Lambda throttled ${service}: the account's concurrency (or lambda_reserved_concurrency) is used up.`,
+      metric: {
+        namespace: "AWS/Lambda",
+        metricName: "Throttles",
+        statistic: "Sum",
+        dimensions: { FunctionName: props.functionNames[service] },
+      },
+    })),
     {
       name: "trigger-dead-letters",
       threshold: "dead_letters",

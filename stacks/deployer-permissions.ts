@@ -154,12 +154,29 @@ export const PERMISSIONS: TypePermissions[] = [
   {
     kind: "resource",
     type: "aws_cloudwatch_log_metric_filter",
-    summary: "the CompensationFailed metric filter on notification-service's log group",
-    arns: ["arn:aws:logs:<region>:<account>:log-group:/aws/lambda/<project>-*"],
+    summary: "the metric filters on the workflow's and each function's log group (docs/operations.md)",
+    arns: [
+      "arn:aws:logs:<region>:<account>:log-group:/aws/lambda/<project>-*",
+      "arn:aws:logs:<region>:<account>:log-group:/aws/vendedlogs/states/<project>-workflow",
+    ],
     permissions: [
       { action: "logs:DescribeMetricFilters", phase: "plan", why: "reads the filter" },
       { action: "logs:PutMetricFilter", phase: "apply", why: "creates and updates it" },
       { action: "logs:DeleteMetricFilter", phase: "apply", why: "destroys it" },
+    ],
+  },
+  {
+    kind: "resource",
+    type: "aws_cloudwatch_dashboard",
+    summary: "the dashboard (enable_dashboard)",
+    // Dashboards are global: their ARNs have no Region.
+    arns: ["arn:aws:cloudwatch::<account>:dashboard/<project>"],
+    nameAttribute: "dashboard_name",
+    names: ["<project>"],
+    permissions: [
+      { action: "cloudwatch:GetDashboard", phase: "plan", why: "reads the dashboard" },
+      { action: "cloudwatch:PutDashboard", phase: "apply", why: "creates and updates it" },
+      { action: "cloudwatch:DeleteDashboards", phase: "apply", why: "destroys it" },
     ],
   },
   {
@@ -489,8 +506,11 @@ export const PERMISSIONS: TypePermissions[] = [
 export const RECORDED_ON_EMULATOR: ReadonlyMap<string, Phase> = new Map<string, Phase>(
   Object.entries({
     "cloudwatch:DeleteAlarms": "apply",
+    "cloudwatch:DeleteDashboards": "apply",
     "cloudwatch:DescribeAlarms": "plan",
+    "cloudwatch:GetDashboard": "plan",
     "cloudwatch:ListTagsForResource": "plan",
+    "cloudwatch:PutDashboard": "apply",
     "cloudwatch:PutMetricAlarm": "apply",
     "cloudwatch:TagResource": "apply",
     "dynamodb:CreateTable": "apply",

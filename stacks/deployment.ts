@@ -21,7 +21,11 @@ export function deploymentFrom(scope: Construct, anArn: string): Deployment {
     local.overrideLogicalId(name);
     return local;
   };
-  const [partition, region, account] = [part("deployment_partition", 1), part("deployment_region", 3), part("deployment_account", 4)];
+  const [partition, region, account] = [
+    part("deployment_partition", 1),
+    part("deployment_region", 3),
+    part("deployment_account", 4),
+  ];
   return {
     partition: partition.asString,
     region: region.asString,

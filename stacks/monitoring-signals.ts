@@ -12,12 +12,7 @@
  * execution data: `includeExecutionData = false` leaves out inputs and outputs only
  * (LoggingConfiguration in the API reference).
  */
-import {
-  BUSINESS_ERROR_NAMES,
-  COMPENSATION_FAILED,
-  DUPLICATE_ORDER,
-  ORDER_CLOSED,
-} from "../functions/shared/errors";
+import { BUSINESS_ERROR_NAMES, COMPENSATION_FAILED, DUPLICATE_ORDER, ORDER_CLOSED } from "../functions/shared/errors";
 import { ORDERS_COMPLETED_METRIC } from "../functions/shared/metrics";
 import { ServiceName } from "./services";
 

@@ -72,7 +72,12 @@ export class OrderMetrics extends Construct {
       const logGroup = props.functionLogGroupNames[service];
       // No default value: two filters publish to the metric, and each would add a 0 per unmatched line.
       this.add(`${service}-handled-faults`, logGroup, FUNCTION_LOG_PATTERNS.handled, count(functionFaultsMetric(service), false));
-      this.add(`${service}-platform-faults`, logGroup, FUNCTION_LOG_PATTERNS.platform, count(functionFaultsMetric(service), false));
+      this.add(
+        `${service}-platform-faults`,
+        logGroup,
+        FUNCTION_LOG_PATTERNS.platform,
+        count(functionFaultsMetric(service), false),
+      );
     }
   }
 

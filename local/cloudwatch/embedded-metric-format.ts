@@ -43,7 +43,8 @@ export function embeddedMetrics(message: string): MetricDatapoint[] {
     const { Namespace: namespace, Dimensions: dimensionSets, Metrics: metrics } = directive;
     if (typeof namespace !== "string" || namespace === "") fail(`${where}.Namespace must be a non-empty string`);
     if (!Array.isArray(dimensionSets)) fail(`${where}.Dimensions must be a list of lists of names`);
-    if (!Array.isArray(metrics) || metrics.length > MAX_METRICS) fail(`${where}.Metrics must be a list of at most ${MAX_METRICS}`);
+    if (!Array.isArray(metrics) || metrics.length > MAX_METRICS)
+      fail(`${where}.Metrics must be a list of at most ${MAX_METRICS}`);
 
     const dimensionsOf = (set: unknown): Record<string, string> => {
       if (!Array.isArray(set) || set.length > MAX_DIMENSIONS)
