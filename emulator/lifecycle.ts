@@ -54,8 +54,8 @@ import { Emulator, findMoto, MotoInstallation, startEmulator, stopEmulators } fr
  * is exercised too; the tables are protected as in production, until the run turns it off.
  */
 export const APPLY_VARIABLES = { alarm_email: "ops@example.com", enable_alarms: "true" };
-/** The update that must apply in place. */
-export const UPDATE_VARIABLES = { ...APPLY_VARIABLES, lambda_memory_size: "256" };
+/** The update that must apply in place: new function versions, and a tag added to every resource. */
+export const UPDATE_VARIABLES = { ...APPLY_VARIABLES, lambda_memory_size: "256", tags: '{ Team = "orders" }' };
 /** The two environments deployed side by side (env/dev.tfvars, env/prod.tfvars): most phases run on dev. */
 export const DEV = "dev";
 export const PROD = "prod";

@@ -50,7 +50,7 @@ export interface TypePermissions {
 
 const KMS_KEY = "only with `kms_key_arn`";
 const KMS_OFF = "the run leaves `kms_key_arn` unset (moto does not enforce KMS permissions)";
-const NO_TAG_REMOVED = "the run changes a tag's value (environment) but removes no tag key";
+const NO_TAG_REMOVED = "the run adds a tag (tags, in its update) but removes no tag key";
 
 /** PassRole: not an API call, the permission to hand one of the stack's roles to a service. */
 const passRole = (service: string, role: string): Permission => ({
@@ -64,7 +64,7 @@ const tagging = (prefix: string, tagAction = "TagResource", untagAction = "Untag
   {
     action: `${prefix}:${tagAction}`,
     phase: "apply",
-    why: `the provider's default tags (Project, Environment, ManagedBy): ${createCall} with tags needs it, and changing a tag's value calls it`,
+    why: `the provider's default tags (Project, Environment, ManagedBy, and those of \`tags\`): ${createCall} with tags needs it, and adding a tag or changing one's value calls it`,
   },
   {
     action: `${prefix}:${untagAction}`,
@@ -332,14 +332,13 @@ export const PERMISSIONS: TypePermissions[] = [
         phase: "apply",
         why: "reserves `lambda_reserved_concurrency`",
         when: "only with `lambda_reserved_concurrency` other than -1",
-        notRecorded: "the run keeps the default, -1 (nothing reserved)",
       },
       {
         action: "lambda:DeleteFunctionConcurrency",
         phase: "apply",
         why: "releases the reservation when `lambda_reserved_concurrency` goes back to -1",
         when: "only when `lambda_reserved_concurrency` goes back to -1",
-        notRecorded: "the run keeps the default, -1 (nothing reserved)",
+        notRecorded: "the run never takes a reservation back (prod keeps env/prod.tfvars' 50 until it is destroyed)",
       },
       ...tagging("lambda", undefined, undefined, "CreateFunction"),
       { action: "lambda:DeleteFunction", phase: "apply", why: "destroys it" },
@@ -549,6 +548,7 @@ export const RECORDED_ON_EMULATOR: ReadonlyMap<string, Phase> = new Map<string, 
     "lambda:InvokeFunction": "apply",
     "lambda:ListVersionsByFunction": "plan",
     "lambda:PublishVersion": "apply",
+    "lambda:PutFunctionConcurrency": "apply",
     "lambda:TagResource": "apply",
     "lambda:UpdateFunctionConfiguration": "apply",
     "logs:CreateLogGroup": "apply",
