@@ -3,16 +3,19 @@
  * __tests__/emulator-lifecycle.test.ts run it (one implementation):
  *
  *   start the emulator -> synthesize (synth-time packaging: one stack per environment, dev
- *   and prod) -> terraform init -> apply dev (table_deletion_protection on) -> beside dev's
- *   orders, plan and apply prod, which creates only its own resources -> dev's plan is still
- *   empty and its state untouched -> (dev:) plan is empty -> npm run smoke -> every example
- *   order on both interpreters -> executions named as only AWS's rules allow (`order+1`,
- *   `ordre-été`) -> plan is empty -> an update through `cdktf deploy dev` applies in place,
- *   and in that one apply the live alias moves to the version it published -> plan is empty
- *   -> an order on the previous version still runs (in-flight executions, rollback) ->
- *   terraform destroy is refused, every row and figure intact -> apply again changes
- *   nothing -> protection off -> terraform destroy, beside prod's (protection off, destroy)
- *   -> every service's list API is empty -> stop the emulator.
+ *   and prod) -> terraform init -> apply dev, then two paths side by side:
+ *   - dev: plan is empty -> npm run smoke, every example order on both interpreters,
+ *     executions named as only AWS's rules allow (`order+1`, `ordre-été`) and the recovery
+ *     commands (dlq replay, compensate) -> dev's state untouched by prod -> plan is empty ->
+ *     an update through `cdktf deploy dev` applies in place, and in that one apply the live
+ *     alias moves to the version it published -> plan is empty, npm run versions names the
+ *     previous version -> an order on the previous version still runs (in-flight
+ *     executions, rollback) -> terraform destroy;
+ *   - prod (env/prod.tfvars, tables protected): apply, which only creates -> an order sells
+ *     units -> terraform destroy is refused, every row and figure intact -> protection off,
+ *     an apply that keeps every figure -> terraform destroy;
+ *   -> every AWS call allowed by the deploying identity's policies -> every service's list
+ *   API is empty -> stop the emulator.
  *
  * Each phase has a time limit; the first failure stops the run, names its phase in one
  * line, and the emulator and any Terraform still running are ended (also on Ctrl-C).
@@ -54,6 +57,8 @@ import { Emulator, findMoto, MotoInstallation, startEmulator, stopEmulators } fr
  * is exercised too; the tables are protected as in production, until the run turns it off.
  */
 export const APPLY_VARIABLES = { alarm_email: "ops@example.com", enable_alarms: "true" };
+/** What an operator applies before destroying a protected environment. */
+const PROTECTION_OFF = ["-var=table_deletion_protection=false"];
 /** The update that must apply in place: new function versions, and a tag added to every resource. */
 export const UPDATE_VARIABLES = { ...APPLY_VARIABLES, lambda_memory_size: "256", tags: '{ Team = "orders" }' };
 /** The two environments deployed side by side (env/dev.tfvars, env/prod.tfvars): most phases run on dev. */
@@ -446,33 +451,36 @@ export async function runLifecycle(options: LifecycleOptions = {}): Promise<Life
         };
       });
 
+      // As an operator would: protection off (an ordinary apply, which changes the tables' own
+      // settings: a re-apply that must keep every item), then destroy.
       await phase("apply again keeps every figure", async () => {
         const apply = await terraform(
           "apply again keeps every figure",
-          ["apply", "-auto-approve", "-input=false"],
+          ["apply", "-auto-approve", "-input=false", ...PROTECTION_OFF],
           LIMITS.apply,
           prodDir,
         );
         const summary = /Resources: .*\./.exec(apply.stdout)?.[0] ?? "no summary";
+        if (!/ 0 added, [1-9]\d* changed, 0 destroyed/.test(summary))
+          throw new Error(`turning protection off did not change the tables in place (${summary})`);
         const after = await tablesNow(prod);
-        if (JSON.stringify(after) !== JSON.stringify(kept)) throw new Error(`the apply changed the tables (${summary})`);
-        return { value: undefined, summary: `prod: ${summary} stock ${stockFigures(after, prod.stock_table_name).join(" ")}` };
+        if (JSON.stringify(after) !== JSON.stringify(kept)) throw new Error(`the apply changed the tables' items (${summary})`);
+        return {
+          value: undefined,
+          summary: `prod, table_deletion_protection off: ${summary} stock ${stockFigures(after, prod.stock_table_name).join(" ")}`,
+        };
       });
 
       await phase("destroy prod", async () => {
-        // As an operator would: protection off (an ordinary apply), then destroy.
-        const off = ["-var=table_deletion_protection=false"];
-        const apply = await terraform("destroy prod", ["apply", "-auto-approve", "-input=false", ...off], LIMITS.apply, prodDir);
-        const turnedOff = /Resources: .*\./.exec(apply.stdout)?.[0] ?? "applied";
         const destroy = await terraform(
           "destroy prod",
-          ["destroy", "-auto-approve", "-input=false", ...off],
+          ["destroy", "-auto-approve", "-input=false", ...PROTECTION_OFF],
           LIMITS.destroy,
           prodDir,
         );
         const destroyed = Number(/Resources: (\d+) destroyed/.exec(destroy.stdout)?.[1] ?? NaN);
         if (destroyed !== prodResources) throw new Error(`${destroyed} destroyed, ${prodResources} were applied`);
-        return { value: undefined, summary: `protection off (${turnedOff}), then ${destroyed} resources destroyed` };
+        return { value: undefined, summary: `${destroyed} resources destroyed` };
       });
     })();
 
