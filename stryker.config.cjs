@@ -50,10 +50,6 @@ const SCOPES = {
  * <mutator>: equivalent, <why>` in the source (reported as Ignored, outside the score):
  * - functions/shared/idempotency.ts, fnv1a32: Buffer.from(text, "") is utf8 as well.
  * - functions/shared/idempotency.ts, once(): the default onConflict's answer is never read.
- * - functions/shared/validation.ts, describe(): no caller passes undefined (it is "is required" first).
- * - functions/shared/validation.ts, requireWholeNumber, requireFiniteNumber, requireOneOf:
- *   the `typeof` half of each guard only narrows the type; the other half refuses the same values.
- * - functions/inventory-service: requireItems reads any word but "required" as optional.
  * - functions/order-service: a content key's source name is only in a message it can never produce.
  * The disabled lines hold a few mutants that tests do kill (the same mutator elsewhere on the line).
  */
