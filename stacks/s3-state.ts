@@ -23,7 +23,6 @@ export interface S3State {
   region?: string;
 }
 
-/** The state object's key when none is given: one folder per stack, so several stacks can share a bucket. */
 /**
  * The key of a stack's state when none is given: under the app's name, so that the
  * environments of this app sit together and apart from other apps' in a shared bucket.
