@@ -2,7 +2,7 @@
  * What the documentation generators share: a file's generated section, written between
  * `<!-- <name>:start -->` and `<!-- <name>:end -->`, and the stack they read it from.
  *
- * - npm run docs:security: the roles table in README.md (scripts/security-tables.ts);
+ * - npm run docs:security: the roles table in docs/security.md (scripts/security-tables.ts);
  * - npm run docs:permissions: docs/deploying-identity.md (scripts/deployer-permissions.ts).
  *
  * Each generator's test compares the committed file with what the generator writes now, so

@@ -1,8 +1,8 @@
 /**
- * npm run docs:security: writes the README's table of roles and what they may do, from the
- * synthesized stack itself, between the `<!-- roles:start -->` and `<!-- roles:end -->`
- * markers (scripts/generated-sections.ts). `npm test` fails when the README's table differs
- * from what this would write, so the security review reads what is deployed, not what someone
+ * npm run docs:security: writes docs/security.md's table of roles and what they may do, from
+ * the synthesized stack itself, between the `<!-- roles:start -->` and `<!-- roles:end -->`
+ * markers (scripts/generated-sections.ts). `npm test` fails when the page's table differs from
+ * what this would write, so the security review reads what is deployed, not what someone
  * remembered.
  */
 import { readFileSync, writeFileSync } from "node:fs";
@@ -11,7 +11,7 @@ import { PROJECT_ROOT } from "../stacks/bundle";
 import { SERVICES } from "../stacks/services";
 import { synthesizeStack, withSection } from "./generated-sections";
 
-export const README = path.join(PROJECT_ROOT, "README.md");
+export const SECURITY_PAGE = path.join(PROJECT_ROOT, "docs", "security.md");
 
 type Resources = Record<string, Record<string, any>>;
 interface Statement {
@@ -115,12 +115,12 @@ export function rolesTable(json: { resource: Resources }): string {
   return rows.join("\n");
 }
 
-/** The README with its roles table replaced by `table`. */
-export function withRolesTable(readme: string, table: string): string {
-  return withSection(readme, "roles", table, "README.md");
+/** docs/security.md with its roles table replaced by `table`. */
+export function withRolesTable(page: string, table: string): string {
+  return withSection(page, "roles", table, "docs/security.md");
 }
 
 if (require.main === module) {
-  writeFileSync(README, withRolesTable(readFileSync(README, "utf8"), rolesTable(synthesizeStack().json)));
-  process.stdout.write("wrote the roles table in README.md\n");
+  writeFileSync(SECURITY_PAGE, withRolesTable(readFileSync(SECURITY_PAGE, "utf8"), rolesTable(synthesizeStack().json)));
+  process.stdout.write("wrote the roles table in docs/security.md\n");
 }
