@@ -37,7 +37,7 @@ function describeResource(resource: string): string {
   throw new Error(`no description for the policy resource ${resource}`);
 }
 
-/** The five functions' ARNs collapse into one phrase. */
+/** The functions' ARNs collapse into one phrase. */
 function describeResources(resources: string[]): string {
   const functions = resources.filter((resource) => resource.startsWith("${aws_lambda_function."));
   if (functions.length === 0) return [...new Set(resources.map(describeResource))].join(", ");
@@ -47,7 +47,8 @@ function describeResources(resources: string[]): string {
     ),
   ];
   const rest = resources.filter((resource) => !functions.includes(resource));
-  return [`the five functions (${forms.join(", ")})`, ...rest.map(describeResource)].join(", ");
+  const count = new Set(functions.map((resource) => resource.replace(/:\*$/, ""))).size;
+  return [`the ${count} functions (${forms.join(", ")})`, ...rest.map(describeResource)].join(", ");
 }
 
 function describeCondition(condition: Statement["Condition"]): string {
