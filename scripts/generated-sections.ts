@@ -3,10 +3,12 @@
  * `<!-- <name>:start -->` and `<!-- <name>:end -->`, and the stack they read it from.
  *
  * - npm run docs:security: the roles table in docs/security.md (scripts/security-tables.ts);
+ * - npm run docs:tables: the variables and outputs tables in README.md and
+ *   env/terraform.tfvars.example (scripts/docs-tables.ts);
  * - npm run docs:permissions: docs/deploying-identity.md (scripts/deployer-permissions.ts).
  *
  * Each generator's test compares the committed file with what the generator writes now, so
- * `npm test` fails when a page is stale.
+ * `npm test` fails when a page is stale (CONTRIBUTING.md, "Generated documentation").
  */
 import { Testing } from "cdktf";
 import { mkdtempSync, rmSync } from "node:fs";
