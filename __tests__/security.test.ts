@@ -2,7 +2,7 @@
  * Security and reliability rules over the synthesized JSON, one test per rule, named
  * after the matching Checkov check where one exists. Rules the project deliberately
  * does not follow by default are tested for the variable that turns them on, and are
- * listed in the README's Security section.
+ * listed in docs/security.md.
  */
 import {
   ALL_ALLOWED_ACTIONS,

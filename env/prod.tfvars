@@ -2,7 +2,7 @@
 # a year of log retention, alarms mailed to the on-call address, a reserved capacity.
 # The prod stack's settings: `npx cdktf deploy prod` (this file travels with the stack as
 # prod.auto.tfvars). A rollback is held here (workflow_rollout_percent, workflow_stable_version):
-# docs/operations.md, "Rollout and rollback".
+# docs/operations.md, "Roll back".
 project_name                = "orders-prod"
 environment                 = "prod"
 lambda_timeout              = 30

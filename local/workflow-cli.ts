@@ -16,6 +16,20 @@ import { MAX_INPUT_DEPTH } from "./input-limits";
 import { Injection, LocalWorkflow, WorkflowResult } from "./runner";
 import { stateSnapshot } from "./state-snapshot";
 
+/** The actions each service has, as the workflow calls them. */
+export const SERVICE_ACTIONS: Record<ServiceName, string[]> = {
+  "user-service": ["get"],
+  "order-service": ["create", "close"],
+  "payment-service": ["authorize", "refund", "status"],
+  "inventory-service": ["reserve", "release", "status"],
+  "notification-service": ["confirmation", "failure"],
+};
+
+/** `user-service.get, order-service.create|close, ...`, for the usage, in lines of at most 110 characters. */
+const servicesAndActions = SERVICES.map((service) => `${service}.${SERVICE_ACTIONS[service].join("|")}`).reduce(
+  (text, item) => `${text},${text.length - text.lastIndexOf("\n") + item.length > 108 ? "\n" : " "}${item}`,
+);
+
 export const USAGE = `Usage: npm run workflow -- [options] <input.json>...
 
 Runs the workflow definition on the real handlers, one execution per file, in order,
@@ -33,20 +47,10 @@ Options:
                           the handler runs and acts, then the call fails: the answer is lost
   --help                  print this text
 
-Services and actions: user-service.get, order-service.create|close, payment-service.authorize|refund|status,
-inventory-service.reserve|release|status, notification-service.confirmation|failure.
+Services and actions: ${servicesAndActions}.
 Input files: JSON, at most 262144 bytes (Step Functions' input limit), nested at most ${MAX_INPUT_DEPTH} deep.
 Exit status: 0 every run SUCCEEDED, 1 a run FAILED, 2 bad arguments or input file (nothing run),
 3 an event did not match the rule.`;
-
-/** The actions each service has, as the workflow calls them. */
-export const SERVICE_ACTIONS: Record<ServiceName, string[]> = {
-  "user-service": ["get"],
-  "order-service": ["create", "close"],
-  "payment-service": ["authorize", "refund", "status"],
-  "inventory-service": ["reserve", "release", "status"],
-  "notification-service": ["confirmation", "failure"],
-};
 
 export function parseInjection(text: string, option = "--inject"): Injection {
   const match = /^([a-z-]+)(?:\.([a-z]+))?=([A-Za-z0-9_.]+)(?::(\d+))?$/.exec(text);

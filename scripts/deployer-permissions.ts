@@ -1,15 +1,13 @@
 /**
  * npm run docs:permissions: writes what the deploying identity needs into
  * docs/deploying-identity.md, between `<!-- permissions:start -->` and
- * `<!-- permissions:end -->`: the plan and apply policies as JSON, a table per resource type
+ * `<!-- permissions:end -->` (scripts/generated-sections.ts): the plan and apply policies as JSON, a table per resource type
  * of the synthesized stack, the API operations IAM names otherwise, and the ARN patterns of
  * the project's names. From stacks/deployer-permissions.ts and the synthesized stack itself
  * (both packaging modes); `npm test` fails when the page differs from what this would write,
  * and the generator refuses a stack whose types and the entries differ.
  */
-import { Testing } from "cdktf";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { PROJECT_ROOT } from "../stacks/bundle";
 import {
@@ -23,15 +21,13 @@ import {
   StackJson,
   TypePermissions,
 } from "../stacks/deployer-permissions";
-import { OrderWorkflowStack, STACK_NAME } from "../stacks/order-workflow-stack";
 import { PACKAGING_MODES, PackagingMode } from "../stacks/packaging";
+import { synthesizeStack, withSection } from "./generated-sections";
 
 /** The stack synthesized in each packaging mode (the data sources differ). */
 export type Stacks = Record<PackagingMode, StackJson>;
 
 export const PAGE = path.join(PROJECT_ROOT, "docs", "deploying-identity.md");
-const START = "<!-- permissions:start -->";
-const END = "<!-- permissions:end -->";
 
 const code = (text: string) => `\`${text}\``;
 const cell = (text: string) => text.replace(/\|/g, "\\|");
@@ -165,23 +161,12 @@ export function permissionsSection(stacks: Stacks): string {
 
 /** The stack synthesized in each packaging mode, as Terraform JSON. */
 export function synthesizedStacks(): Stacks {
-  const synth = (packaging: PackagingMode): StackJson => {
-    const outdir = mkdtempSync(path.join(tmpdir(), "order-workflow-permissions-"));
-    try {
-      return JSON.parse(Testing.synth(new OrderWorkflowStack(Testing.app({ outdir }), STACK_NAME, { packaging })));
-    } finally {
-      rmSync(outdir, { recursive: true, force: true });
-    }
-  };
-  return { archive: synth("archive"), synth: synth("synth") };
+  return { archive: synthesizeStack("archive").json, synth: synthesizeStack("synth").json };
 }
 
 /** The page with its generated section replaced by `section`. */
 export function withPermissionsSection(page: string, section: string): string {
-  const start = page.indexOf(START);
-  const end = page.indexOf(END);
-  if (start < 0 || end < start) throw new Error(`docs/deploying-identity.md has no ${START} ... ${END} section`);
-  return `${page.slice(0, start + START.length)}\n${section}\n${page.slice(end)}`;
+  return withSection(page, "permissions", section, "docs/deploying-identity.md");
 }
 
 if (require.main === module) {

@@ -117,7 +117,7 @@ export const PERMISSIONS: TypePermissions[] = [
   {
     kind: "resource",
     type: "aws_cloudwatch_log_group",
-    summary: "the five functions' log groups and the workflow's",
+    summary: "each function's log group and the workflow's",
     arns: [
       "arn:aws:logs:<region>:<account>:log-group:/aws/lambda/<project>-*",
       "arn:aws:logs:<region>:<account>:log-group:/aws/vendedlogs/states/<project>-*",
@@ -245,7 +245,7 @@ export const PERMISSIONS: TypePermissions[] = [
   {
     kind: "resource",
     type: "aws_iam_role",
-    summary: "the five functions' execution roles, the workflow's role and the trigger's role",
+    summary: "each function's execution role, the workflow's role and the trigger's role",
     arns: ["arn:aws:iam::<account>:role/<project>-*"],
     nameAttribute: "name",
     names: ["<project>-*"],
@@ -290,7 +290,7 @@ export const PERMISSIONS: TypePermissions[] = [
   {
     kind: "resource",
     type: "aws_lambda_function",
-    summary: "the five functions, each change publishing a version",
+    summary: "the functions, one per service, each change publishing a version",
     arns: ["arn:aws:lambda:<region>:<account>:function:<project>-*"],
     nameAttribute: "function_name",
     names: ["<project>-*"],

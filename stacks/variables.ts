@@ -149,7 +149,7 @@ export class WorkflowVariables {
     this.maxOrderTotal = this.number(
       "max_order_total",
       100000,
-      "The largest order total accepted, tax included, in USD: a larger order is refused with InvalidInput before anything is charged. Clients set the prices (see the README's security section), so this caps a runaway or forged order.",
+      "The largest order total accepted, tax included, in USD: a larger order is refused with InvalidInput before anything is charged. Clients set the prices (docs/security.md), so this caps a runaway or forged order.",
       [
         {
           condition: expression(

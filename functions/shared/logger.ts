@@ -2,7 +2,7 @@
  * Structured logging: one JSON object per line on stdout, which CloudWatch Logs stores
  * as one event and Logs Insights can query by field. A few lines of our own instead of
  * Powertools' Logger (35 KB and about 14 ms of load time per bundle) keep each function
- * small and quick to start (see README, "Speed and cost").
+ * small and quick to start (see docs/performance-and-cost.md).
  */
 const LEVELS = { DEBUG: 10, INFO: 20, WARN: 30, ERROR: 40, SILENT: 100 } as const;
 type Level = Exclude<keyof typeof LEVELS, "SILENT">;
