@@ -5,7 +5,7 @@
  * DynamoDB's behaviour; executions of one LocalWorkflow share it unless told otherwise.
  */
 import "./promise-with-resolvers";
-import { ExecutionError, StateMachine } from "aws-local-stepfunctions";
+import { ExecutionAbortedError, ExecutionError, StateMachine } from "aws-local-stepfunctions";
 import { seededMemoryStore } from "../functions/shared/default-store";
 import { StateStore } from "../functions/shared/store";
 import { mapServices, PerService, SERVICES, ServiceName } from "../stacks/services";
@@ -56,7 +56,8 @@ export interface TaskFailure {
 }
 
 export interface WorkflowResult {
-  status: "SUCCEEDED" | "FAILED";
+  /** ABORTED: stopped by `stopAt`, as StopExecution or the execution's timeout would stop it. */
+  status: "SUCCEEDED" | "FAILED" | "ABORTED";
   /** `$$.Execution.Name`: the services' idempotency key. */
   executionName: string;
   output?: unknown;
@@ -86,6 +87,12 @@ export interface RunOptions {
   handlers?: Partial<PerService<Handler>>;
   /** The state this run works on; the workflow's own store when undefined. */
   store?: StateStore;
+  /**
+   * A Task at which the execution stops before its call, as StopExecution (ABORTED) or the
+   * execution's own timeout (TIMED_OUT) would stop it there: nothing after it runs, no
+   * Catch, no compensation. The result's status is ABORTED.
+   */
+  stopAt?: string;
 }
 
 /** The library does not export its event type; it is what `run().eventLogs` yields. */
@@ -165,10 +172,19 @@ export class LocalWorkflow {
       return undefined;
     };
 
+    /** Aborts the execution (set once it has started). */
+    let abort = () => {};
     const taskResourceLocalHandlers = Object.fromEntries(
       [...this.tasks].map(([stateName, service]) => [
         stateName,
         async (parameters: unknown) => {
+          if (stateName === options.stopAt) {
+            // The first Task may be called before run() has returned: abort on the next tick.
+            await Promise.resolve();
+            abort();
+            // Settles the call, so that its own timeout timer is cleared; the aborted execution goes no further.
+            throw new StepFunctionsError("States.Aborted", `the execution was stopped at ${stateName}`);
+          }
           const payload = (parameters as { Payload?: unknown }).Payload;
           const action = actionOf(service, payload);
           invocations.push({ function: service, action });
@@ -206,6 +222,7 @@ export class LocalWorkflow {
         Execution: { Id: executionId, Name: executionName, Input: copy(), StartTime: new Date().toISOString() },
       } as never,
     });
+    abort = execution.abort;
 
     const states: string[] = [];
     let largestStateBytes = 0;
@@ -243,13 +260,16 @@ export class LocalWorkflow {
       ...(compensation ? { compensation } : {}),
     });
     let output: unknown;
+    let aborted = false;
     try {
       output = await execution.result;
     } catch (error) {
-      // Anything but the execution's own failure is the interpreter's, and its event log never ends.
-      if (!(error instanceof ExecutionError)) throw error;
+      aborted = error instanceof ExecutionAbortedError;
+      // Anything but the execution's own failure or its abort is the interpreter's, and its event log never ends.
+      if (!(error instanceof ExecutionError) && !aborted) throw error;
     }
     await collect;
+    if (aborted) return { status: "ABORTED", ...common() };
     // AWS stops the execution there, with an error no Catch can handle; this interpreter has no such limit.
     if (oversized) return { status: "FAILED", error: "States.DataLimitExceeded", cause: oversized, ...common() };
     if (failure) {
