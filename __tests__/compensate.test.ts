@@ -1,22 +1,32 @@
 /**
- * npm run compensate, offline: the order is made CompensationFailed by the local runner (the
- * real workflow definition and handlers, a refund or release failing); DynamoDB's GetItem
+ * npm run compensate, offline: the order is made CompensationFailed, or left PENDING after
+ * its execution ended, by the local runner (the real workflow definition and handlers, a
+ * refund, release or close failing, or the execution stopped part-way); DynamoDB's GetItem
  * and Lambda's Invoke are mocked with aws-sdk-client-mock and answer from the same store
- * through the real handlers, as the deployed functions would.
+ * through the real handlers, as the deployed functions would; Step Functions'
+ * DescribeExecution answers with how the local run ended.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { DynamoDBClient, DynamoDBServiceException, GetItemCommand } from "@aws-sdk/client-dynamodb";
 import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
+import {
+  DescribeExecutionCommand,
+  DescribeExecutionCommandOutput,
+  ExecutionStatus,
+  SFNClient,
+  SFNServiceException,
+} from "@aws-sdk/client-sfn";
 import { mockClient } from "aws-sdk-client-mock";
 import { seededMemoryStore } from "../functions/shared/default-store";
 import { marshalItem } from "../functions/shared/dynamodb-store";
 import { deriveId } from "../functions/shared/idempotency";
 import { MemoryStore } from "../functions/shared/memory-store";
 import { handlersFor } from "../local/handlers";
-import { LocalWorkflow } from "../local/runner";
-import { functionOutput } from "../stacks/order-workflow-stack";
+import { Injection, LocalWorkflow } from "../local/runner";
+import { stateSnapshot } from "../local/state-snapshot";
+import { functionOutput, SAMPLE_ORDER } from "../stacks/order-workflow-stack";
 import { SERVICES, ServiceName } from "../stacks/services";
 import { main, USAGE } from "../scripts/compensate";
 
@@ -34,17 +44,32 @@ writeFileSync(outputsFile, JSON.stringify({ prod: OUTPUTS }));
 const workflow = new LocalWorkflow();
 const dynamodb = mockClient(DynamoDBClient);
 const lambda = mockClient(LambdaClient);
+const sfn = mockClient(SFNClient);
 const encode = (value: unknown) => new Uint8Array(Buffer.from(JSON.stringify(value))) as never;
 
 let store: MemoryStore;
 /** Actions that fail (the function answers an error), e.g. "payment-service refund"; "+after": the handler runs first (the answer is lost). */
 let failing: Map<string, { error: string; after?: boolean }>;
+/** What DescribeExecution answers, by execution ARN. */
+let executions: Map<string, Partial<DescribeExecutionCommandOutput>>;
 
 beforeEach(() => {
   dynamodb.reset();
   lambda.reset();
+  sfn.reset();
   store = seededMemoryStore();
   failing = new Map();
+  executions = new Map();
+  sfn.on(DescribeExecutionCommand).callsFake(async (input) => {
+    const execution = executions.get(input.executionArn);
+    if (execution) return execution;
+    throw new SFNServiceException({
+      name: "ExecutionDoesNotExist",
+      $fault: "client",
+      $metadata: { httpStatusCode: 400 },
+      message: `Execution Does Not Exist: '${input.executionArn}'`,
+    });
+  });
   dynamodb.on(GetItemCommand).callsFake(async (input) => {
     expect(input).toMatchObject({ TableName: OUTPUTS.orders_table_name, ConsistentRead: true });
     const item = await store.get("orders", input.Key.orderId.S);
@@ -229,7 +254,7 @@ describe("npm run compensate -- <orderId>", () => {
     expect(out[0]).toContain("key exec-v2;");
   });
 
-  test("an order that is not COMPENSATION_FAILED, or does not exist: says so, exit 1, nothing invoked", async () => {
+  test("an order that is neither COMPENSATION_FAILED nor PENDING, or does not exist: says so, exit 1, nothing invoked", async () => {
     const completed = await workflow.run(
       { userId: "test123", orderData: { items: [{ productId: "PROD001", quantity: 1, price: 5 }] } },
       {
@@ -241,7 +266,9 @@ describe("npm run compensate -- <orderId>", () => {
     expect(await run([orderId, "--outputs", outputsFile])).toEqual({
       status: 1,
       out: [],
-      err: [`order ${orderId} is COMPLETED, not COMPENSATION_FAILED: nothing to compensate`],
+      err: [
+        `order ${orderId} is COMPLETED (closed by notification-service), neither PENDING nor COMPENSATION_FAILED: nothing to do`,
+      ],
     });
     expect(await run(["ord-00000000000000000000", "--outputs", outputsFile])).toEqual({
       status: 1,
@@ -267,6 +294,347 @@ describe("npm run compensate -- <orderId>", () => {
         "cannot read order ord-1 from orders-prod-orders: AccessDeniedException (HTTP 400, request r-9): not authorized to perform: dynamodb:GetItem",
       ],
     ]);
+  });
+});
+
+/** The order left PENDING by a run whose notice and close both failed (order-service unreachable at the end). */
+const UNREACHABLE_AT_THE_END: Injection[] = [
+  { service: "notification-service", error: "ServiceUnavailable" },
+  { service: "order-service", action: "close", error: "ServiceUnavailable" },
+];
+
+/**
+ * Runs the workflow to a PENDING record and makes DescribeExecution answer as AWS would for
+ * that execution: how the run ended, or `status` when given (a stopped run: TIMED_OUT, ABORTED, RUNNING).
+ */
+async function leftPending(
+  name: string,
+  input: unknown,
+  options: { inject?: Injection[]; stopAt?: string; status?: ExecutionStatus; error?: string; cause?: string } = {},
+) {
+  const result = await workflow.run(input, { store, executionName: name, inject: options.inject, stopAt: options.stopAt });
+  const orderId = deriveId("ord", `execution:${name}`);
+  const record = (await store.get("orders", orderId))!;
+  expect(record.status).toBe("PENDING");
+  const executionArn = String(record.executionId);
+  executions.set(executionArn, {
+    executionArn,
+    stateMachineArn: executionArn.replace(":execution:", ":stateMachine:").replace(`:${name}`, ""),
+    name,
+    status: options.status ?? (result.status as ExecutionStatus),
+    startDate: new Date(),
+    input: JSON.stringify(input),
+    ...(result.output === undefined ? {} : { output: JSON.stringify(result.output) }),
+    ...(result.error === undefined && options.error === undefined ? {} : { error: options.error ?? result.error }),
+    ...(result.cause === undefined && options.cause === undefined ? {} : { cause: options.cause ?? result.cause }),
+  });
+  return { orderId, executionArn, result };
+}
+
+const payloads = () =>
+  lambda.commandCalls(InvokeCommand).map((call) => JSON.parse(Buffer.from(call.args[0].input.Payload as Uint8Array).toString()));
+
+/** Everything the store holds: a second run must leave it exactly so. */
+const everything = async () => ({
+  orders: await store.items("orders"),
+  idempotency: await store.items("idempotency"),
+  stock: await store.items("stock"),
+});
+
+/** A second run changes nothing: the store is the same, and no undo, close or resolve acts again. */
+async function secondRunChangesNothing(orderId: string, expected: { status: number; line: RegExp | string }) {
+  const before = await everything();
+  lambda.resetHistory();
+  const again = await run([orderId, "--outputs", outputsFile]);
+  expect(again.status).toBe(expected.status);
+  expect([...again.out, ...again.err]).toEqual([
+    typeof expected.line === "string" ? expected.line : expect.stringMatching(expected.line),
+  ]);
+  expect(lambda.commandCalls(InvokeCommand)).toHaveLength(0);
+  expect(await everything()).toEqual(before);
+}
+
+describe("npm run compensate -- <orderId>: an order left PENDING after its execution ended", () => {
+  test("SUCCEEDED: order-service closes it COMPLETED with the execution's transaction and reservations, as RecordCompletion would", async () => {
+    const name = "exec-completed-unrecorded";
+    const { orderId, executionArn, result } = await leftPending(name, SAMPLE_ORDER, { inject: UNREACHABLE_AT_THE_END });
+    expect(result.output).toMatchObject({ status: "COMPLETED", orderRecord: expect.stringMatching(/^PENDING: /) });
+    const txn = deriveId("txn", name);
+    const reservations = [
+      { reservationId: deriveId("res", name, "PROD001"), productId: "PROD001", quantity: 2 },
+      { reservationId: deriveId("res", name, "PROD002"), productId: "PROD002", quantity: 1 },
+    ];
+    const { status, out, err } = await run([orderId, "--outputs", outputsFile]);
+    expect(err).toEqual([]);
+    expect(out).toEqual([
+      `order ${orderId}: PENDING, its execution SUCCEEDED; key ${name}; total 118.77 USD`,
+      `closed: order ${orderId} is COMPLETED (transaction ${txn}, reservations ${reservations[0].reservationId} (PROD001 x 2), ${reservations[1].reservationId} (PROD002 x 1)), closed by order-service`,
+    ]);
+    expect(status).toBe(0);
+    expect(sfn.commandCalls(DescribeExecutionCommand).map((call) => call.args[0].input)).toEqual([{ executionArn }]);
+    expect(payloads()).toEqual([
+      {
+        action: "close",
+        request: SAMPLE_ORDER,
+        idempotencyKey: name,
+        executionId: executionArn,
+        order: { transactionId: txn, reservations },
+      },
+    ]);
+    expect(await store.get("orders", orderId)).toMatchObject({
+      status: "COMPLETED",
+      transactionId: txn,
+      reservations,
+      closedBy: "order-service",
+    });
+    // Nothing refunded or released: the order is paid and its stock taken.
+    expect(await stateSnapshot(store)).toMatchObject({
+      stock: { PROD001: 48, PROD002: 24 },
+      orders: { [orderId]: "COMPLETED" },
+      payments: { [txn]: "AUTHORIZED" },
+    });
+    await secondRunChangesNothing(orderId, {
+      status: 1,
+      line: `order ${orderId} is COMPLETED (closed by order-service), neither PENDING nor COMPENSATION_FAILED: nothing to do`,
+    });
+  });
+
+  test("FAILED with a business error: closed FAILED with the Error and the Cause the workflow passes (its note left out); the workflow's own compensation stands", async () => {
+    const name = "exec-declined-unrecorded";
+    const input = { userId: "user-1", orderData: { items: [{ productId: "PROD003", quantity: 20, price: 50 }] } };
+    const { orderId, executionArn, result } = await leftPending(name, input, { inject: UNREACHABLE_AT_THE_END });
+    expect(result).toMatchObject({
+      error: "PaymentDeclined",
+      compensation: { refund: "NOTHING_TO_REFUND", release: "RELEASED" },
+    });
+    expect(result.cause).toMatch(
+      /; the order record is left PENDING: order-service did not answer \(last error: ServiceUnavailable\)$/,
+    );
+    const reason = result.cause!.replace(/; the order record is left PENDING: .*$/, "");
+    const { status, out, err } = await run([orderId, "--outputs", outputsFile]);
+    expect(err).toEqual([]);
+    expect(out).toEqual([
+      `order ${orderId}: PENDING, its execution FAILED (PaymentDeclined); key ${name}; total 1080.00 USD`,
+      `closed: order ${orderId} is FAILED (PaymentDeclined), closed by order-service`,
+    ]);
+    expect(status).toBe(0);
+    expect(payloads()).toEqual([
+      {
+        action: "close",
+        request: input,
+        idempotencyKey: name,
+        executionId: executionArn,
+        failure: { error: "PaymentDeclined", detail: { errorMessage: reason }, orderId },
+      },
+    ]);
+    expect(await store.get("orders", orderId)).toMatchObject({
+      status: "FAILED",
+      error: "PaymentDeclined",
+      reason,
+      closedBy: "order-service",
+    });
+    expect(await stateSnapshot(store)).toMatchObject({ stock: { PROD003: 100 }, payments: {} });
+    await secondRunChangesNothing(orderId, {
+      status: 1,
+      line: `order ${orderId} is FAILED (closed by order-service), neither PENDING nor COMPENSATION_FAILED: nothing to do`,
+    });
+  });
+
+  test("FAILED CompensationFailed: closed COMPENSATION_FAILED with its root cause, then refunded, released and resolved in the same run", async () => {
+    const name = "exec-compensation-unrecorded";
+    const input = { userId: "test123", orderData: { items: [{ productId: "PROD999", quantity: 1, price: 5 }] } };
+    const { orderId, result } = await leftPending(name, input, {
+      inject: [{ service: "payment-service", action: "refund", error: "ServiceUnavailable" }, ...UNREACHABLE_AT_THE_END],
+    });
+    expect(result.error).toBe("CompensationFailed");
+    const txn = deriveId("txn", name);
+    const { status, out, err } = await run([orderId, "--outputs", outputsFile]);
+    expect(err).toEqual([]);
+    expect(out).toEqual([
+      `order ${orderId}: PENDING, its execution FAILED (CompensationFailed); key ${name}; total 5.40 USD`,
+      `closed: order ${orderId} is COMPENSATION_FAILED (root cause ProductNotFound), closed by order-service; finishing its compensation`,
+      `order ${orderId}: COMPENSATION_FAILED, root cause ProductNotFound; key ${name}; total 5.40 USD`,
+      `refund: REFUNDED transaction ${txn} of 5.40 USD (refund ${deriveId("rfd", name, txn)})`,
+      "release: NOTHING_TO_RELEASE",
+      `resolved: order ${orderId} is FAILED (ProductNotFound), closed by operator`,
+    ]);
+    expect(status).toBe(0);
+    expect(payloads().map((payload) => payload.action)).toEqual(["close", "refund", "release", "resolve"]);
+    expect(payloads()[0].failure).toMatchObject({ error: "CompensationFailed", rootError: "ProductNotFound" });
+    expect(await store.get("orders", orderId)).toMatchObject({
+      status: "FAILED",
+      error: "ProductNotFound",
+      reason: expect.stringMatching(/Finished by an operator at .*: refund REFUNDED, release NOTHING_TO_RELEASE\.$/),
+      closedBy: "operator",
+    });
+    expect((await stateSnapshot(store)).payments).toEqual({ [txn]: "REFUNDED" });
+    await secondRunChangesNothing(orderId, {
+      status: 0,
+      line: new RegExp(
+        `^order ${orderId} was already finished by an operator \\(\\S+\\): FAILED, ProductNotFound; nothing to do$`,
+      ),
+    });
+  });
+
+  test.each([
+    ["TIMED_OUT", "TIMED_OUT", undefined, undefined, "the execution TIMED_OUT before it ended"],
+    ["ABORTED", "ABORTED", undefined, "stopped by an operator", "the execution ABORTED before it ended: stopped by an operator"],
+    [
+      "FAILED with an Error outside the contract",
+      "FAILED",
+      "States.Runtime",
+      "The JSONPath '$.x' could not be found",
+      "the execution failed with States.Runtime before it ended: The JSONPath '$.x' could not be found",
+    ],
+  ] as const)(
+    "%s (its compensation may not have run), payment authorized and stock reserved: refunded, released, then closed FAILED",
+    async (_label, executionStatus, error, cause, reason) => {
+      const name = `exec-stopped-${executionStatus.toLowerCase()}`;
+      const { orderId, executionArn } = await leftPending(name, SAMPLE_ORDER, {
+        stopAt: "SendConfirmation",
+        status: executionStatus,
+        error,
+        cause,
+      });
+      const txn = deriveId("txn", name);
+      expect(await stateSnapshot(store)).toMatchObject({
+        stock: { PROD001: 48, PROD002: 24 },
+        payments: { [txn]: "AUTHORIZED" },
+      });
+      const { status, out, err } = await run([orderId, "--outputs", outputsFile]);
+      expect(err).toEqual([]);
+      expect(out).toEqual([
+        `order ${orderId}: PENDING, its execution ${error ? `FAILED (${error})` : executionStatus}; key ${name}; total 118.77 USD`,
+        `the workflow stopped before its end, so its compensation may not have run: refund and release under key ${name}`,
+        `refund: REFUNDED transaction ${txn} of 118.77 USD (refund ${deriveId("rfd", name, txn)})`,
+        `release: RELEASED reservations ${deriveId("res", name, "PROD001")} (PROD001 x 2), ${deriveId("res", name, "PROD002")} (PROD002 x 1)`,
+        `closed: order ${orderId} is FAILED (ServiceUnavailable), closed by order-service`,
+      ]);
+      expect(status).toBe(0);
+      const finished = `${reason}; finished by an operator: refund REFUNDED, release RELEASED`;
+      expect(payloads()).toEqual([
+        { action: "refund", orderId, idempotencyKey: name },
+        { action: "release", orderId, idempotencyKey: name },
+        {
+          action: "close",
+          request: SAMPLE_ORDER,
+          idempotencyKey: name,
+          executionId: executionArn,
+          failure: { error: "ServiceUnavailable", detail: { errorMessage: finished }, orderId },
+        },
+      ]);
+      expect(await store.get("orders", orderId)).toMatchObject({
+        status: "FAILED",
+        error: "ServiceUnavailable",
+        reason: finished,
+        closedBy: "order-service",
+      });
+      expect(await stateSnapshot(store)).toMatchObject({ stock: { PROD001: 50, PROD002: 25 }, payments: { [txn]: "REFUNDED" } });
+      await secondRunChangesNothing(orderId, {
+        status: 1,
+        line: `order ${orderId} is FAILED (closed by order-service), neither PENDING nor COMPENSATION_FAILED: nothing to do`,
+      });
+    },
+  );
+  test("TIMED_OUT with the refund still failing: names what is still held, leaves it PENDING; a run once it is fixed finishes it, refunding once", async () => {
+    const name = "exec-stopped-refund-fails";
+    const { orderId } = await leftPending(name, SAMPLE_ORDER, { stopAt: "SendConfirmation", status: "TIMED_OUT" });
+    const txn = deriveId("txn", name);
+    failing.set("payment-service refund", { error: "ServiceUnavailable" });
+    const first = await run([orderId, "--outputs", outputsFile]);
+    expect(first.status).toBe(1);
+    expect(first.out.slice(2)).toEqual([
+      "refund: failed: ServiceUnavailable: payment-service refund failed: the table is throttled",
+      `release: RELEASED reservations ${deriveId("res", name, "PROD001")} (PROD001 x 2), ${deriveId("res", name, "PROD002")} (PROD002 x 1)`,
+      `still held: transaction ${txn} of 118.77 USD`,
+      `order ${orderId} is left PENDING: run npm run compensate -- ${orderId} again once the cause is fixed`,
+    ]);
+    expect(invoked()).not.toContain("orders-prod-order-service close");
+    expect(await stateSnapshot(store)).toMatchObject({
+      stock: { PROD001: 50, PROD002: 25 },
+      orders: { [orderId]: "PENDING" },
+      payments: { [txn]: "AUTHORIZED" },
+    });
+    // Fixed: the release replays (RELEASED again, no stock put back twice), the refund acts, the record closes.
+    failing.clear();
+    const second = await run([orderId, "--outputs", outputsFile]);
+    expect(second.status).toBe(0);
+    expect(second.out.slice(-1)).toEqual([`closed: order ${orderId} is FAILED (ServiceUnavailable), closed by order-service`]);
+    expect(await stateSnapshot(store)).toMatchObject({
+      stock: { PROD001: 50, PROD002: 25 },
+      orders: { [orderId]: "FAILED" },
+      payments: { [txn]: "REFUNDED" },
+    });
+  });
+
+  test("close failing: nothing is changed, the record is still PENDING, exit 1; the next run closes it", async () => {
+    const { orderId } = await leftPending("exec-close-fails", SAMPLE_ORDER, { inject: UNREACHABLE_AT_THE_END });
+    failing.set("order-service close", { error: "ServiceUnavailable" });
+    const first = await run([orderId, "--outputs", outputsFile]);
+    expect(first.status).toBe(1);
+    expect(first.out.slice(1)).toEqual([
+      "close: failed: ServiceUnavailable: order-service close failed: the table is throttled",
+      `order ${orderId} is still PENDING: run npm run compensate -- ${orderId} again`,
+    ]);
+    expect(await store.get("orders", orderId)).toMatchObject({ status: "PENDING" });
+    failing.clear();
+    expect((await run([orderId, "--outputs", outputsFile])).status).toBe(0);
+    expect(await store.get("orders", orderId)).toMatchObject({ status: "COMPLETED" });
+  });
+
+  test("RUNNING: nothing to do, exit 1 naming the execution; nothing invoked", async () => {
+    const { orderId, executionArn } = await leftPending("exec-still-running", SAMPLE_ORDER, {
+      stopAt: "SendConfirmation",
+      status: "RUNNING",
+    });
+    const before = await everything();
+    expect(await run([orderId, "--outputs", outputsFile])).toEqual({
+      status: 1,
+      out: [],
+      err: [
+        `order ${orderId} is PENDING and its execution is still RUNNING (${executionArn}): nothing to do; the workflow closes the record when it ends`,
+      ],
+    });
+    expect(lambda.commandCalls(InvokeCommand)).toHaveLength(0);
+    expect(await everything()).toEqual(before);
+  });
+
+  test("an Express execution: DescribeExecution cannot read it; one line saying what to do, exit 1, nothing called", async () => {
+    const { orderId } = await leftPending("exec-express", SAMPLE_ORDER, { stopAt: "SendConfirmation" });
+    const expressArn =
+      "arn:aws:states:us-east-1:123456789012:express:microservices-stepfn-workflow:exec-express:0f5e5a3c-4d52-4b6f-9a0e-2c1d1b8f7e11";
+    const record = (await store.get("orders", orderId))!;
+    await store.transact([{ type: "put", table: "orders", item: { ...record, executionId: expressArn } }]);
+    expect(await run([orderId, "--outputs", outputsFile])).toEqual({
+      status: 1,
+      out: [],
+      err: [
+        `order ${orderId} is PENDING and its execution ${expressArn} is an Express execution, which DescribeExecution cannot read: find how it ended in the workflow's log group (output state_machine_log_group_name) and finish it by hand (docs/operations.md, "Runbook: an order left PENDING")`,
+      ],
+    });
+    expect(sfn.commandCalls(DescribeExecutionCommand)).toHaveLength(0);
+    expect(lambda.commandCalls(InvokeCommand)).toHaveLength(0);
+    expect(await store.get("orders", orderId)).toMatchObject({ status: "PENDING" });
+  });
+
+  test("DescribeExecution refused (states:DescribeExecution missing): one line with the AWS error, exit 1, nothing invoked", async () => {
+    const { orderId, executionArn } = await leftPending("exec-not-allowed", SAMPLE_ORDER, { stopAt: "SendConfirmation" });
+    sfn.on(DescribeExecutionCommand).rejects(
+      new SFNServiceException({
+        name: "AccessDeniedException",
+        $fault: "client",
+        $metadata: { httpStatusCode: 400, requestId: "r-7" },
+        message: "not authorized to perform: states:DescribeExecution",
+      }),
+    );
+    expect(await run([orderId, "--outputs", outputsFile])).toEqual({
+      status: 1,
+      out: [],
+      err: [
+        `cannot describe execution ${executionArn}: AccessDeniedException (HTTP 400, request r-7): not authorized to perform: states:DescribeExecution`,
+      ],
+    });
+    expect(lambda.commandCalls(InvokeCommand)).toHaveLength(0);
   });
 });
 
