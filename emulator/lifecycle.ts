@@ -143,6 +143,23 @@ export function errorSummary(run: TerraformRun): string {
   return lines.slice(-2).join(" ").slice(0, 400) || "no output";
 }
 
+/**
+ * The resources a Terraform run had started on and not finished when it was stopped, with the
+ * last time it said it was still at them: what a stopped apply or destroy was waiting for.
+ */
+export function unfinishedResources(stdout: string): string[] {
+  const open = new Map<string, string>();
+  for (const line of stdout.split("\n")) {
+    const started = /^(\S+): (Creating|Modifying|Destroying|Reading)\.\.\./.exec(line);
+    if (started) open.set(started[1], started[2].toLowerCase());
+    const still = /^(\S+): Still (creating|modifying|destroying|reading)\.\.\. \[(?:\d+m)?\d+s elapsed\]/.exec(line);
+    if (still) open.set(still[1], `${still[2]}, ${/\[([^\]]+)\]/.exec(line)![1]}`);
+    const done = /^(\S+): (Creation|Modifications|Destruction|Read) complete/.exec(line);
+    if (done) open.delete(done[1]);
+  }
+  return [...open].map(([address, state]) => `${address} (${state})`);
+}
+
 /** The number of a state machine version, the last part of its ARN. */
 const versionNumber = (versionArn: string) => versionArn.split(":").pop();
 
@@ -231,8 +248,11 @@ export async function runLifecycle(options: LifecycleOptions = {}): Promise<Life
     const result = await run;
     saveLog(what, result);
     if (interrupted) throw new PhaseFailure(phaseName, `interrupted by ${interrupted}`);
-    if (result.timedOut)
-      throw new PhaseFailure(phaseName, `${what} exceeded its time limit of ${limitSeconds} s and was stopped`);
+    if (result.timedOut) {
+      const unfinished = unfinishedResources(result.stdout);
+      const waitingOn = unfinished.length ? `; still waiting on ${unfinished.join(", ")}` : "";
+      throw new PhaseFailure(phaseName, `${what} exceeded its time limit of ${limitSeconds} s and was stopped${waitingOn}`);
+    }
     if (result.status !== 0) {
       throw new PhaseFailure(phaseName, `${what} exited with status ${result.status}: ${errorSummary(result)}`);
     }
