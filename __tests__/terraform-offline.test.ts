@@ -17,7 +17,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { PROJECT_ROOT } from "../stacks/bundle";
-import { removeDirectory, synthStack, synthToDirectory } from "./helpers/synth";
+import { removeDirectory, synthToDirectory } from "./helpers/synth";
 import { describeUnless } from "./helpers/skip";
 
 /** The diagnostic ("Error: ...") of a Terraform run that says `message`, from its title to the next one. */
@@ -117,11 +117,16 @@ const BAD_VARIABLE_VALUES: [string, string, string][] = [
 jest.setTimeout(240000);
 
 const { toolchain, reason } = findToolchain();
+
+/** The stack synthesized once for the file: both parts below plan it, the second only its variables. */
+let synthesized: ReturnType<typeof synthToDirectory> | undefined;
+const synthesizedStack = () => (synthesized ??= synthToDirectory("synth"));
+// After every part's own afterAll, so after every run in its directory has ended.
+afterAll(() => removeDirectory(synthesized?.root));
 // Printed as SKIPPED, so that a skipped run is never mistaken for a passed one.
 const describeWithTerraform = describeUnless(toolchain ? undefined : reason, "offline Terraform tests");
 
 describeWithTerraform("terraform init, validate and plan, offline", () => {
-  let root: string | undefined;
   let stackDir: string;
   // Started together once init is done, awaited by the tests: the plans take no lock and
   // each waits mostly for the provider to start, so side by side they take half the time.
@@ -186,7 +191,7 @@ describeWithTerraform("terraform init, validate and plan, offline", () => {
   };
 
   beforeAll(() => {
-    ({ root, stackDir } = synthToDirectory("synth"));
+    ({ stackDir } = synthesizedStack());
     prepareForOfflinePlan(stackDir, toolchain!);
     const init = terraform(stackDir, ["init", "-input=false"]);
     expect(init.text).toContain("Terraform has been successfully initialized");
@@ -211,10 +216,9 @@ describeWithTerraform("terraform init, validate and plan, offline", () => {
     };
   }, 240000);
 
-  // Every run has ended before the directory goes.
+  // Every run has ended before the directory goes (after the file's tests).
   afterAll(async () => {
     await Promise.allSettled([runs.validate, runs.defaults, runs.switched, runs.prod, ...runs.refusals]);
-    removeDirectory(root);
   });
 
   const afterOf = (changes: PlannedChange[], type: string) =>
@@ -437,7 +441,8 @@ describeWithTerraform("variable validation at plan time", () => {
   beforeAll(() => {
     root = mkdtempSync(path.join(tmpdir(), "order-workflow-variables-"));
     variablesDir = root;
-    variables = synthStack("synth").json.variable;
+    // As synthesized: the offline preparation changes only the provider and its version.
+    variables = synthesizedStack().json.variable;
     writeFileSync(path.join(variablesDir, "variables.tf.json"), JSON.stringify({ variable: variables }, null, 2));
     writeFileSync(path.join(variablesDir, "offline.tfrc"), "");
     expect(terraform(variablesDir, ["init", "-input=false"]).status).toBe(0);
