@@ -4,9 +4,9 @@
  * value, no stack trace, and a non-zero exit status: when the app runs by itself, and
  * through `cdktf synth`, which frames the app's stderr with its own report.
  *
- * Every case is checked in-process, where the app's stacks are added (stacks/app.ts):
- * the refusal and its exact line. A few run as the app itself and through cdktf, each
- * start loading cdktf and the provider bindings: they show how main.ts prints that line.
+ * Every case is checked in-process, where the app adds its stacks (stacks/app.ts): the
+ * refusal and its exact line. A few also run as the app itself and through cdktf, each a
+ * process that loads cdktf and the provider bindings: they show how main.ts prints that line.
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
