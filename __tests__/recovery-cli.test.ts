@@ -42,21 +42,25 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
+/** Dummy credentials, no profile or config file of this machine, and an endpoint that refuses every call. */
+function awsSettings(): Record<string, string> {
+  return {
+    AWS_ACCESS_KEY_ID: "AKIDEXAMPLE",
+    AWS_SECRET_ACCESS_KEY: "dummy-secret",
+    AWS_CONFIG_FILE: path.join(scratch, "no-config"),
+    AWS_SHARED_CREDENTIALS_FILE: path.join(scratch, "no-credentials"),
+    AWS_EC2_METADATA_DISABLED: "true",
+    AWS_ENDPOINT_URL: `http://127.0.0.1:${closedPort}`,
+    AWS_MAX_ATTEMPTS: "1",
+  };
+}
+
 function npmRun(script: string, args: string[]) {
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("AWS_")));
   return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
     const child = spawn("npm", ["run", "--silent", script, "--", ...args], {
       cwd: PROJECT_ROOT,
-      env: {
-        ...env,
-        AWS_ACCESS_KEY_ID: "AKIDEXAMPLE",
-        AWS_SECRET_ACCESS_KEY: "dummy-secret",
-        AWS_CONFIG_FILE: path.join(scratch, "no-config"),
-        AWS_SHARED_CREDENTIALS_FILE: path.join(scratch, "no-credentials"),
-        AWS_EC2_METADATA_DISABLED: "true",
-        AWS_ENDPOINT_URL: `http://127.0.0.1:${closedPort}`,
-        AWS_MAX_ATTEMPTS: "1",
-      },
+      env: { ...env, ...awsSettings() },
     });
     let stdout = "";
     let stderr = "";
@@ -67,8 +71,15 @@ function npmRun(script: string, args: string[]) {
   });
 }
 
-/** The command's main in this process, as its script runs it: the lines it writes, and its exit status. */
+/**
+ * The command's main in this process, as its script runs it: the lines it writes, and its
+ * exit status. Meanwhile the process has the spawned runs' AWS settings, so that an AWS
+ * client made by mistake would be refused too, never reach AWS.
+ */
 async function runMain(main: (args: string[], io: CommandIO) => Promise<number>, args: string[]) {
+  const own = Object.entries(process.env).filter(([name]) => name.startsWith("AWS_"));
+  for (const [name] of own) delete process.env[name];
+  Object.assign(process.env, awsSettings());
   let stdout = "";
   let stderr = "";
   const io: CommandIO = {
@@ -76,7 +87,12 @@ async function runMain(main: (args: string[], io: CommandIO) => Promise<number>,
     err: (line) => void (stderr += `${line}\n`),
     env: process.env,
   };
-  return { status: await main(args, io), stdout, stderr };
+  try {
+    return { status: await main(args, io), stdout, stderr };
+  } finally {
+    for (const name of Object.keys(awsSettings())) delete process.env[name];
+    Object.assign(process.env, Object.fromEntries(own));
+  }
 }
 
 const lines = (text: string) => text.trim().split("\n");

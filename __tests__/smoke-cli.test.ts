@@ -96,12 +96,25 @@ function spawnSmoke(command: string, args: string[], env: NodeJS.ProcessEnv) {
   });
 }
 
-/** The command's main in this process: what it writes, and its exit status. */
+/**
+ * The command's main in this process: what it writes, and its exit status. Meanwhile the
+ * process has the spawned runs' AWS settings (dummy credentials, AWS_ENDPOINT_URL at the
+ * HTML server), so that any client it made would call the server, where `requests` sees it.
+ */
 async function smokeMain(args: string[]) {
+  const own = Object.entries(process.env).filter(([name]) => name.startsWith("AWS_"));
+  const aws = Object.entries(awsEnvironment({ AWS_ENDPOINT_URL: endpoint })).filter(([name]) => name.startsWith("AWS_"));
+  for (const [name] of own) delete process.env[name];
+  Object.assign(process.env, Object.fromEntries(aws));
   let stdout = "";
   let stderr = "";
-  const status = await main(args, { stdout: (text) => void (stdout += text), stderr: (text) => void (stderr += text) });
-  return { status, stdout, stderr };
+  try {
+    const status = await main(args, { stdout: (text) => void (stdout += text), stderr: (text) => void (stderr += text) });
+    return { status, stdout, stderr };
+  } finally {
+    for (const [name] of aws) delete process.env[name];
+    Object.assign(process.env, Object.fromEntries(own));
+  }
 }
 
 describe("npm run smoke against an endpoint that answers an HTML 502 page", () => {
