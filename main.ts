@@ -1,28 +1,13 @@
 import "./stacks/quiet-cdktf-deprecation";
 import { App } from "cdktf";
-import { backendFromEnvironment } from "./stacks/backend";
-import { environmentFiles, writeSettingsFiles } from "./stacks/environments";
+import { addEnvironmentStacks } from "./stacks/app";
+import { writeSettingsFiles } from "./stacks/environments";
 import { InputError } from "./stacks/input-error";
-import { OrderWorkflowStack } from "./stacks/order-workflow-stack";
-import { packagingModeFromEnv } from "./stacks/packaging";
 
 // One stack per environment (env/<environment>.tfvars), each with its own state: stacks/environments.ts.
 try {
   const app = new App();
-  const environments = environmentFiles();
-  const packaging = packagingModeFromEnv();
-  for (const environment of environments) {
-    new OrderWorkflowStack(app, environment.name, {
-      packaging,
-      environment,
-      backend: backendFromEnvironment(process.env, {
-        terraformCloud: app.node.tryGetContext("terraformCloud"),
-        s3State: app.node.tryGetContext("s3State"),
-        stack: environment.name,
-        stacks: environments.map(({ name }) => name),
-      }),
-    });
-  }
+  const environments = addEnvironmentStacks(app);
   app.synth();
   writeSettingsFiles(app.outdir, environments);
 } catch (error) {

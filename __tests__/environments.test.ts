@@ -14,7 +14,7 @@ import { findToolchain, planOffline, prepareForOfflinePlan, terraformAsync } fro
 const work = mkdtempSync(path.join(tmpdir(), "order-workflow-environments-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-/** The cdktf app, as `cdktf synth` runs it, into `outdir`. */
+/** The cdktf app, as `cdktf synth` runs it, into `outdir` (synth-time packaging unless `env` says otherwise). */
 function synthApp(outdir: string, env: NodeJS.ProcessEnv = {}) {
   execFileSync(process.execPath, [path.join(PROJECT_ROOT, "scripts", "run-app.mjs")], {
     cwd: PROJECT_ROOT,
@@ -65,9 +65,21 @@ describe("the environments", () => {
   });
 });
 
+/**
+ * The app synthesized once for the file: the tests below read it, then the Terraform tests
+ * plan its prod stack (which adds Terraform's files to that directory only after the
+ * reading tests are done).
+ */
+const outdir = path.join(work, "cdktf.out");
+let synthesized = false;
+function synthesizedApp(): string {
+  if (!synthesized) synthApp(outdir);
+  synthesized = true;
+  return outdir;
+}
+
 describe("the app: a stack per environment", () => {
-  const outdir = path.join(work, "cdktf.out");
-  beforeAll(() => synthApp(outdir), 120000);
+  beforeAll(() => void synthesizedApp(), 120000);
   const stackJson = (stack: string) => JSON.parse(readFileSync(path.join(outdir, "stacks", stack, "cdk.tf.json"), "utf8"));
 
   test("each in its own directory, with its settings file beside its configuration, for Terraform to load by itself", () => {
@@ -97,7 +109,8 @@ describe("the app: a stack per environment", () => {
 
   test("with S3 state, each stack's key is its own", () => {
     const s3out = path.join(work, "cdktf.out.s3");
-    synthApp(s3out, { TF_STATE_BUCKET: "acme-tf-state" });
+    // The default packaging: this test reads only the backend, and archive mode zips nothing at synth time.
+    synthApp(s3out, { TF_STATE_BUCKET: "acme-tf-state", LAMBDA_PACKAGING: "archive" });
     const key = (stack: string) =>
       JSON.parse(readFileSync(path.join(s3out, "stacks", stack, "cdk.tf.json"), "utf8")).terraform.backend.s3.key;
     expect([key("dev"), key("prod")]).toEqual([
@@ -110,11 +123,9 @@ describe("the app: a stack per environment", () => {
 const { toolchain, reason } = findToolchain();
 (toolchain ? describe : describe.skip)(`with Terraform${toolchain ? "" : ` (SKIPPED: ${reason})`}`, () => {
   jest.setTimeout(240000);
-  const outdir = path.join(work, "cdktf.out.plan");
   let runs: { own: ReturnType<typeof planOffline>; other: ReturnType<typeof terraformAsync> };
   beforeAll(async () => {
-    synthApp(outdir);
-    const prodDir = path.join(outdir, "stacks", "prod");
+    const prodDir = path.join(synthesizedApp(), "stacks", "prod");
     mkdirSync(prodDir, { recursive: true });
     prepareForOfflinePlan(prodDir, toolchain!);
     const init = await terraformAsync(prodDir, ["init", "-input=false"]);

@@ -29,6 +29,9 @@ import {
 } from "./helpers/synth";
 
 const { synthesized, json } = synthStack("archive");
+/** The stack with synth-time packaging, synthesized once for the tests that compare the two modes. */
+let synthModeStack: ReturnType<typeof synthStack> | undefined;
+const synthMode = () => (synthModeStack ??= synthStack("synth"));
 
 function policyOf(json: TerraformJson, logicalId: string) {
   const policy = resources(json, "aws_iam_role_policy")[logicalId];
@@ -62,9 +65,9 @@ describe("providers", () => {
   test("archive packaging declares hashicorp/archive; synth packaging needs no archive provider at all", () => {
     expect(json.terraform.required_providers.archive.source).toBe("hashicorp/archive");
     expect(json.provider.archive).toEqual([{}]);
-    const synthMode = synthStack("synth").json;
-    expect(synthMode.terraform.required_providers.archive).toBeUndefined();
-    expect(synthMode.provider.archive).toBeUndefined();
+    const synthModeJson = synthMode().json;
+    expect(synthModeJson.terraform.required_providers.archive).toBeUndefined();
+    expect(synthModeJson.provider.archive).toBeUndefined();
   });
 
   test("the local backend's state path is relative to the stack directory", () => {
@@ -735,9 +738,13 @@ describe("outputs", () => {
 
 describe("packaging", () => {
   const machinePaths = [PROJECT_ROOT, tmpdir(), homedir(), process.cwd()];
+  /** Two full synths with synth-time packaging (each zips five bundles), made once for the tests that read the zips. */
+  let fullSynths: ReturnType<typeof synthToDirectory>[] | undefined;
+  const twoFullSynths = () => (fullSynths ??= [synthToDirectory("synth"), synthToDirectory("synth")]);
+  afterAll(() => fullSynths?.forEach(({ root }) => removeDirectory(root)));
 
   test.each(["archive", "synth"] as const)("%s mode: no absolute path of the build machine in cdk.tf.json", (mode) => {
-    const text = mode === "archive" ? synthesized : synthStack("synth").synthesized;
+    const text = mode === "archive" ? synthesized : synthMode().synthesized;
     for (const machinePath of machinePaths) expect(text).not.toContain(machinePath);
     expect(text).not.toMatch(/"(source_dir|source_file|output_path|filename)":\s*"\//);
   });
@@ -770,42 +777,32 @@ describe("packaging", () => {
   });
 
   test("each zip stays under 30 KB: the AWS SDK the Lambda runtime carries is required, not bundled", () => {
-    const { root, stackDir, json: written } = synthToDirectory("synth");
-    try {
-      for (const fn of Object.values(resources(written, "aws_lambda_function"))) {
-        const zip = readFileSync(path.join(stackDir, fn.filename));
-        expect([fn.function_name, zip.length < 30 * 1024]).toEqual([fn.function_name, true]);
-      }
-      for (const service of SERVICES) {
-        const bundle = readFileSync(path.join(PROJECT_ROOT, ".build", "functions", service, "index.js"), "utf8");
-        expect(bundle).toContain('require("@aws-sdk/client-dynamodb")');
-        expect(bundle).not.toMatch(/@smithy|DynamoDBServiceException/);
-      }
-    } finally {
-      removeDirectory(root);
+    const [{ stackDir, json: written }] = twoFullSynths();
+    for (const fn of Object.values(resources(written, "aws_lambda_function"))) {
+      const zip = readFileSync(path.join(stackDir, fn.filename));
+      expect([fn.function_name, zip.length < 30 * 1024]).toEqual([fn.function_name, true]);
+    }
+    for (const service of SERVICES) {
+      const bundle = readFileSync(path.join(PROJECT_ROOT, ".build", "functions", service, "index.js"), "utf8");
+      expect(bundle).toContain('require("@aws-sdk/client-dynamodb")');
+      expect(bundle).not.toMatch(/@smithy|DynamoDBServiceException/);
     }
   });
 
   test("synth mode: two synths of unchanged code give byte-identical zips and the same source_code_hash", () => {
-    const first = synthToDirectory("synth");
-    const second = synthToDirectory("synth");
-    try {
-      const functions = (written: TerraformJson) => Object.values(resources(written, "aws_lambda_function"));
-      expect(functions(first.json).map((fn) => [fn.filename, fn.source_code_hash])).toEqual(
-        functions(second.json).map((fn) => [fn.filename, fn.source_code_hash]),
-      );
-      for (const fn of functions(first.json)) {
-        expect(fn.filename).toMatch(/^assets\/[\w-]+\/[0-9A-F]+\/archive\.zip$/);
-        expect(fn.source_code_hash).toBe(`\${filebase64sha256("${fn.filename}")}`);
-        const digest = (root: string) =>
-          createHash("sha256")
-            .update(readFileSync(path.join(root, fn.filename)))
-            .digest("hex");
-        expect(digest(first.stackDir)).toBe(digest(second.stackDir));
-      }
-    } finally {
-      removeDirectory(first.root);
-      removeDirectory(second.root);
+    const [first, second] = twoFullSynths();
+    const functions = (written: TerraformJson) => Object.values(resources(written, "aws_lambda_function"));
+    expect(functions(first.json).map((fn) => [fn.filename, fn.source_code_hash])).toEqual(
+      functions(second.json).map((fn) => [fn.filename, fn.source_code_hash]),
+    );
+    for (const fn of functions(first.json)) {
+      expect(fn.filename).toMatch(/^assets\/[\w-]+\/[0-9A-F]+\/archive\.zip$/);
+      expect(fn.source_code_hash).toBe(`\${filebase64sha256("${fn.filename}")}`);
+      const digest = (root: string) =>
+        createHash("sha256")
+          .update(readFileSync(path.join(root, fn.filename)))
+          .digest("hex");
+      expect(digest(first.stackDir)).toBe(digest(second.stackDir));
     }
   });
 

@@ -3,12 +3,19 @@
  * context entries) fails the synth with one line naming the input, the rule and the
  * value, no stack trace, and a non-zero exit status: when the app runs by itself, and
  * through `cdktf synth`, which frames the app's stderr with its own report.
+ *
+ * Every case is checked in-process, where the app adds its stacks (stacks/app.ts): the
+ * refusal and its exact line. A few also run as the app itself and through cdktf, each a
+ * process that loads cdktf and the provider bindings: they show how main.ts prints that line.
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
+import { addEnvironmentStacks } from "../stacks/app";
 import { PROJECT_ROOT } from "../stacks/bundle";
+import { InputError } from "../stacks/input-error";
+import { testApp } from "./helpers/synth";
 
 const APP = path.join(PROJECT_ROOT, "scripts", "run-app.mjs");
 const CDKTF = path.join(PROJECT_ROOT, "node_modules", "cdktf-cli", "bundle", "bin", "cdktf");
@@ -163,26 +170,38 @@ const CASES: Case[] = [
   ],
 ];
 
-/** Runs the cases a few at a time: each loads cdktf and the provider bindings. */
-async function inBatches<T, R>(items: T[], size: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = [];
-  for (let i = 0; i < items.length; i += size) results.push(...(await Promise.all(items.slice(i, i + size).map(work))));
-  return results;
-}
+describe("the app's stacks, added in-process with the case's environment and cdktf.json context", () => {
+  test.each(CASES)("%s: refused with an InputError whose message is the one line", (_what, env, context, line) => {
+    let thrown: unknown;
+    try {
+      addEnvironmentStacks(testApp(context as Record<string, unknown> | undefined), { ...env });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(InputError);
+    expect((thrown as InputError).message).toBe(line);
+    expect(line).not.toContain("\n");
+  });
+});
+
+/** An environment variable of the packaging, one of the backend, and a cdktf.json context entry. */
+const RUN_BY_ITSELF = ["LAMBDA_PACKAGING", "TF_STATE_BUCKET", "context terraformCloud not an object"].map((what) =>
+  CASES.find((item) => item[0] === what)!,
+);
 
 describe("the app run by itself (node scripts/run-app.mjs)", () => {
   let runs: Run[];
   beforeAll(async () => {
     // One run first: it builds the app, which the others then reuse.
-    const first = await runApp(CASES[0][1], CASES[0][2]);
-    runs = [first, ...(await inBatches(CASES.slice(1), 4, ([, env, context]) => runApp(env, context)))];
+    const first = await runApp(RUN_BY_ITSELF[0][1], RUN_BY_ITSELF[0][2]);
+    runs = [first, ...(await Promise.all(RUN_BY_ITSELF.slice(1).map(([, env, context]) => runApp(env, context))))];
   }, 120000);
 
-  test.each(CASES.map((item, index) => [item[0], index] as const))(
+  test.each(RUN_BY_ITSELF.map((item, index) => [item[0], index] as const))(
     "%s: exactly one line on stderr naming the input, rule and value; nothing on stdout; exit 1",
     (_what, index) => {
       const { status, stdout, stderr } = runs[index];
-      expect({ status, stdout, stderr }).toEqual({ status: 1, stdout: "", stderr: `${CASES[index][3]}\n` });
+      expect({ status, stdout, stderr }).toEqual({ status: 1, stdout: "", stderr: `${RUN_BY_ITSELF[index][3]}\n` });
     },
   );
 
@@ -211,7 +230,8 @@ describe("through cdktf synth", () => {
     expect(appStderrAsReported(result.stderr)).toEqual([line]);
   }
 
-  test.each([CASES[0], CASES[1]])(
+  // One environment variable: every case reaches cdktf as the same one line on the app's stderr.
+  test.each([CASES[0]])(
     "%s: cdktf reports the app's one line as its whole stderr, no stack trace, exit 1",
     async (_what, env, _context, line) => {
       expectOneLineFailure(await run(process.execPath, [CDKTF, "synth", "--output", path.join(work, "cli.out")], { env }), line);

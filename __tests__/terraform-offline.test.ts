@@ -17,8 +17,16 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { PROJECT_ROOT } from "../stacks/bundle";
-import { removeDirectory, synthStack, synthToDirectory } from "./helpers/synth";
+import { removeDirectory, synthToDirectory } from "./helpers/synth";
 import { describeUnless } from "./helpers/skip";
+
+/** The diagnostic ("Error: ...") of a Terraform run that says `message`, from its title to the next one. */
+function diagnosticSaying(run: TerraformRun, message: string): string | undefined {
+  return run.text
+    .split("Error: ")
+    .slice(1)
+    .find((diagnostic) => diagnostic.includes(message));
+}
 
 /** [variable, bad value, what the refusal must say]. */
 const BAD_VARIABLE_VALUES: [string, string, string][] = [
@@ -109,11 +117,16 @@ const BAD_VARIABLE_VALUES: [string, string, string][] = [
 jest.setTimeout(240000);
 
 const { toolchain, reason } = findToolchain();
+
+/** The stack synthesized once for the file: both parts below plan it, the second only its variables. */
+let synthesized: ReturnType<typeof synthToDirectory> | undefined;
+const synthesizedStack = () => (synthesized ??= synthToDirectory("synth"));
+// After every part's own afterAll, so after every run in its directory has ended.
+afterAll(() => removeDirectory(synthesized?.root));
 // Printed as SKIPPED, so that a skipped run is never mistaken for a passed one.
 const describeWithTerraform = describeUnless(toolchain ? undefined : reason, "offline Terraform tests");
 
 describeWithTerraform("terraform init, validate and plan, offline", () => {
-  let root: string | undefined;
   let stackDir: string;
   // Started together once init is done, awaited by the tests: the plans take no lock and
   // each waits mostly for the provider to start, so side by side they take half the time.
@@ -122,20 +135,35 @@ describeWithTerraform("terraform init, validate and plan, offline", () => {
     defaults: ReturnType<typeof planOffline>;
     switched: ReturnType<typeof planOffline>;
     prod: ReturnType<typeof planOffline>;
-    rollout: ReturnType<typeof planOffline>;
     refusals: Promise<TerraformRun>[];
   };
-  const FULL_STACK_REFUSALS = [
-    ["project_name", "UPPER", "project_name may contain only lowercase letters"],
-    ["lambda_timeout", "0", "lambda_timeout must be a whole number of seconds from 3 to 900"],
-    // The default lambda_timeout (30) cannot fit a failed order in an Express execution's 5 minutes.
-    ["workflow_type", "EXPRESS", "workflow_type EXPRESS needs lambda_timeout <= 4"],
-    // A gradual rollout needs the version that keeps the other executions.
-    ["workflow_rollout_percent", "25", "workflow_rollout_percent below 100 needs workflow_stable_version"],
-    // FATAL logs no failed call: the alarms on orders and calls would stay silent.
-    ["workflow_log_level", "FATAL", "enable_alarms needs workflow_log_level ALL or ERROR"],
-    ["alarm_evaluation_periods", "289", "alarm_period_seconds x alarm_evaluation_periods must be at most 86400"],
+  /**
+   * [variable, bad value, what the refusal must say], one plan per group: each plan starts
+   * the provider (seconds of CPU), and Terraform reports every refusal of a group in one
+   * run. Not across groups: a refused variable stops the plan before any precondition, and
+   * a failed precondition skips the resources that depend on its resource (the state
+   * machine's, here EXPRESS, would hide the live alias's).
+   */
+  const FULL_STACK_REFUSAL_PLANS: [string, string, string][][] = [
+    [
+      ["project_name", "UPPER", "project_name may contain only lowercase letters"],
+      ["lambda_timeout", "0", "lambda_timeout must be a whole number of seconds from 3 to 900"],
+    ],
+    [
+      // A gradual rollout needs the version that keeps the other executions.
+      ["workflow_rollout_percent", "25", "workflow_rollout_percent below 100 needs workflow_stable_version"],
+      // FATAL logs no failed call: the alarms on orders and calls would stay silent.
+      ["workflow_log_level", "FATAL", "enable_alarms needs workflow_log_level ALL or ERROR"],
+      ["alarm_evaluation_periods", "289", "alarm_period_seconds x alarm_evaluation_periods must be at most 86400"],
+    ],
+    [
+      // The default lambda_timeout (30) cannot fit a failed order in an Express execution's 5 minutes.
+      ["workflow_type", "EXPRESS", "workflow_type EXPRESS needs lambda_timeout <= 4"],
+    ],
   ];
+  const FULL_STACK_REFUSALS = FULL_STACK_REFUSAL_PLANS.flatMap((group, plan) =>
+    group.map(([name, value, message]) => [name, value, message, plan] as const),
+  );
   const SWITCHED = {
     project_name: "shop-orders-2",
     environment: "prod",
@@ -157,10 +185,13 @@ describeWithTerraform("terraform init, validate and plan, offline", () => {
     alarm_evaluation_periods: "3",
     alarm_thresholds: "{ service_call_faults = 5 }",
     enable_dashboard: "false",
+    // A gradual rollout: a quarter of new executions on the new version, the rest on version 3.
+    workflow_rollout_percent: "25",
+    workflow_stable_version: "3",
   };
 
   beforeAll(() => {
-    ({ root, stackDir } = synthToDirectory("synth"));
+    ({ stackDir } = synthesizedStack());
     prepareForOfflinePlan(stackDir, toolchain!);
     const init = terraform(stackDir, ["init", "-input=false"]);
     expect(init.text).toContain("Terraform has been successfully initialized");
@@ -173,17 +204,21 @@ describeWithTerraform("terraform init, validate and plan, offline", () => {
         Object.entries(SWITCHED).flatMap(([name, value]) => ["-var", `${name}=${value}`]),
       ),
       prod: planOffline(stackDir, "prod", [`-var-file=${path.join(PROJECT_ROOT, "env", "prod.tfvars")}`]),
-      rollout: planOffline(stackDir, "rollout", ["-var", "workflow_rollout_percent=25", "-var", "workflow_stable_version=3"]),
-      refusals: FULL_STACK_REFUSALS.map(([name, value]) =>
-        terraformAsync(stackDir, ["plan", "-refresh=false", "-input=false", "-lock=false", "-var", `${name}=${value}`]),
+      refusals: FULL_STACK_REFUSAL_PLANS.map((group) =>
+        terraformAsync(stackDir, [
+          "plan",
+          "-refresh=false",
+          "-input=false",
+          "-lock=false",
+          ...group.flatMap(([name, value]) => ["-var", `${name}=${value}`]),
+        ]),
       ),
     };
   }, 240000);
 
-  // Every run has ended before the directory goes.
+  // Every run has ended before the directory goes (after the file's tests).
   afterAll(async () => {
-    await Promise.allSettled([runs.validate, runs.defaults, runs.switched, runs.prod, runs.rollout, ...runs.refusals]);
-    removeDirectory(root);
+    await Promise.allSettled([runs.validate, runs.defaults, runs.switched, runs.prod, ...runs.refusals]);
   });
 
   const afterOf = (changes: PlannedChange[], type: string) =>
@@ -364,20 +399,23 @@ describeWithTerraform("terraform init, validate and plan, offline", () => {
     const defaults = afterOf((await runs.defaults).changes, "aws_sfn_alias");
     // The version's ARN is known only once the state machine is created, so the plan shows the weights.
     expect(defaults).toEqual([expect.objectContaining({ name: "live", routing_configuration: [{ weight: 100 }] })]);
-    const { plan, changes } = await runs.rollout;
+    // The switched plan's rollout: 25% on the new version, with version 3 as the stable one.
+    const { plan, changes } = await runs.switched;
     expect(plan.status).toBe(0);
     expect(afterOf(changes, "aws_sfn_alias")[0].routing_configuration).toEqual([{ weight: 25 }, { weight: 75 }]);
     for (const fn of afterOf(changes, "aws_lambda_function")) expect(fn.publish).toBe(true);
     expect(afterOf(changes, "aws_sfn_state_machine")[0].publish).toBe(true);
   });
 
-  test.each(FULL_STACK_REFUSALS.map(([name, value, message], index) => [name, value, message, index] as const))(
+  test.each(FULL_STACK_REFUSALS)(
     "the full stack's plan rejects %s=%s with the validation's message",
-    async (_name, _value, message, index) => {
+    async (name, value, message, index) => {
       const plan = await runs.refusals[index];
       expect(plan.status).not.toBe(0);
-      expect(plan.text).toMatch(/Invalid value for variable|Resource precondition failed/);
-      expect(plan.text).toContain(message);
+      // The refusal saying it names this variable (or the local that passes it on) at this value.
+      const refusal = diagnosticSaying(plan, message);
+      expect(refusal).toMatch(/^(Invalid value for variable|Resource precondition failed) /);
+      expect(refusal).toMatch(new RegExp(`(var|local)\\.${name} is "?${value}"? `));
     },
   );
 });
@@ -385,19 +423,39 @@ describeWithTerraform("terraform init, validate and plan, offline", () => {
 /**
  * The same validation blocks, copied verbatim from the synthesized stack into a
  * configuration of their own: planning it starts no provider, so each bad value costs
- * a tenth of a second instead of four.
+ * a tenth of a second instead of four. The bad values share plans, one value of each
+ * variable per plan: Terraform reports every refused variable of a plan, and no
+ * validation reads another variable (checked below), so each refusal is the same as
+ * with that value alone.
  */
 describeWithTerraform("variable validation at plan time", () => {
   let root: string | undefined;
   let variablesDir: string;
+  let variables: Record<string, { validation?: { condition: string }[] }>;
+  /** The plan of each bad value: the n-th bad value of a variable goes into the n-th plan. */
+  const planOf = BAD_VARIABLE_VALUES.map(
+    ([name], index) => BAD_VARIABLE_VALUES.slice(0, index).filter(([other]) => other === name).length,
+  );
+  let refusals: TerraformRun[];
 
   beforeAll(() => {
     root = mkdtempSync(path.join(tmpdir(), "order-workflow-variables-"));
     variablesDir = root;
-    const { json } = synthStack("synth");
-    writeFileSync(path.join(variablesDir, "variables.tf.json"), JSON.stringify({ variable: json.variable }, null, 2));
+    // As synthesized: the offline preparation changes only the provider and its version.
+    variables = synthesizedStack().json.variable;
+    writeFileSync(path.join(variablesDir, "variables.tf.json"), JSON.stringify({ variable: variables }, null, 2));
     writeFileSync(path.join(variablesDir, "offline.tfrc"), "");
     expect(terraform(variablesDir, ["init", "-input=false"]).status).toBe(0);
+    refusals = Array.from({ length: Math.max(...planOf) + 1 }, (_, plan) =>
+      terraform(variablesDir, [
+        "plan",
+        "-input=false",
+        ...BAD_VARIABLE_VALUES.filter((_, index) => planOf[index] === plan).flatMap(([name, value]) => [
+          "-var",
+          `${name}=${value}`,
+        ]),
+      ]),
+    );
   });
 
   afterAll(() => removeDirectory(root));
@@ -437,10 +495,25 @@ describeWithTerraform("variable validation at plan time", () => {
     },
   );
 
-  test.each(BAD_VARIABLE_VALUES)("plan rejects %s=%s", (name, value, message) => {
-    const plan = terraform(variablesDir, ["plan", "-input=false", "-var", `${name}=${value}`]);
-    expect(plan.status).not.toBe(0);
-    expect(plan.text).toContain(`Invalid value for variable`);
-    expect(plan.text).toContain(message);
+  test("no validation reads another variable, so bad values of different variables can share a plan", () => {
+    for (const [name, variable] of Object.entries(variables)) {
+      for (const { condition } of variable.validation ?? []) {
+        const others = [...condition.matchAll(/var\.(\w+)/g)].map(([, read]) => read).filter((read) => read !== name);
+        expect({ name, condition, others }).toEqual({ name, condition, others: [] });
+      }
+    }
   });
+
+  test.each(BAD_VARIABLE_VALUES.map(([name, value, message], index) => [name, value, message, index] as const))(
+    "plan rejects %s=%s",
+    (name, _value, message, index) => {
+      const plan = refusals[planOf[index]];
+      expect(plan.status).not.toBe(0);
+      // That plan has no other value of this variable: the refusal saying the message is this value's.
+      const refusal = diagnosticSaying(plan, message);
+      expect(refusal).toMatch(
+        new RegExp(`^Invalid value for variable on variables\\.tf\\.json line (\\d+), in variable: \\1: "${name}": \\{`),
+      );
+    },
+  );
 });

@@ -119,6 +119,26 @@ function actionOf(service: ServiceName, payload: unknown): string {
 
 let executionCounter = 0;
 
+/**
+ * Validating a definition compiles the ASL schema anew, tens to hundreds of milliseconds each
+ * time, so a machine is built once per definition for the process and run many times, by
+ * every LocalWorkflow of that definition (a run keeps its state in its execution, not in the
+ * machine).
+ */
+const machines = new Map<string, StateMachine>();
+
+function machineFor(definition: WorkflowDefinition): StateMachine {
+  const text = JSON.stringify(definition);
+  let machine = machines.get(text);
+  if (!machine) {
+    // A JSON copy, not structuredClone: under Jest that yields objects of another realm, which the
+    // library's plain-object check rejects, silently skipping nested payload templates.
+    machine = new StateMachine(JSON.parse(text), { validationOptions: { checkPaths: true, checkArn: true } });
+    machines.set(text, machine);
+  }
+  return machine;
+}
+
 export interface LocalWorkflowOptions {
   projectName?: string;
   /** The functions' ARNs as the definition names them (a deployed stack's); localFunctionArns(projectName) by default. */
@@ -140,12 +160,7 @@ export class LocalWorkflow {
     this.stateMachineName = `${projectName}-workflow`;
     this.store = options.store ?? seededMemoryStore();
     this.definition = buildWorkflowDefinition(arns);
-    // Validating takes tens of milliseconds, so the machine is built once and run many times.
-    // A JSON copy, not structuredClone: under Jest that yields objects of another realm, which the
-    // library's plain-object check rejects, silently skipping nested payload templates.
-    this.machine = new StateMachine(JSON.parse(JSON.stringify(this.definition)), {
-      validationOptions: { checkPaths: true, checkArn: true },
-    });
+    this.machine = machineFor(this.definition);
     this.tasks = taskServices(this.definition.States, arns);
   }
 

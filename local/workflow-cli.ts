@@ -9,7 +9,7 @@ import { setLogSink } from "../functions/shared/logger";
 import { MemoryStore } from "../functions/shared/memory-store";
 import { executionNameProblem } from "../functions/shared/validation";
 import { SERVICES, ServiceName } from "../stacks/services";
-import { fail, readJsonFile } from "./cli-input";
+import { CliIO, fail, readJsonFile, runAsCommand, withInputErrors } from "./cli-input";
 import { executionInputFor } from "./event-rule";
 import { unknownErrorProblem } from "./injectable-errors";
 import { MAX_INPUT_DEPTH } from "./input-limits";
@@ -126,47 +126,50 @@ export function exitStatus(results: Printed[]): number {
   return results.some((result) => result.status === "FAILED") ? 1 : 0;
 }
 
-async function main(): Promise<void> {
-  let args: WorkflowArguments;
-  try {
-    args = parseArguments(process.argv.slice(2));
-  } catch (error) {
-    fail(`${(error as Error).message}\n${USAGE}`);
-  }
-  if (args.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return;
-  }
-  // Every file is read and checked before anything runs.
-  const inputs = args.files.map((file) => readJsonFile(file));
-  const trace = args.trace ? (line: string) => process.stderr.write(`[trace] ${line}\n`) : undefined;
-  if (args.trace) setLogSink((line) => process.stderr.write(line));
-  else process.env.LOG_LEVEL = "SILENT";
-
-  // Loaded only for --event: synthesizing the stack costs a second that plain runs need not pay.
-  const trigger = args.event ? (await import("./synthesized-trigger")).synthesizeTrigger() : undefined;
-  const workflow = new LocalWorkflow();
-  const results: Printed[] = [];
-  for (const [index, file] of args.files.entries()) {
-    let input = inputs[index];
-    let result: Printed;
-    if (trigger) {
-      const mapped = executionInputFor(trigger, input);
-      if (!mapped.matched) {
-        result = { status: "NOT_MATCHED", field: mapped.field, reason: mapped.reason };
-        results.push(result);
-        process.stdout.write(`${JSON.stringify(args.files.length > 1 ? { file, ...result } : result)}\n`);
-        continue;
-      }
-      input = mapped.input;
-      trace?.(`${file}: the event matched the rule; execution input ${JSON.stringify(input)}`);
+/** The command: its output through `io`, its exit status returned (docs/local-runner.md). */
+export async function main(argv: string[], io: CliIO): Promise<number> {
+  return withInputErrors(io, async () => {
+    let args: WorkflowArguments;
+    try {
+      args = parseArguments(argv);
+    } catch (error) {
+      fail(`${(error as Error).message}\n${USAGE}`);
     }
-    result = await workflow.run(input, { inject: args.inject, trace, executionName: args.name });
-    results.push(result);
-    process.stdout.write(`${JSON.stringify(args.files.length > 1 ? { file, ...result } : result, null, 2)}\n`);
-  }
-  if (args.state) process.stdout.write(`${JSON.stringify({ state: await stateSnapshot(workflow.store as MemoryStore) })}\n`);
-  process.exit(exitStatus(results));
+    if (args.help) {
+      io.stdout(`${USAGE}\n`);
+      return 0;
+    }
+    // Every file is read and checked before anything runs.
+    const inputs = args.files.map((file) => readJsonFile(file, undefined, io.cwd));
+    const trace = args.trace ? (line: string) => io.stderr(`[trace] ${line}\n`) : undefined;
+    if (args.trace) setLogSink((line) => io.stderr(line));
+    else process.env.LOG_LEVEL = "SILENT";
+
+    // Loaded only for --event: synthesizing the stack costs a second that plain runs need not pay.
+    const trigger = args.event ? (await import("./synthesized-trigger")).synthesizeTrigger() : undefined;
+    const workflow = new LocalWorkflow();
+    const results: Printed[] = [];
+    for (const [index, file] of args.files.entries()) {
+      let input = inputs[index];
+      let result: Printed;
+      if (trigger) {
+        const mapped = executionInputFor(trigger, input);
+        if (!mapped.matched) {
+          result = { status: "NOT_MATCHED", field: mapped.field, reason: mapped.reason };
+          results.push(result);
+          io.stdout(`${JSON.stringify(args.files.length > 1 ? { file, ...result } : result)}\n`);
+          continue;
+        }
+        input = mapped.input;
+        trace?.(`${file}: the event matched the rule; execution input ${JSON.stringify(input)}`);
+      }
+      result = await workflow.run(input, { inject: args.inject, trace, executionName: args.name });
+      results.push(result);
+      io.stdout(`${JSON.stringify(args.files.length > 1 ? { file, ...result } : result, null, 2)}\n`);
+    }
+    if (args.state) io.stdout(`${JSON.stringify({ state: await stateSnapshot(workflow.store as MemoryStore) })}\n`);
+    return exitStatus(results);
+  });
 }
 
-if (require.main === module) void main();
+if (require.main === module) runAsCommand(main);

@@ -306,21 +306,24 @@ export function parseSmokeArguments(args: string[]): SmokeArguments {
   return parsed;
 }
 
-function usageError(message: string): never {
-  process.stderr.write(`${message} (usage: ${USAGE})\n`);
-  process.exit(2);
+/** Where the command writes: the process's stdout and stderr, or a test's. */
+export interface SmokeIO {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
 }
 
-async function main(): Promise<void> {
+/** The command: its output through `io`, its exit status returned. */
+export async function main(argv: string[], io: SmokeIO): Promise<number> {
   let args: SmokeArguments;
   try {
-    args = parseSmokeArguments(process.argv.slice(2));
+    args = parseSmokeArguments(argv);
   } catch (error) {
-    usageError((error as Error).message);
+    io.stderr(`${(error as Error).message} (usage: ${USAGE})\n`);
+    return 2;
   }
   if (args.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return;
+    io.stdout(`${USAGE}\n`);
+    return 0;
   }
   let outputs: StackOutputs;
   try {
@@ -329,10 +332,8 @@ async function main(): Promise<void> {
       requireOutput(outputs, name);
     if (!regionOf(outputs.state_machine_arn as string)) throw new Error(`state_machine_arn is not an ARN`);
   } catch (error) {
-    process.stderr.write(
-      `cannot read the stack's outputs (deploy first, or pass --outputs <file>): ${oneLine((error as Error).message)}\n`,
-    );
-    process.exit(2);
+    io.stderr(`cannot read the stack's outputs (deploy first, or pass --outputs <file>): ${oneLine((error as Error).message)}\n`);
+    return 2;
   }
   const timeoutMs = args.timeoutSeconds * 1000;
   // No endpoint here: the SDK's own settings (AWS_ENDPOINT_URL, profiles) choose it, so an
@@ -350,18 +351,24 @@ async function main(): Promise<void> {
     timeoutMs,
     progress: (line) => {
       waited = true;
-      process.stderr.write(`\r${line}   `);
+      io.stderr(`\r${line}   `);
     },
   });
-  if (waited) process.stderr.write("\n");
-  process.stdout.write(`${report(results)}\n`);
-  process.exit(results.every((result) => result.ok) ? 0 : 1);
+  if (waited) io.stderr("\n");
+  io.stdout(`${report(results)}\n`);
+  return results.every((result) => result.ok) ? 0 : 1;
 }
 
 if (require.main === module) {
-  main().catch((error) => {
-    // Only a bug gets here (AWS errors are steps' FAIL lines); still one line, no stack trace.
-    process.stderr.write(`smoke: unexpected ${describeError(error)}\n`);
-    process.exit(1);
-  });
+  main(process.argv.slice(2), {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+  }).then(
+    (status) => process.exit(status),
+    (error) => {
+      // Only a bug gets here (AWS errors are steps' FAIL lines); still one line, no stack trace.
+      process.stderr.write(`smoke: unexpected ${describeError(error)}\n`);
+      process.exit(1);
+    },
+  );
 }

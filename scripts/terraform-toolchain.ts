@@ -212,6 +212,11 @@ export function offlineEnvironment(stackDir: string, base: NodeJS.ProcessEnv = p
     AWS_REGION: "us-east-1",
     AWS_EC2_METADATA_DISABLED: "true",
     AWS_PROFILE: "",
+    // Terraform and its providers are Go programs, and every run loads the AWS provider's
+    // whole schema: at Go's default (GOGC=100) a fifth to a quarter of their CPU goes to
+    // garbage collection that GOGC=400 saves, for some 50 MB more per process. A GOGC set
+    // by the caller is kept.
+    GOGC: base.GOGC ?? "400",
   };
 }
 
