@@ -18,6 +18,7 @@ import { SERVICES } from "../stacks/services";
 import { PerService } from "../stacks/services";
 import { timeoutExpressions } from "../stacks/workflow";
 import { buildWorkflowDefinition, optionsFor } from "../stacks/workflow-definition";
+import { RENDERED_DEFINITION } from "./helpers/rendered-definition";
 import {
   onlyResource,
   reference,
@@ -392,6 +393,10 @@ describe("state machine", () => {
       longestExpressLambdaTimeout: 4,
     });
     expect(25 * (30 + 5) + 55).toBe(expected.TimeoutSeconds);
+  });
+
+  test("the definition in cdk.tf.json is, byte for byte, the committed rendering (workflow-definition-rendered.test.ts says why)", () => {
+    expect(stateMachine.definition).toBe(RENDERED_DEFINITION);
   });
 
   test("EXPRESS is refused at plan time unless a failed order's retries and compensations fit in its 5 minutes", () => {
