@@ -30,9 +30,9 @@ import {
   DUPLICATE_ORDER,
   ORDER_CLOSED,
   SERVICE_UNAVAILABLE,
-} from "../functions/shared/errors";
-import { ORDER_SUMMARY_FIELDS } from "../functions/shared/order-record";
-import { PerService, ServiceName } from "./services";
+} from "../../functions/shared/errors";
+import { ORDER_SUMMARY_FIELDS } from "../../functions/shared/order-record";
+import { PerService, ServiceName } from "../services";
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type State = { [key: string]: Json };

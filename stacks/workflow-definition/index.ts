@@ -1,0 +1,6 @@
+/**
+ * The order workflow's Amazon States Language definition: what the stack deploys, the local
+ * runner runs, and the scripts and tests read. Importers use this module; the files beside
+ * it hold one concept each.
+ */
+export * from "./graph";
