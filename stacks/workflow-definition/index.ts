@@ -4,3 +4,7 @@
  * it hold one concept each.
  */
 export * from "./graph";
+export * from "./asl";
+export * from "./retry-policies";
+export * from "./state-names";
+export * from "./timing";
