@@ -8,17 +8,20 @@
  */
 import { localFunctionArns } from "../local/runner";
 import {
-  allStates,
   buildWorkflowDefinition,
   longestRetryWaitSeconds,
   optionsFor,
-  State,
+  Retrier,
   STATE,
+  States,
+  TaskOutcome,
+  TaskState,
+  template,
   worstCaseFrom,
 } from "../stacks/workflow-definition";
+import { tasksOf } from "./helpers/workflow-states";
 
 const arns = localFunctionArns();
-const tasksOf = (states: Record<string, State>) => allStates(states).filter(([, state]) => state.Type === "Task");
 const UNDOS: string[] = [STATE.refundPayment, STATE.releaseInventory];
 const LAST_RESORTS: string[] = [
   STATE.checkRefund,
@@ -63,7 +66,7 @@ describe("workflow timing", () => {
   test("retry waits: a call waits 1, 2, 4 s; an undo 1, 2, 4, 8 s; a check or an order record 1 s", () => {
     const definition = buildWorkflowDefinition(arns);
     for (const [name, task] of tasksOf(definition.States)) {
-      const [retrier] = task.Retry as unknown as Parameters<typeof longestRetryWaitSeconds>[0][];
+      const [retrier] = task.Retry ?? [];
       expect([name, longestRetryWaitSeconds(retrier)]).toEqual([
         name,
         UNDOS.includes(name) ? 15 : LAST_RESORTS.includes(name) ? 1 : 7,
@@ -76,20 +79,28 @@ describe("workflow timing", () => {
   });
 
   test("the worst path counts every attempt and wait of each Task on it, and a Parallel state's worst branch", () => {
-    const retry = (MaxAttempts: number, IntervalSeconds: number) => ({
+    const retry = (MaxAttempts: number, IntervalSeconds: number): Retrier => ({
       ErrorEquals: ["States.ALL"],
       MaxAttempts,
       IntervalSeconds,
       BackoffRate: 1,
       MaxDelaySeconds: 100,
+      JitterStrategy: "FULL",
     });
-    const states: Record<string, State> = {
-      A: { Type: "Task", Retry: [retry(2, 5), retry(1, 1)], Next: "P" },
+    const task = (outcome: TaskOutcome): TaskState => ({
+      Type: "Task",
+      Resource: "arn:aws:states:::lambda:invoke",
+      Parameters: template({}),
+      TimeoutSeconds: 1,
+      ...outcome,
+    });
+    const states: States = {
+      A: task({ Retry: [retry(2, 5), retry(1, 1)], Next: "P" }),
       P: {
         Type: "Parallel",
         Branches: [
-          { StartAt: "B1", States: { B1: { Type: "Task", Retry: [retry(5, 1)], End: true } } },
-          { StartAt: "B2", States: { B2: { Type: "Task", Retry: [retry(1, 20)], End: true } } },
+          { StartAt: "B1", States: { B1: task({ Retry: [retry(5, 1)], End: true }) } },
+          { StartAt: "B2", States: { B2: task({ Retry: [retry(1, 20)], End: true }) } },
         ],
         Next: "C",
       },
@@ -98,8 +109,8 @@ describe("workflow timing", () => {
         Choices: [{ Variable: "$.x", IsPresent: true, Next: "D" }],
         Default: "E",
       },
-      D: { Type: "Task", Catch: [{ ErrorEquals: ["States.ALL"], Next: "E" }], End: true },
-      E: { Type: "Succeed" },
+      D: task({ Catch: [{ ErrorEquals: ["States.ALL"], Next: "E" }], End: true }),
+      E: { Type: "Pass", End: true },
     };
     // A: 1 + 2 + 1 attempts, 5 + 5 + 1 s; P: the most attempts (6) and the longest waits (20 s), from different
     // branches; then D (1 attempt) rather than E (none).

@@ -1,12 +1,14 @@
-import { Branch, State } from "./asl";
-import { CHECK_RETRY_POLICY, COMPENSATION_RETRY_POLICY, TRANSIENT_ERRORS } from "./retry-policies";
+/** Compensate's branches: an undo, and when it fails, a check of what its key did. */
+import { at, Branch, intrinsic, PassState, Path, template } from "./asl";
+import { LambdaCall } from "./lambda-task";
+import { CHECK_RETRY_POLICY, COMPENSATION_RETRY_POLICY, retryTransientErrors } from "./retry-policies";
 
 /** How one undo's check reports what is still held, or what is not known to be undone. */
 export interface UndoCheck {
   /** The ledger's status that means the undo has not happened (AUTHORIZED, RESERVED). */
   stillHeld: string;
   /** A path that exists only when the original call answered (its ids are known). */
-  knownWhen: string;
+  knownWhen: Path;
   /** What the check found held: a template and its arguments, before "(last error: {})". */
   held: [string, string];
   /** The check itself failed: what is not confirmed undone, with the ids known and without. */
@@ -32,43 +34,44 @@ export interface UndoNames {
  */
 export function compensationBranch(
   task: string,
-  undo: State,
-  check: State,
-  errorAt: string,
+  undo: LambdaCall,
+  check: LambdaCall,
+  errorAt: Path,
   spec: UndoCheck,
   names: UndoNames,
 ): Branch {
-  const checkAt = `${errorAt}Check`;
-  const held = ([template, args]: [string, string]): State => ({
+  const checkAt: Path = `${errorAt}Check`;
+  const held = ([sentence, args]: [string, string]): PassState => ({
     Type: "Pass",
-    Parameters: { status: "NOT_DONE", "held.$": `States.Format('${template} (last error: {}). ', ${args}, ${errorAt}.Error)` },
+    Parameters: template({
+      status: "NOT_DONE",
+      held: intrinsic(`States.Format('${sentence} (last error: {}). ', ${args}, ${errorAt}.Error)`),
+    }),
     End: true,
   });
   return {
     StartAt: task,
     States: {
-      [task]: {
-        ...undo,
-        Retry: [{ ErrorEquals: TRANSIENT_ERRORS, ...COMPENSATION_RETRY_POLICY }],
-        ResultSelector: { "status.$": "$.Payload.status", held: "" },
+      [task]: undo({
+        Retry: retryTransientErrors(COMPENSATION_RETRY_POLICY),
+        ResultSelector: template({ status: at("$.Payload.status"), held: "" }),
         Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: errorAt, Next: names.check }],
         End: true,
-      },
-      [names.check]: {
-        ...check,
-        Retry: [{ ErrorEquals: TRANSIENT_ERRORS, ...CHECK_RETRY_POLICY }],
-        ResultSelector: { "status.$": "$.Payload.status", "found.$": "$.Payload" },
+      }),
+      [names.check]: check({
+        Retry: retryTransientErrors(CHECK_RETRY_POLICY),
+        ResultSelector: template({ status: at("$.Payload.status"), found: at("$.Payload") }),
         ResultPath: checkAt,
         Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: `${checkAt}Error`, Next: names.notConfirmed }],
         Next: names.checked,
-      },
+      }),
       [names.checked]: {
         Type: "Choice",
         Choices: [{ Variable: `${checkAt}.status`, StringEquals: spec.stillHeld, Next: names.held }],
         Default: names.confirmed,
       },
       // The key's undo did happen (its answer was lost), or the key never acted: nothing is held.
-      [names.confirmed]: { Type: "Pass", Parameters: { "status.$": `${checkAt}.status`, held: "" }, End: true },
+      [names.confirmed]: { Type: "Pass", Parameters: template({ status: at(`${checkAt}.status`), held: "" }), End: true },
       [names.held]: held(spec.held),
       [names.notConfirmed]: {
         Type: "Choice",

@@ -27,23 +27,23 @@
 import { COMPENSATION_FAILED, DUPLICATE_ORDER, ORDER_CLOSED } from "../../functions/shared/errors";
 import { ORDER_SUMMARY_FIELDS } from "../../functions/shared/order-record";
 import { PerService, ServiceName } from "../services";
-import { Branch, Json, State, WorkflowDefinition } from "./asl";
+import { at, Branch, intrinsic, Path, States, TaskOutcome, TaskState, template, TemplateFields, WorkflowDefinition } from "./asl";
 import { compensationBranch } from "./compensation";
 import { catchFailures, explainFailures, failureWithNote, recordFailure } from "./failures";
-import { invoke } from "./lambda-task";
-import { CHECK_RETRY_POLICY, TRANSIENT_ERRORS } from "./retry-policies";
+import { invoke, LambdaCall, lambdaCall } from "./lambda-task";
+import { CHECK_RETRY_POLICY, retryTransientErrors } from "./retry-policies";
 import { STATE } from "./state-names";
 import { DEFAULT_WORKFLOW_OPTIONS, executionTimeoutSeconds, WorkflowOptions, worstCaseFrom } from "./timing";
 
 /** Every call carries the execution's name: a retry or a redrive of the execution repeats the same keys. */
-const IDEMPOTENCY_KEY = "$$.Execution.Name";
+const IDEMPOTENCY_KEY = at("$$.Execution.Name");
 
 /** One branch of the fulfilment: success gives the service's result, failure gives the explained error. */
-function fulfilmentBranch(task: string, service: ServiceName, state: State): Branch {
+function fulfilmentBranch(task: string, service: ServiceName, call: LambdaCall, result: TemplateFields): Branch {
   return {
     StartAt: task,
     States: {
-      [task]: { ...state, Catch: catchFailures(task) },
+      [task]: call({ ResultSelector: template(result), End: true, Catch: catchFailures(task) }),
       ...explainFailures(task, service, { continuation: { End: true } }),
     },
   };
@@ -63,12 +63,12 @@ export function buildWorkflowDefinition(
 }
 
 /** The order summary as a payload template that reads each field from `pathOf(field)`. */
-function orderSummary(pathOf: (field: string) => string): State {
-  return Object.fromEntries(ORDER_SUMMARY_FIELDS.map((field) => [`${field}.$`, pathOf(field)]));
+function orderSummary(pathOf: (field: string) => Path): TemplateFields {
+  return Object.fromEntries(ORDER_SUMMARY_FIELDS.map((field) => [field, at(pathOf(field))]));
 }
 
 /** The customer as the notification service needs them: no credit score, no name. */
-const RECIPIENT: State = { "userId.$": "$.context.user.userId", "email.$": "$.context.user.email" };
+const RECIPIENT: TemplateFields = { userId: at("$.context.user.userId"), email: at("$.context.user.email") };
 
 /**
  * order-service's `close` (the fallback that records how the order ended when its notice
@@ -76,44 +76,44 @@ const RECIPIENT: State = { "userId.$": "$.context.user.userId", "email.$": "$.co
  * the execution's input and name, so that it finds the order even when CreateOrder's answer
  * was lost. `outcome` is `{ failure }` or `{ order: { transactionId, reservations } }`.
  */
-function recordOutcome(arn: string, outcome: State, options: WorkflowOptions, fields: State): State {
+function recordOutcome(arn: string, outcome: TemplateFields, options: WorkflowOptions, fields: TaskOutcome): TaskState {
   return invoke(
     arn,
     {
       action: "close",
-      "request.$": "$$.Execution.Input",
-      "idempotencyKey.$": IDEMPOTENCY_KEY,
-      "executionId.$": "$$.Execution.Id",
+      request: at("$$.Execution.Input"),
+      idempotencyKey: IDEMPOTENCY_KEY,
+      executionId: at("$$.Execution.Id"),
       ...outcome,
     },
     options,
-    { Retry: [{ ErrorEquals: TRANSIENT_ERRORS, ...CHECK_RETRY_POLICY }], ...fields },
+    { Retry: retryTransientErrors(CHECK_RETRY_POLICY), ...fields },
   );
 }
 
-function buildStates(arn: PerService<string>, options: WorkflowOptions): Record<string, State> {
+function buildStates(arn: PerService<string>, options: WorkflowOptions): States {
   const payment = "$.fulfilment.payment";
   const inventory = "$.fulfilment.inventory";
   /** Where each summary field is in the state once payment and inventory have succeeded. */
-  const summaryInState = (field: string) =>
+  const summaryInState = (field: string): Path =>
     field === "transactionId"
       ? `${payment}.transactionId`
       : field === "reservations"
         ? `${inventory}.reservations`
         : `$.order.${field}`;
-  const keyed = { "orderId.$": "$.order.orderId", "idempotencyKey.$": IDEMPOTENCY_KEY };
+  const keyed = { orderId: at("$.order.orderId"), idempotencyKey: IDEMPOTENCY_KEY };
 
   return {
     // The whole request goes to user-service, so that a malformed one is refused there with
     // InvalidInput instead of failing a path lookup with States.Runtime. For the first state
     // `$$.Execution.Input` is `$`; read from the context, even a bare `false` or `""` arrives
     // (the local runner's JSONPath library answers `$` of a falsy document with nothing).
-    [STATE.getUser]: invoke(arn["user-service"], "$$.Execution.Input", options, {
+    [STATE.getUser]: invoke(arn["user-service"], at("$$.Execution.Input"), options, {
       // The customer, and the execution's keys as an object CreateOrder can merge into the request.
-      ResultSelector: {
-        user: { "userId.$": "$.Payload.userId", "email.$": "$.Payload.email", "creditScore.$": "$.Payload.creditScore" },
-        execution: { "idempotencyKey.$": IDEMPOTENCY_KEY, "executionId.$": "$$.Execution.Id" },
-      },
+      ResultSelector: template({
+        user: { userId: at("$.Payload.userId"), email: at("$.Payload.email"), creditScore: at("$.Payload.creditScore") },
+        execution: { idempotencyKey: IDEMPOTENCY_KEY, executionId: at("$$.Execution.Id") },
+      }),
       ResultPath: "$.context",
       // The error replaces the state: the input may be no object at all, so no field can be added to it.
       Catch: catchFailures(STATE.getUser),
@@ -126,8 +126,8 @@ function buildStates(arn: PerService<string>, options: WorkflowOptions): Record<
     }),
     // Recorded under the request's key, so that a later run of this execution ends the same way
     // (an unknown customer gets no notice, and a refusal by user-service is the same in every run).
-    [STATE.recordUserFailure]: recordOutcome(arn["order-service"], { "failure.$": "$.failure" }, options, {
-      ResultSelector: { "status.$": "$.Payload.status" },
+    [STATE.recordUserFailure]: recordOutcome(arn["order-service"], { failure: at("$.failure") }, options, {
+      ResultSelector: template({ status: at("$.Payload.status") }),
       ResultPath: "$.orderRecord",
       Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.recordError", Next: STATE.orderFailed }],
       Next: STATE.orderFailed,
@@ -137,25 +137,25 @@ function buildStates(arn: PerService<string>, options: WorkflowOptions): Record<
     // so that a missing orderData reaches order-service's validation instead of failing a path lookup.
     [STATE.createOrder]: invoke(
       arn["order-service"],
-      "States.JsonMerge($$.Execution.Input, $.context.execution, false)",
+      intrinsic("States.JsonMerge($$.Execution.Input, $.context.execution, false)"),
       options,
       {
-        ResultSelector: {
-          "orderId.$": "$.Payload.orderId",
-          "userId.$": "$.Payload.userId",
-          "items.$": "$.Payload.items",
-          "subtotal.$": "$.Payload.subtotal",
-          "tax.$": "$.Payload.tax",
-          "total.$": "$.Payload.total",
-          "totalCents.$": "$.Payload.totalCents",
-        },
+        ResultSelector: template({
+          orderId: at("$.Payload.orderId"),
+          userId: at("$.Payload.userId"),
+          items: at("$.Payload.items"),
+          subtotal: at("$.Payload.subtotal"),
+          tax: at("$.Payload.tax"),
+          total: at("$.Payload.total"),
+          totalCents: at("$.Payload.totalCents"),
+        }),
         ResultPath: "$.order",
         Catch: [
           // This execution already ran to its end: end the same way, acting on nothing.
           { ErrorEquals: [ORDER_CLOSED], ResultPath: "$.closed", Next: STATE.readClosedOrder },
           // The same event delivered again: the order exists, nothing more to do.
           { ErrorEquals: [DUPLICATE_ORDER], ResultPath: "$.duplicate", Next: STATE.readDuplicate },
-          ...(catchFailures(STATE.createOrder, "$.failure") as Json[]),
+          ...catchFailures(STATE.createOrder, "$.failure"),
         ],
         Next: STATE.processPaymentAndInventory,
       },
@@ -168,13 +168,13 @@ function buildStates(arn: PerService<string>, options: WorkflowOptions): Record<
       // found by its key and closed FAILED, or the failure is recorded under that key.
       continuation: { rejected: { Next: STATE.notifyFailure }, unavailable: { Next: STATE.recordCreateFailure } },
     }),
-    [STATE.recordCreateFailure]: recordOutcome(arn["order-service"], { "failure.$": "$.failure" }, options, {
+    [STATE.recordCreateFailure]: recordOutcome(arn["order-service"], { failure: at("$.failure") }, options, {
       // The failure as it was, with the order's id when the order exists and is this execution's.
-      ResultSelector: {
-        "error.$": "$.Payload.error",
-        detail: { "errorMessage.$": "$.Payload.reason" },
-        "orderId.$": "$.Payload.orderId",
-      },
+      ResultSelector: template({
+        error: at("$.Payload.error"),
+        detail: { errorMessage: at("$.Payload.reason") },
+        orderId: at("$.Payload.orderId"),
+      }),
       ResultPath: "$.failure",
       Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.recordError", Next: STATE.createRecordUnknown }],
       Next: STATE.notifyFailure,
@@ -186,27 +186,27 @@ function buildStates(arn: PerService<string>, options: WorkflowOptions): Record<
     ),
     [STATE.readDuplicate]: {
       Type: "Pass",
-      Parameters: { "detail.$": "States.StringToJson($.duplicate.Cause)" },
+      Parameters: template({ detail: intrinsic("States.StringToJson($.duplicate.Cause)") }),
       ResultPath: "$.duplicate",
       Next: STATE.duplicate,
     },
     [STATE.duplicate]: {
       Type: "Pass",
       Comment: "DuplicateOrder's message is the id of the order this request already made.",
-      Parameters: { status: "DUPLICATE", "orderId.$": "$.duplicate.detail.errorMessage" },
+      Parameters: template({ status: "DUPLICATE", orderId: at("$.duplicate.detail.errorMessage") }),
       End: true,
     },
 
     // OrderClosed's message is the outcome the order record holds, as JSON (functions/shared/order-record.ts).
     [STATE.readClosedOrder]: {
       Type: "Pass",
-      Parameters: { "detail.$": "States.StringToJson($.closed.Cause)" },
+      Parameters: template({ detail: intrinsic("States.StringToJson($.closed.Cause)") }),
       ResultPath: "$.closed",
       Next: STATE.readClosedOutcome,
     },
     [STATE.readClosedOutcome]: {
       Type: "Pass",
-      Parameters: { "outcome.$": "States.StringToJson($.closed.detail.errorMessage)" },
+      Parameters: template({ outcome: intrinsic("States.StringToJson($.closed.detail.errorMessage)") }),
       ResultPath: "$.closed",
       Next: STATE.endedBefore,
     },
@@ -217,21 +217,21 @@ function buildStates(arn: PerService<string>, options: WorkflowOptions): Record<
     },
     [STATE.completedBefore]: {
       Type: "Pass",
-      Parameters: {
+      Parameters: template({
         status: "COMPLETED",
         ...orderSummary((field) => `$.closed.outcome.summary.${field}`),
-        "notification.$": "$.closed.outcome.summary.notification",
+        notification: at("$.closed.outcome.summary.notification"),
         rerun: true,
-      },
+      }),
       End: true,
     },
     [STATE.failedBefore]: {
       Type: "Pass",
-      Parameters: {
-        "error.$": "$.closed.outcome.error",
-        detail: { "errorMessage.$": "$.closed.outcome.reason" },
-        "orderId.$": "$.closed.outcome.orderId",
-      },
+      Parameters: template({
+        error: at("$.closed.outcome.error"),
+        detail: { errorMessage: at("$.closed.outcome.reason") },
+        orderId: at("$.closed.outcome.orderId"),
+      }),
       ResultPath: "$.failure",
       Next: STATE.orderFailed,
     },
@@ -242,40 +242,32 @@ function buildStates(arn: PerService<string>, options: WorkflowOptions): Record<
         fulfilmentBranch(
           STATE.authorizePayment,
           "payment-service",
-          invoke(
+          lambdaCall(
             arn["payment-service"],
             {
               action: "authorize",
-              "orderId.$": "$.order.orderId",
-              "userId.$": "$.context.user.userId",
-              "creditScore.$": "$.context.user.creditScore",
-              "amountCents.$": "$.order.totalCents",
-              "idempotencyKey.$": IDEMPOTENCY_KEY,
+              orderId: at("$.order.orderId"),
+              userId: at("$.context.user.userId"),
+              creditScore: at("$.context.user.creditScore"),
+              amountCents: at("$.order.totalCents"),
+              idempotencyKey: IDEMPOTENCY_KEY,
             },
             options,
-            {
-              ResultSelector: { "transactionId.$": "$.Payload.transactionId", "amountCents.$": "$.Payload.amountCents" },
-              End: true,
-            },
           ),
-        ) as unknown as Json,
+          { transactionId: at("$.Payload.transactionId"), amountCents: at("$.Payload.amountCents") },
+        ),
         fulfilmentBranch(
           STATE.reserveInventory,
           "inventory-service",
-          invoke(
+          lambdaCall(
             arn["inventory-service"],
-            {
-              action: "reserve",
-              "orderId.$": "$.order.orderId",
-              "items.$": "$.order.items",
-              "idempotencyKey.$": IDEMPOTENCY_KEY,
-            },
+            { action: "reserve", orderId: at("$.order.orderId"), items: at("$.order.items"), idempotencyKey: IDEMPOTENCY_KEY },
             options,
-            { ResultSelector: { "reservations.$": "$.Payload.reservations" }, End: true },
           ),
-        ) as unknown as Json,
+          { reservations: at("$.Payload.reservations") },
+        ),
       ],
-      ResultSelector: { "payment.$": "$[0]", "inventory.$": "$[1]" },
+      ResultSelector: template({ payment: at("$[0]"), inventory: at("$[1]") }),
       ResultPath: "$.fulfilment",
       Next: STATE.checkFulfilment,
     },
@@ -304,16 +296,16 @@ function buildStates(arn: PerService<string>, options: WorkflowOptions): Record<
         action: "confirmation",
         recipient: RECIPIENT,
         order: orderSummary(summaryInState),
-        "idempotencyKey.$": IDEMPOTENCY_KEY,
+        idempotencyKey: IDEMPOTENCY_KEY,
       },
       options,
       {
         // The execution's output: the order summary the customer was sent, and the notification.
-        ResultSelector: {
+        ResultSelector: template({
           status: "COMPLETED",
           ...orderSummary((field) => `$.Payload.order.${field}`),
-          "notification.$": "$.Payload.notification",
-        },
+          notification: at("$.Payload.notification"),
+        }),
         // A paid and reserved order stays completed when only the e-mail fails.
         Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.notificationFailure", Next: STATE.recordCompletion }],
         End: true,
@@ -323,10 +315,13 @@ function buildStates(arn: PerService<string>, options: WorkflowOptions): Record<
     // closed by the confirmation itself, which then was sent (its answer was lost, not the notice).
     [STATE.recordCompletion]: recordOutcome(
       arn["order-service"],
-      { order: { "transactionId.$": `${payment}.transactionId`, "reservations.$": `${inventory}.reservations` } },
+      { order: { transactionId: at(`${payment}.transactionId`), reservations: at(`${inventory}.reservations`) } },
       options,
       {
-        ResultSelector: { "noticeDelivered.$": "$.Payload.noticeDelivered", "notificationId.$": "$.Payload.notificationId" },
+        ResultSelector: template({
+          noticeDelivered: at("$.Payload.noticeDelivered"),
+          notificationId: at("$.Payload.notificationId"),
+        }),
         ResultPath: "$.orderRecord",
         Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.recordError", Next: STATE.completionUnrecorded }],
         Next: STATE.confirmationFailed,
@@ -334,39 +329,41 @@ function buildStates(arn: PerService<string>, options: WorkflowOptions): Record<
     ),
     [STATE.confirmationFailed]: {
       Type: "Pass",
-      Parameters: {
+      Parameters: template({
         status: "COMPLETED",
         ...orderSummary(summaryInState),
         notification: {
           type: "ORDER_CONFIRMATION",
-          "delivered.$": "$.orderRecord.noticeDelivered",
-          "notificationId.$": "$.orderRecord.notificationId",
-          "error.$": "$.notificationFailure.Error",
+          delivered: at("$.orderRecord.noticeDelivered"),
+          notificationId: at("$.orderRecord.notificationId"),
+          error: at("$.notificationFailure.Error"),
         },
-      },
+      }),
       End: true,
     },
     [STATE.completionUnrecorded]: {
       Type: "Pass",
-      Parameters: {
+      Parameters: template({
         status: "COMPLETED",
         ...orderSummary(summaryInState),
         // Neither service answered: whether the e-mail went out is not known, and the record is PENDING.
-        notification: { type: "ORDER_CONFIRMATION", delivered: null, "error.$": "$.notificationFailure.Error" },
-        "orderRecord.$": "States.Format('PENDING: order-service did not answer (last error: {})', $.recordError.Error)",
-      },
+        notification: { type: "ORDER_CONFIRMATION", delivered: null, error: at("$.notificationFailure.Error") },
+        orderRecord: intrinsic("States.Format('PENDING: order-service did not answer (last error: {})', $.recordError.Error)"),
+      }),
       End: true,
     },
 
     [STATE.recordPaymentAndInventoryFailure]: {
       Type: "Pass",
-      Parameters: {
-        "error.$": `${payment}.error`,
+      Parameters: template({
+        error: at(`${payment}.error`),
         detail: {
-          "errorMessage.$": `States.Format('{} Also: {}', ${payment}.detail.errorMessage, ${inventory}.detail.errorMessage)`,
+          errorMessage: intrinsic(
+            `States.Format('{} Also: {}', ${payment}.detail.errorMessage, ${inventory}.detail.errorMessage)`,
+          ),
         },
-        "orderId.$": "$.order.orderId",
-      },
+        orderId: at("$.order.orderId"),
+      }),
       ResultPath: "$.failure",
       Next: STATE.compensate,
     },
@@ -381,8 +378,8 @@ function buildStates(arn: PerService<string>, options: WorkflowOptions): Record<
       Branches: [
         compensationBranch(
           STATE.refundPayment,
-          invoke(arn["payment-service"], { action: "refund", ...keyed }, options, {}),
-          invoke(arn["payment-service"], { action: "status", ...keyed }, options, {}),
+          lambdaCall(arn["payment-service"], { action: "refund", ...keyed }, options),
+          lambdaCall(arn["payment-service"], { action: "status", ...keyed }, options),
           "$.refundError",
           {
             stillHeld: "AUTHORIZED",
@@ -403,11 +400,11 @@ function buildStates(arn: PerService<string>, options: WorkflowOptions): Record<
             knownNotConfirmed: STATE.transactionNotConfirmed,
             unknownNotConfirmed: STATE.authorizationNotConfirmed,
           },
-        ) as unknown as Json,
+        ),
         compensationBranch(
           STATE.releaseInventory,
-          invoke(arn["inventory-service"], { action: "release", ...keyed }, options, {}),
-          invoke(arn["inventory-service"], { action: "status", ...keyed }, options, {}),
+          lambdaCall(arn["inventory-service"], { action: "release", ...keyed }, options),
+          lambdaCall(arn["inventory-service"], { action: "status", ...keyed }, options),
           "$.releaseError",
           {
             stillHeld: "RESERVED",
@@ -431,9 +428,9 @@ function buildStates(arn: PerService<string>, options: WorkflowOptions): Record<
             knownNotConfirmed: STATE.reservationsNotConfirmed,
             unknownNotConfirmed: STATE.reservationsMayBeHeld,
           },
-        ) as unknown as Json,
+        ),
       ],
-      ResultSelector: { "refund.$": "$[0]", "release.$": "$[1]" },
+      ResultSelector: template({ refund: at("$[0]"), release: at("$[1]") }),
       ResultPath: "$.compensation",
       Next: STATE.checkCompensation,
     },
@@ -453,34 +450,35 @@ function buildStates(arn: PerService<string>, options: WorkflowOptions): Record<
     // Never hidden: the order fails as CompensationFailed, naming what is held and the root cause.
     [STATE.recordCompensationFailure]: {
       Type: "Pass",
-      Parameters: {
+      Parameters: template({
         error: COMPENSATION_FAILED,
         detail: {
-          "errorMessage.$":
+          errorMessage: intrinsic(
             "States.Format('Order {} is not fully compensated: {}{}Root cause: {}: {}', $.order.orderId, $.compensation.refund.held, $.compensation.release.held, $.failure.error, $.failure.detail.errorMessage)",
+          ),
         },
-        "orderId.$": "$.order.orderId",
+        orderId: at("$.order.orderId"),
         // What the order failed of: its record keeps it, for when an operator has finished the undo.
-        "rootError.$": "$.failure.error",
-      },
+        rootError: at("$.failure.error"),
+      }),
       ResultPath: "$.failure",
       Next: STATE.notifyFailure,
     },
 
     [STATE.notifyFailure]: invoke(
       arn["notification-service"],
-      { action: "failure", recipient: RECIPIENT, "failure.$": "$.failure", "idempotencyKey.$": IDEMPOTENCY_KEY },
+      { action: "failure", recipient: RECIPIENT, failure: at("$.failure"), idempotencyKey: IDEMPOTENCY_KEY },
       options,
       {
-        ResultSelector: { "notificationId.$": "$.Payload.notificationId", "delivered.$": "$.Payload.delivered" },
+        ResultSelector: template({ notificationId: at("$.Payload.notificationId"), delivered: at("$.Payload.delivered") }),
         ResultPath: "$.failureNotification",
         Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.failureNotificationError", Next: STATE.recordFailure }],
         Next: STATE.orderFailed,
       },
     ),
     // The customer could not be told: order-service closes the record (or finds the notice closed it).
-    [STATE.recordFailure]: recordOutcome(arn["order-service"], { "failure.$": "$.failure" }, options, {
-      ResultSelector: { "status.$": "$.Payload.status", "noticeDelivered.$": "$.Payload.noticeDelivered" },
+    [STATE.recordFailure]: recordOutcome(arn["order-service"], { failure: at("$.failure") }, options, {
+      ResultSelector: template({ status: at("$.Payload.status"), noticeDelivered: at("$.Payload.noticeDelivered") }),
       ResultPath: "$.orderRecord",
       Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.recordError", Next: STATE.failureUnrecorded }],
       Next: STATE.orderFailed,

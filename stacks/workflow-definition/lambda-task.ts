@@ -1,23 +1,32 @@
-import { State, Json } from "./asl";
-import { RETRY_POLICY, TRANSIENT_ERRORS } from "./retry-policies";
+/** Tasks on the optimized Lambda integration (arn:aws:states:::lambda:invoke), each retrying the transient faults. */
+import { RuntimeValue, TaskOutcome, TaskState, template, TemplateFields } from "./asl";
+import { RETRY_POLICY, retryTransientErrors } from "./retry-policies";
 import { WorkflowOptions } from "./timing";
 
-/** A Task using the optimized Lambda integration; `payload` is a template, or a path when it is a string. */
+/** A call of a function whose outcome (what the Task keeps, retries and catches, and where it goes) the caller decides. */
+export type LambdaCall = (outcome: TaskOutcome) => TaskState;
+
+/** The call of the function with the payload, as invoke() makes its Task. */
+export function lambdaCall(functionArn: string, payload: TemplateFields | RuntimeValue, options: WorkflowOptions): LambdaCall {
+  return (outcome) => invoke(functionArn, payload, options, outcome);
+}
+
+/**
+ * A Task using the optimized Lambda integration; `payload` is a template, or a value found
+ * at run time (the whole payload read from a path or made by an intrinsic function).
+ */
 export function invoke(
   functionArn: string,
-  payload: State | string,
+  payload: TemplateFields | RuntimeValue,
   options: WorkflowOptions,
-  fields: State & { Retry?: Json; Catch?: Json },
-): State {
+  outcome: TaskOutcome,
+): TaskState {
   return {
     Type: "Task",
     Resource: "arn:aws:states:::lambda:invoke",
-    Parameters:
-      typeof payload === "string"
-        ? { FunctionName: functionArn, "Payload.$": payload }
-        : { FunctionName: functionArn, Payload: payload },
+    Parameters: template({ FunctionName: functionArn, Payload: payload }),
     TimeoutSeconds: options.taskTimeoutSeconds,
-    Retry: [{ ErrorEquals: TRANSIENT_ERRORS, ...RETRY_POLICY }],
-    ...fields,
+    Retry: retryTransientErrors(RETRY_POLICY),
+    ...outcome,
   };
 }

@@ -2,7 +2,7 @@
  * How long the workflow may take: each Task's limit, derived from the functions' own
  * timeout, and the execution's, derived from the worst case of the graph.
  */
-import { Branch, State } from "./asl";
+import { nextStates, Retrier, States } from "./asl";
 
 export interface WorkflowOptions {
   /** Limit for one Lambda call: above the function's own timeout, so that the function's error wins. */
@@ -19,15 +19,10 @@ export function optionsFor(lambdaTimeoutSeconds: number): WorkflowOptions {
 
 export const DEFAULT_WORKFLOW_OPTIONS: WorkflowOptions = optionsFor(30);
 
-export interface Retrier {
-  MaxAttempts: number;
-  IntervalSeconds: number;
-  BackoffRate: number;
-  MaxDelaySeconds: number;
-}
-
 /** The longest a retrier waits in all: each wait at most min(MaxDelaySeconds, IntervalSeconds x BackoffRate^n). */
-export function longestRetryWaitSeconds(retrier: Retrier): number {
+export function longestRetryWaitSeconds(
+  retrier: Pick<Retrier, "MaxAttempts" | "IntervalSeconds" | "BackoffRate" | "MaxDelaySeconds">,
+): number {
   return Array.from({ length: retrier.MaxAttempts }, (_, n) =>
     Math.min(retrier.MaxDelaySeconds, retrier.IntervalSeconds * retrier.BackoffRate ** n),
   ).reduce((sum, wait) => sum + wait, 0);
@@ -45,27 +40,23 @@ export interface WorstCase {
  * worst branch. Attempts and waits are maximized separately, so that
  * `attempts x task timeout + waits` bounds every path for any task timeout.
  */
-export function worstCaseFrom(states: Record<string, State>, from: string): WorstCase {
+export function worstCaseFrom(states: States<unknown>, from: string): WorstCase {
   const state = states[from];
-  const retriers = (state.Retry ?? []) as unknown as Retrier[];
   let own: WorstCase = { attempts: 0, waitSeconds: 0 };
   if (state.Type === "Task") {
+    const retriers = state.Retry ?? [];
     own = {
       attempts: 1 + retriers.reduce((sum, retrier) => sum + retrier.MaxAttempts, 0),
       waitSeconds: retriers.reduce((sum, retrier) => sum + longestRetryWaitSeconds(retrier), 0),
     };
   } else if (state.Type === "Parallel") {
-    const branches = (state.Branches as unknown as Branch[]).map((branch) => worstCaseFrom(branch.States, branch.StartAt));
+    const branches = state.Branches.map((branch) => worstCaseFrom(branch.States, branch.StartAt));
     own = {
       attempts: Math.max(...branches.map((branch) => branch.attempts)),
       waitSeconds: Math.max(...branches.map((branch) => branch.waitSeconds)),
     };
   }
-  const next = [
-    ...((state.Choices ?? []) as { Next: string }[]).map((choice) => choice.Next),
-    ...((state.Catch ?? []) as { Next: string }[]).map((catcher) => catcher.Next),
-    ...[state.Next, state.Default].filter((name): name is string => typeof name === "string"),
-  ].map((name) => worstCaseFrom(states, name));
+  const next = nextStates(state).map((name) => worstCaseFrom(states, name));
   return {
     attempts: own.attempts + Math.max(0, ...next.map((rest) => rest.attempts)),
     waitSeconds: own.waitSeconds + Math.max(0, ...next.map((rest) => rest.waitSeconds)),
