@@ -13,8 +13,8 @@
  */
 import { localFunctionArns } from "../local/runner";
 import { mapServices, SERVICES } from "../stacks/services";
-import { renderDefinition } from "../stacks/workflow";
-import { buildWorkflowDefinition, optionsFor } from "../stacks/workflow-definition";
+import { jsonWithExpressions, TerraformExpression } from "../stacks/terraform-expression";
+import { buildWorkflowDefinition, expressionOptionsFor, optionsFor } from "../stacks/workflow-definition";
 import { RENDERED_DEFINITION } from "./helpers/rendered-definition";
 
 /** The references cdk.tf.json uses for the functions' published versions. */
@@ -22,7 +22,9 @@ const versionReferences = mapServices((service) => `\${aws_lambda_function.${ser
 
 describe("the rendered definition", () => {
   test("GIVEN the functions' version references and lambda_timeout WHEN rendered for Terraform THEN it is the committed text", () => {
-    expect(renderDefinition(versionReferences, "var.lambda_timeout")).toBe(RENDERED_DEFINITION);
+    const lambdaTimeout = TerraformExpression.reference("var.lambda_timeout");
+    const definition = buildWorkflowDefinition(versionReferences, expressionOptionsFor(lambdaTimeout));
+    expect(jsonWithExpressions(definition)).toBe(RENDERED_DEFINITION);
   });
 
   test("the fixture's timeouts are the expressions of lambda_timeout, and only they are", () => {

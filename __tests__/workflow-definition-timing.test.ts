@@ -7,9 +7,13 @@
  * figure here is written out, not read from the module under test.
  */
 import { localFunctionArns } from "../local/runner";
+import { TerraformExpression } from "../stacks/terraform-expression";
 import {
   buildWorkflowDefinition,
+  executionTimeoutSeconds,
+  expressionOptionsFor,
   longestRetryWaitSeconds,
+  NUMBER_ARITHMETIC,
   optionsFor,
   Retrier,
   STATE,
@@ -40,6 +44,22 @@ describe("workflow timing", () => {
     expect(definition.TimeoutSeconds).toBe(25 * 35 + 45 + 10);
     expect(definition.TimeoutSeconds).toBe(930);
     expect(new Set(tasksOf(definition.States).map(([, task]) => task.TimeoutSeconds))).toEqual(new Set([35]));
+  });
+
+  test("GIVEN lambda_timeout as a Terraform reference WHEN built THEN every Task waits lambda_timeout + 5 and the execution 25 times that + 55", () => {
+    const definition = buildWorkflowDefinition(arns, expressionOptionsFor(TerraformExpression.reference("var.lambda_timeout")));
+    expect(definition.TimeoutSeconds.text).toBe("25 * (var.lambda_timeout + 5) + 55");
+    expect(new Set(tasksOf(definition.States).map(([, task]) => task.TimeoutSeconds.text))).toEqual(
+      new Set(["var.lambda_timeout + 5"]),
+    );
+  });
+
+  test("the execution's limit is attempts x the Task's limit + waits + 10 s, in numbers as in expressions", () => {
+    expect(NUMBER_ARITHMETIC.plus(30, 5)).toBe(35);
+    expect(NUMBER_ARITHMETIC.times(35, 3)).toBe(105);
+    expect(executionTimeoutSeconds({ attempts: 3, waitSeconds: 7 }, optionsFor(2))).toBe(3 * 7 + 7 + 10);
+    const options = expressionOptionsFor(TerraformExpression.reference("var.t"));
+    expect(executionTimeoutSeconds({ attempts: 3, waitSeconds: 7 }, options).text).toBe("3 * (var.t + 5) + 17");
   });
 
   test("the default definition is the one for functions of 30 s", () => {

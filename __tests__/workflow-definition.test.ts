@@ -345,7 +345,8 @@ describe("workflow definition", () => {
     // GetUser 4 + CreateOrder 4 + a fulfilment call 4 + an undo 5 and its check 2 + NotifyFailure 4 + RecordFailure 2 attempts.
     expect(worst).toEqual({ attempts: 25, waitSeconds: 7 + 7 + 7 + (15 + 1) + 7 + 1 });
     expect(definition.TimeoutSeconds).toBe(25 * 35 + 45 + EXECUTION_MARGIN_SECONDS);
-    expect(buildWorkflowDefinition(arns, optionsFor(3)).TimeoutSeconds).toBe(executionTimeoutSeconds(worst, 8));
+    expect(buildWorkflowDefinition(arns, optionsFor(3)).TimeoutSeconds).toBe(executionTimeoutSeconds(worst, optionsFor(3)));
+    expect(executionTimeoutSeconds(worst, optionsFor(3))).toBe(25 * 8 + 45 + 10);
   });
 
   test("every Task waits 5 s longer than its function may run", () => {

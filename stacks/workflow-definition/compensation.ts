@@ -32,14 +32,14 @@ export interface UndoNames {
  * Its result always has `held`: "" when nothing is held, else a sentence naming what is held
  * or not confirmed undone, which CheckCompensation and the CompensationFailed Cause read.
  */
-export function compensationBranch(
+export function compensationBranch<S>(
   task: string,
-  undo: LambdaCall,
-  check: LambdaCall,
+  undo: LambdaCall<S>,
+  check: LambdaCall<S>,
   errorAt: Path,
   spec: UndoCheck,
   names: UndoNames,
-): Branch {
+): Branch<S> {
   const checkAt: Path = `${errorAt}Check`;
   const held = ([sentence, args]: [string, string]): PassState => ({
     Type: "Pass",

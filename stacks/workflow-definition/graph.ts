@@ -39,7 +39,7 @@ import { DEFAULT_WORKFLOW_OPTIONS, executionTimeoutSeconds, WorkflowOptions, wor
 const IDEMPOTENCY_KEY = at("$$.Execution.Name");
 
 /** One branch of the fulfilment: success gives the service's result, failure gives the explained error. */
-function fulfilmentBranch(task: string, service: ServiceName, call: LambdaCall, result: TemplateFields): Branch {
+function fulfilmentBranch<S>(task: string, service: ServiceName, call: LambdaCall<S>, result: TemplateFields): Branch<S> {
   return {
     StartAt: task,
     States: {
@@ -49,15 +49,26 @@ function fulfilmentBranch(task: string, service: ServiceName, call: LambdaCall, 
   };
 }
 
-export function buildWorkflowDefinition(
+/**
+ * The definition for the functions' ARNs, with the timeouts of the options: numbers (for
+ * functions of 30 s by default), or Terraform expressions (expressionOptionsFor), which
+ * jsonWithExpressions writes for Terraform to compute.
+ */
+export function buildWorkflowDefinition(functionArns: PerService<string>): WorkflowDefinition;
+export function buildWorkflowDefinition<S>(functionArns: PerService<string>, options: WorkflowOptions<S>): WorkflowDefinition<S>;
+export function buildWorkflowDefinition<S>(
   functionArns: PerService<string>,
-  options: WorkflowOptions = DEFAULT_WORKFLOW_OPTIONS,
-): WorkflowDefinition {
+  options?: WorkflowOptions<S>,
+): WorkflowDefinition<S> | WorkflowDefinition {
+  return options ? definitionWith(functionArns, options) : definitionWith(functionArns, DEFAULT_WORKFLOW_OPTIONS);
+}
+
+function definitionWith<S>(functionArns: PerService<string>, options: WorkflowOptions<S>): WorkflowDefinition<S> {
   const states = buildStates(functionArns, options);
   return {
     Comment: "Order workflow: user, order, payment || inventory, notification; compensates and explains every failure",
     StartAt: STATE.getUser,
-    TimeoutSeconds: executionTimeoutSeconds(worstCaseFrom(states, STATE.getUser), options.taskTimeoutSeconds),
+    TimeoutSeconds: executionTimeoutSeconds(worstCaseFrom(states, STATE.getUser), options),
     States: states,
   };
 }
@@ -76,7 +87,7 @@ const RECIPIENT: TemplateFields = { userId: at("$.context.user.userId"), email: 
  * the execution's input and name, so that it finds the order even when CreateOrder's answer
  * was lost. `outcome` is `{ failure }` or `{ order: { transactionId, reservations } }`.
  */
-function recordOutcome(arn: string, outcome: TemplateFields, options: WorkflowOptions, fields: TaskOutcome): TaskState {
+function recordOutcome<S>(arn: string, outcome: TemplateFields, options: WorkflowOptions<S>, fields: TaskOutcome): TaskState<S> {
   return invoke(
     arn,
     {
@@ -91,7 +102,7 @@ function recordOutcome(arn: string, outcome: TemplateFields, options: WorkflowOp
   );
 }
 
-function buildStates(arn: PerService<string>, options: WorkflowOptions): States {
+function buildStates<S>(arn: PerService<string>, options: WorkflowOptions<S>): States<S> {
   const payment = "$.fulfilment.payment";
   const inventory = "$.fulfilment.inventory";
   /** Where each summary field is in the state once payment and inventory have succeeded. */

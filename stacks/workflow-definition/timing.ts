@@ -1,20 +1,52 @@
 /**
  * How long the workflow may take: each Task's limit, derived from the functions' own
  * timeout, and the execution's, derived from the worst case of the graph.
+ *
+ * The limits are numbers for the local runner and the tests, and Terraform expressions of
+ * lambda_timeout for the stack (which leaves lambda_timeout to plan time); the same
+ * arithmetic computes both (SecondsArithmetic).
  */
+import { TerraformExpression } from "../terraform-expression";
 import { nextStates, Retrier, States } from "./asl";
 
-export interface WorkflowOptions {
+/** Adding seconds to a duration, and multiplying one: on numbers, or on Terraform expressions. */
+export interface SecondsArithmetic<S> {
+  plus(seconds: S, addend: number): S;
+  times(seconds: S, factor: number): S;
+}
+
+export const NUMBER_ARITHMETIC: SecondsArithmetic<number> = {
+  plus: (seconds, addend) => seconds + addend,
+  times: (seconds, factor) => seconds * factor,
+};
+
+export const EXPRESSION_ARITHMETIC: SecondsArithmetic<TerraformExpression> = {
+  plus: (seconds, addend) => seconds.plus(addend),
+  times: (seconds, factor) => seconds.times(factor),
+};
+
+export interface WorkflowOptions<S = number> {
   /** Limit for one Lambda call: above the function's own timeout, so that the function's error wins. */
-  taskTimeoutSeconds: number;
+  taskTimeoutSeconds: S;
+  /** The arithmetic of S, with which the execution's limit is derived from the Task's. */
+  arithmetic: SecondsArithmetic<S>;
 }
 
 /** A Task waits this much longer than its function may run, so the function has surely stopped when it times out. */
 export const TASK_TIMEOUT_MARGIN_SECONDS = 5;
 
+function optionsWith<S>(lambdaTimeout: S, arithmetic: SecondsArithmetic<S>): WorkflowOptions<S> {
+  return { taskTimeoutSeconds: arithmetic.plus(lambdaTimeout, TASK_TIMEOUT_MARGIN_SECONDS), arithmetic };
+}
+
 /** The options for functions with the given timeout (lambda_timeout). */
 export function optionsFor(lambdaTimeoutSeconds: number): WorkflowOptions {
-  return { taskTimeoutSeconds: lambdaTimeoutSeconds + TASK_TIMEOUT_MARGIN_SECONDS };
+  return optionsWith(lambdaTimeoutSeconds, NUMBER_ARITHMETIC);
+}
+
+/** The options for functions whose timeout Terraform knows (`var.lambda_timeout`): every limit an expression of it. */
+export function expressionOptionsFor(lambdaTimeout: TerraformExpression): WorkflowOptions<TerraformExpression> {
+  return optionsWith(lambdaTimeout, EXPRESSION_ARITHMETIC);
 }
 
 export const DEFAULT_WORKFLOW_OPTIONS: WorkflowOptions = optionsFor(30);
@@ -66,7 +98,14 @@ export function worstCaseFrom(states: States<unknown>, from: string): WorstCase 
 /** Time for the states between the Tasks, beyond the worst case of the Tasks themselves. */
 export const EXECUTION_MARGIN_SECONDS = 10;
 
-/** An execution limit no legitimate run reaches: every attempt on the worst path timing out, after the longest waits. */
-export function executionTimeoutSeconds(worst: WorstCase, taskTimeoutSeconds: number): number {
-  return worst.attempts * taskTimeoutSeconds + worst.waitSeconds + EXECUTION_MARGIN_SECONDS;
+/**
+ * An execution limit no legitimate run reaches: every attempt on the worst path timing out,
+ * after the longest waits (attempts x task timeout + waits + margin).
+ */
+export function executionTimeoutSeconds<S>(worst: WorstCase, options: WorkflowOptions<S>): S {
+  const { arithmetic } = options;
+  return arithmetic.plus(
+    arithmetic.times(options.taskTimeoutSeconds, worst.attempts),
+    worst.waitSeconds + EXECUTION_MARGIN_SECONDS,
+  );
 }
