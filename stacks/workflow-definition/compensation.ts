@@ -9,7 +9,7 @@ export interface UndoCheck {
   stillHeld: string;
   /** A path that exists only when the original call answered (its ids are known). */
   knownWhen: Path;
-  /** What the check found held: a template and its arguments, before "(last error: {})". */
+  /** What the check found held: a States.Format sentence and its arguments, before "(last error: {})". */
   held: [string, string];
   /** The check itself failed: what is not confirmed undone, with the ids known and without. */
   knownNotConfirmed: [string, string];

@@ -1,7 +1,8 @@
 /**
  * The order workflow in Amazon States Language, built by a pure function of the
- * functions' ARNs. The deployed state machine (with Terraform references as ARNs) and
- * the local runner (with placeholder ARNs) both use this one definition.
+ * functions' ARNs and the timeouts. The deployed state machine (with Terraform references
+ * as ARNs, and timeouts as Terraform expressions of lambda_timeout) and the local runner
+ * (with placeholder ARNs and numbers) both use this one definition.
  *
  * Happy path, 7 states entered (Standard workflows are billed per state entered):
  *   GetUser -> CreateOrder -> ProcessPaymentAndInventory (AuthorizePayment || ReserveInventory)
@@ -43,6 +44,7 @@ function fulfilmentBranch<S>(task: string, service: ServiceName, call: LambdaCal
   return {
     StartAt: task,
     States: {
+      // Catch after End: the fields in the order the deployed definition has them.
       [task]: call({ ResultSelector: template(result), End: true, Catch: catchFailures(task) }),
       ...explainFailures(task, service, { continuation: { End: true } }),
     },
