@@ -36,12 +36,18 @@ const SCOPES = {
   },
   "workflow-definition": {
     description: "the Step Functions definition, against the definition and workflow tests",
-    mutate: ["stacks/workflow-definition.ts"],
+    // Every file of the builder, and the Terraform expressions its timeouts are written with.
+    mutate: ["stacks/workflow-definition/*.ts", "stacks/terraform-expression.ts"],
     // Every mutant here is static (the test files build the definition when they load), so
     // each one runs every listed file. workflow-property.test.ts is left out: its fast-check
     // runs cost about 7 s per mutant, and what it checks of the definition (outcomes of
     // random orders) workflow.test.ts checks by name.
-    tests: ["__tests__/workflow-definition.test.ts", "__tests__/workflow-definition-*.test.ts", "__tests__/workflow.test.ts"],
+    tests: [
+      "__tests__/workflow-definition.test.ts",
+      "__tests__/workflow-definition-*.test.ts",
+      "__tests__/terraform-expression.test.ts",
+      "__tests__/workflow.test.ts",
+    ],
   },
 };
 

@@ -5,7 +5,7 @@
  * typo, and would only show up as an unexplained States.ALL catch.
  */
 import { BUSINESS_ERROR_NAMES } from "../functions/shared/errors";
-import { TRANSIENT_ERRORS } from "../stacks/workflow-definition";
+import { TRANSIENT_ERRORS } from "../stacks/workflow-definition/retry-policies";
 
 export const INJECTABLE_ERRORS: readonly string[] = [...new Set<string>([...TRANSIENT_ERRORS, ...BUSINESS_ERROR_NAMES])];
 

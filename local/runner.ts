@@ -9,7 +9,7 @@ import { ExecutionAbortedError, ExecutionError, StateMachine } from "aws-local-s
 import { seededMemoryStore } from "../functions/shared/default-store";
 import { StateStore } from "../functions/shared/store";
 import { mapServices, PerService, SERVICES, ServiceName } from "../stacks/services";
-import { allStates, buildWorkflowDefinition, State, STATE, WorkflowDefinition } from "../stacks/workflow-definition";
+import { allStates, buildWorkflowDefinition, STATE, States, WorkflowDefinition } from "../stacks/workflow-definition";
 import { Handler, handlersFor } from "./handlers";
 import { depthOf, MAX_INPUT_DEPTH, STATE_DATA_LIMIT_BYTES } from "./input-limits";
 import { failingHandler, injectedError, invokeLikeStepFunctions, isServiceError, StepFunctionsError } from "./lambda-invoke";
@@ -101,10 +101,11 @@ type EventLog = ReturnType<StateMachine["run"]>["eventLogs"] extends AsyncGenera
 const DEFAULT_ACTION: Record<string, string> = { "user-service": "get", "order-service": "create" };
 
 /** Every Task state, branches included, with the service its FunctionName points at. */
-function taskServices(states: Record<string, State>, arns: PerService<string>): Map<string, ServiceName> {
+function taskServices(states: States, arns: PerService<string>): Map<string, ServiceName> {
   const found = new Map<string, ServiceName>();
-  for (const [name, state] of allStates(states).filter(([, candidate]) => candidate.Type === "Task")) {
-    const functionName = (state.Parameters as { FunctionName?: string }).FunctionName;
+  for (const [name, state] of allStates(states)) {
+    if (state.Type !== "Task") continue;
+    const functionName = state.Parameters.FunctionName;
     const service = SERVICES.find((candidate) => arns[candidate] === functionName);
     if (!service) throw new Error(`Task ${name} calls ${functionName}, which is none of the five services`);
     found.set(name, service);
