@@ -42,8 +42,8 @@ describe.each(SERVICES)("%s", (service) => {
 
   test("has its place in the workflow: a Task calls it", () => {
     const arns = localFunctionArns();
-    const tasks = allStates(buildWorkflowDefinition(arns).States).filter(([, state]) => state.Type === "Task");
-    expect(tasks.some(([, state]) => (state.Parameters as { FunctionName?: string }).FunctionName === arns[service])).toBe(true);
+    const tasks = allStates(buildWorkflowDefinition(arns).States).flatMap(([, state]) => (state.Type === "Task" ? [state] : []));
+    expect(tasks.some((task) => (task.Parameters as { FunctionName?: string }).FunctionName === arns[service])).toBe(true);
   });
 });
 
