@@ -36,12 +36,18 @@ const SCOPES = {
   },
   "workflow-definition": {
     description: "the Step Functions definition, against the definition and workflow tests",
-    mutate: ["stacks/workflow-definition.ts"],
+    // Every file of the builder, and the Terraform expressions its timeouts are written with.
+    mutate: ["stacks/workflow-definition/*.ts", "stacks/terraform-expression.ts"],
     // Every mutant here is static (the test files build the definition when they load), so
     // each one runs every listed file. workflow-property.test.ts is left out: its fast-check
     // runs cost about 7 s per mutant, and what it checks of the definition (outcomes of
     // random orders) workflow.test.ts checks by name.
-    tests: ["__tests__/workflow-definition.test.ts", "__tests__/workflow-definition-*.test.ts", "__tests__/workflow.test.ts"],
+    tests: [
+      "__tests__/workflow-definition.test.ts",
+      "__tests__/workflow-definition-*.test.ts",
+      "__tests__/terraform-expression.test.ts",
+      "__tests__/workflow.test.ts",
+    ],
   },
 };
 
@@ -50,10 +56,6 @@ const SCOPES = {
  * <mutator>: equivalent, <why>` in the source (reported as Ignored, outside the score):
  * - functions/shared/idempotency.ts, fnv1a32: Buffer.from(text, "") is utf8 as well.
  * - functions/shared/idempotency.ts, once(): the default onConflict's answer is never read.
- * - functions/shared/validation.ts, describe(): no caller passes undefined (it is "is required" first).
- * - functions/shared/validation.ts, requireWholeNumber, requireFiniteNumber, requireOneOf:
- *   the `typeof` half of each guard only narrows the type; the other half refuses the same values.
- * - functions/inventory-service: requireItems reads any word but "required" as optional.
  * - functions/order-service: a content key's source name is only in a message it can never produce.
  * The disabled lines hold a few mutants that tests do kill (the same mutator elsewhere on the line).
  */

@@ -1,5 +1,6 @@
 /** The synthesized backend block for each way of choosing where the state lives, and each input refused. */
 import { backendFromEnvironment, BackendContext } from "../stacks/backend";
+import { defaultStateKey } from "../stacks/s3-state";
 import { synthStack } from "./helpers/synth";
 
 function backendBlock(env: NodeJS.ProcessEnv, context?: BackendContext) {
@@ -64,7 +65,8 @@ describe("backend", () => {
 });
 
 describe("state in S3", () => {
-  const S3_DEFAULTS = { key: "microservices-stepfn/terraform.tfstate", encrypt: true, use_lockfile: true };
+  // The test stack is named microservices-stepfn; the app's are dev and prod (microservices-stepfn/dev/terraform.tfstate, ...).
+  const S3_DEFAULTS = { key: "microservices-stepfn/microservices-stepfn/terraform.tfstate", encrypt: true, use_lockfile: true };
 
   test("GIVEN TF_STATE_BUCKET WHEN synthesized THEN an s3 backend with the lock file, encryption, and a key derived from the stack", () => {
     expect(backendBlock({ TF_STATE_BUCKET: "acme-tf-state" })).toEqual({
@@ -244,5 +246,53 @@ describe("state in S3", () => {
     ],
   ])("S3 and Terraform Cloud together are refused at synth: %s", (_case, env, context, message) => {
     expect(refusal(env, context)).toContain(message);
+  });
+});
+
+describe("backends of an app with one stack per environment", () => {
+  const stacks = ["dev", "prod"];
+  const forStack = (stack: string, env: NodeJS.ProcessEnv, context: BackendContext = {}) =>
+    backendFromEnvironment(env, { ...context, stack, stacks });
+
+  test("local state: each stack's own file, in its own directory", () => {
+    expect(forStack("prod", {})).toEqual({ kind: "local" });
+  });
+
+  test("S3: the default key is per stack, under the app's name; {stack} in a given key is the stack", () => {
+    expect(forStack("prod", { TF_STATE_BUCKET: "acme-tf-state" })).toEqual({ kind: "s3", bucket: "acme-tf-state" });
+    expect(defaultStateKey("prod")).toBe("microservices-stepfn/prod/terraform.tfstate");
+    expect(forStack("prod", { TF_STATE_BUCKET: "acme-tf-state", TF_STATE_KEY: "orders/{stack}/terraform.tfstate" })).toEqual({
+      kind: "s3",
+      bucket: "acme-tf-state",
+      key: "orders/prod/terraform.tfstate",
+    });
+  });
+
+  test("S3: one key for every stack is refused, naming the input and the stacks", () => {
+    expect(refusal({ TF_STATE_BUCKET: "acme-tf-state", TF_STATE_KEY: "orders.tfstate" }, { stack: "dev", stacks })).toBe(
+      'TF_STATE_KEY "orders.tfstate" names one state, and the app has one stack per environment (dev, prod): put {stack} in the key (for example orders/{stack}/terraform.tfstate), or leave it out for the default microservices-stepfn/{stack}/terraform.tfstate',
+    );
+  });
+
+  test("Terraform Cloud: a workspace per stack from the context's {stack}; TF_WORKSPACE, one workspace, is refused", () => {
+    const context = { terraformCloud: { organization: "acme", workspace: "orders-{stack}" } };
+    expect(forStack("prod", {}, context)).toEqual({ kind: "cloud", organization: "acme", workspace: "orders-prod" });
+    expect(forStack("dev", {}, context)).toEqual({ kind: "cloud", organization: "acme", workspace: "orders-dev" });
+    expect(refusal({ TF_CLOUD_ORGANIZATION: "acme", TF_WORKSPACE: "orders-prod" }, { stack: "dev", stacks })).toMatch(
+      /^TF_WORKSPACE names one Terraform Cloud workspace, and the app has one stack per environment \(dev, prod\)/,
+    );
+    expect(refusal({}, { terraformCloud: { organization: "acme", workspace: "orders" }, stack: "dev", stacks })).toBe(
+      'cdktf.json context "terraformCloud.workspace" "orders" names one workspace, and the app has one stack per environment (dev, prod): put {stack} in it, for example "orders-{stack}"',
+    );
+  });
+
+  test("with a single stack, TF_WORKSPACE and one key still work as before", () => {
+    expect(
+      backendFromEnvironment({ TF_CLOUD_ORGANIZATION: "acme", TF_WORKSPACE: "w" }, { stack: "dev", stacks: ["dev"] }),
+    ).toEqual({
+      kind: "cloud",
+      organization: "acme",
+      workspace: "w",
+    });
   });
 });

@@ -12,7 +12,8 @@ import { normalizeOutputs } from "../scripts/smoke";
 
 const work = mkdtempSync(path.join(tmpdir(), "order-workflow-cdktf-cli-"));
 const outdir = path.join(work, "cdktf.out");
-const stackDir = path.join(outdir, "stacks", "microservices-stepfn");
+// One stack per environment (env/<environment>.tfvars): the CLI is told which one.
+const stackDir = path.join(outdir, "stacks", "prod");
 const log = path.join(work, "terraform-calls.log");
 
 writeFileSync(
@@ -59,6 +60,7 @@ describe("cdktf CLI", () => {
     const outputsFile = path.join(work, "outputs.json");
     const { status, calls } = cdktf([
       "deploy",
+      "prod",
       "--auto-approve",
       "--var=environment=prod",
       `--var-file=${varFile}`,
@@ -79,15 +81,22 @@ describe("cdktf CLI", () => {
   }, 120000);
 
   test("destroy --auto-approve passes its variables to terraform destroy", () => {
-    const { status, calls } = cdktf(["destroy", "--auto-approve", "--var=project_name=orders-dev"]);
+    const { status, calls } = cdktf(["destroy", "prod", "--auto-approve", "--var=project_name=orders-prod-2"]);
     expect(status).toBe(0);
-    expect(inStack(calls)).toContain("destroy -auto-approve -var=project_name=orders-dev");
+    expect(inStack(calls)).toContain("destroy -auto-approve -var=project_name=orders-prod-2");
   }, 120000);
 
   test("output shows the stack's outputs", () => {
-    const { status, output, calls } = cdktf(["output"]);
+    const { status, output, calls } = cdktf(["output", "prod"]);
     expect(status).toBe(0);
     expect(inStack(calls)).toContain("output -json");
     expect(output).toContain("state_machine_arn = value-of-state_machine_arn");
   }, 120000);
 });
+
+test("with one stack per environment, a command that names none is refused by the CLI, listing them", () => {
+  const { status, output } = cdktf(["deploy", "--auto-approve"]);
+  expect(status).not.toBe(0);
+  expect(output).toMatch(/dev/);
+  expect(output).toMatch(/prod/);
+}, 120000);

@@ -171,11 +171,11 @@ describe("comparing the syntheses", () => {
     json.resource.aws_lambda_function.user_service_function.handler = "other.handler";
     json.variable.lambda_timeout.default = 60;
     delete json.output.state_machine_arn;
-    json.provider.aws[0].default_tags[0].tags.ManagedBy = "cdktn";
+    json.provider.aws[0].default_tags[0].tags = "${merge(var.tags, {})}";
     const comparison = compareSyntheses({ s: stack(base) }, { s: stack(json) });
     expect(comparison.differences.map((d) => [d.path.join("."), d.cdktf, d.cdktn])).toEqual([
       ["output.state_machine_arn", (base.output as { [name: string]: Json }).state_machine_arn, undefined],
-      ["provider.aws.0.default_tags.0.tags.ManagedBy", "cdktf", "cdktn"],
+      ["provider.aws.0.default_tags.0.tags", asCdktnWrites().provider.aws[0].default_tags[0].tags, "${merge(var.tags, {})}"],
       ["resource.aws_lambda_function.user_service_function.handler", "index.handler", "other.handler"],
       ["variable.lambda_timeout.default", 30, 60],
     ]);

@@ -13,8 +13,9 @@ import { spawn } from "node:child_process";
 import { readdirSync } from "node:fs";
 import * as path from "node:path";
 import { RECORDED_DEFECTS } from "../emulator/known-defects";
-import { EMULATOR_DIR, findMoto, MOTO_VERSION, PROBES } from "../emulator/server";
+import { EMULATOR_DIR, findLambdaNode, findMoto, MOTO_VERSION, nodeRuntimeArgument, PROBES } from "../emulator/server";
 import { PROJECT_ROOT } from "../stacks/bundle";
+import { describeUnless } from "./helpers/skip";
 
 interface ProbeAnswers {
   moto: string;
@@ -26,8 +27,12 @@ interface ProbeAnswers {
 }
 
 const { moto, reason } = findMoto();
-if (!moto) console.warn(`SKIPPED emulator tests: ${reason}`);
-const describeWithMoto = moto ? describe : describe.skip;
+// The Lambda patch's checks run the functions' runtime, Node.js 22.
+const node = findLambdaNode();
+const describeWithMoto = describeUnless(
+  moto ? ("reason" in node ? node.reason : undefined) : reason,
+  "emulator compatibility tests",
+);
 
 function probes(args: string[]): Promise<ProbeAnswers> {
   return new Promise((resolve, reject) => {
@@ -57,7 +62,8 @@ describeWithMoto("the emulator's compatibility patches and known defects", () =>
   beforeAll(() => {
     // Two processes side by side: one never applies a patch, the other applies them all.
     unpatched = probes([]);
-    patched = probes(["--patched", "--node", process.execPath, "--node-path", path.join(PROJECT_ROOT, "node_modules")]);
+    const { binary } = node as { binary: string };
+    patched = probes(["--patched", ...nodeRuntimeArgument(binary), "--node-path", path.join(PROJECT_ROOT, "node_modules")]);
   });
 
   test(`moto is the release the patches were written for (${MOTO_VERSION})`, async () => {
@@ -95,7 +101,9 @@ describeWithMoto("the emulator's compatibility patches and known defects", () =>
 
   test("the Lambda and EventBridge patches pass their detailed checks", async () => {
     const { patches } = await patched;
-    expect(patches.lambda_node_runtime.verified?.detail).toBe("result, environment, SDK, error and timeout as Lambda's");
+    expect(patches.lambda_node_runtime.verified?.detail).toBe(
+      "result, environment, SDK, error and timeout as Lambda's; Node.js 22 for nodejs22.x, another runtime refused",
+    );
     expect(patches.events_stepfunctions_targets.verified?.detail).toBe(
       "InputPath, InputTransformer, whole event; pattern and rule state honoured",
     );

@@ -5,13 +5,10 @@
  * provider mirror is missing. It is the longest suite: the test sequencer starts it first.
  */
 import { emulatorSkipReason, startE2e, stopE2eRuns, verdictLine } from "./helpers/emulator";
+import { describeUnless } from "./helpers/skip";
 
-const skipReason = emulatorSkipReason();
-if (skipReason) {
-  // Printed, so that a skipped run is never mistaken for a passed one.
-  console.warn(`SKIPPED emulator tests: ${skipReason}`);
-}
-const describeWithEmulator = skipReason ? describe.skip : describe;
+// Printed as SKIPPED, so that a skipped run is never mistaken for a passed one.
+const describeWithEmulator = describeUnless(emulatorSkipReason(), "emulator lifecycle test");
 
 /** The lifecycle's own limits add up to far more; this is what the budget allows (about 3 minutes, measured). */
 const LIFECYCLE_TIMEOUT_MS = 330000;
@@ -20,7 +17,7 @@ describeWithEmulator("the stack on the AWS emulator (npm run e2e)", () => {
   afterAll(stopE2eRuns, 30000);
 
   test(
-    "applies, passes the smoke test, runs every example order alike on both interpreters and orders of unusual names, updates in place (the live alias moving in that one apply), refuses a destroy while the tables are protected, and destroys to nothing once they are not",
+    "applies dev, then prod beside it without touching dev; passes the smoke test, runs every example order alike on both interpreters and orders of unusual names, updates in place (the live alias moving in that one apply), refuses prod's destroy while its tables are protected, and destroys both to nothing",
     async () => {
       const run = startE2e([]);
       const { status, stdout, stderr } = await run.done;
@@ -37,11 +34,24 @@ describeWithEmulator("the stack on the AWS emulator (npm run e2e)", () => {
       expect(stdout).toMatch(/previous version still runs .* sample order SUCCEEDED on version 1 beside 2/);
       // Issue 17: names only AWS's rules allow; the data through a refused destroy and a second apply.
       expect(stdout).toMatch(/names AWS accepts .* order\+1, ordre-été: SUCCEEDED/);
+      // Issue 18: the recovery commands on the emulator (emulator/recovery-phases.ts, docs/recovery.md).
+      expect(stdout).toMatch(
+        /dlq: replay twice, one order .* replayed again: ExecutionAlreadyExists; one order ord-\S+, one payment; queue empty/,
+      );
+      expect(stdout).toMatch(
+        /dlq: delivered event replayed ends DUPLICATE .* the replay ended DUPLICATE of it; one order, one payment/,
+      );
+      expect(stdout).toMatch(/compensate: CompensationFailed order finished .* fault off: refunded, FAILED closed by operator/);
+      expect(stdout).toMatch(/versions: previous version named .* previous version: 1, with the two tfvars lines/);
       expect(stdout).toMatch(
         /destroy refused while protected .* refused naming table_deletion_protection, nothing destroyed; \d+ items intact \(PROD001=\d+/,
       );
-      expect(stdout).toMatch(/apply again keeps every figure .* Resources: 0 added, 0 changed, 0 destroyed\. stock PROD001=/);
+      expect(stdout).toMatch(
+        /apply again keeps every figure .* table_deletion_protection off: Resources: 0 added, \d+ changed, 0 destroyed\. stock PROD001=/,
+      );
       expect(stdout).toMatch(/nothing left .* every list empty/);
+      // Issue 18: every AWS call the provider made is allowed by the deploying identity's policies (docs/deploying-identity.md).
+      expect(stdout).toMatch(/deployer permissions .* \d+ provider calls \(\d+ in plans\) on \d+ services, .*: all allowed/);
     },
     LIFECYCLE_TIMEOUT_MS,
   );

@@ -1,22 +1,26 @@
 /**
  * The S3 backend through real Terraform: the synthesized stack with TF_STATE_BUCKET is
- * initialized against the S3 of the local AWS emulator (moto_server), and a plan is shown
+ * initialized against the S3 of the project's AWS emulator (emulator/server.ts), and a plan is shown
  * to take the native S3 lock file `<key>.tflock` and to release it: a second plan started
  * meanwhile is refused with the ID written in that lock file. The emulator's address and
  * the skip_* flags it needs are added here, to the synthesized JSON, never in product code.
  */
+import { S3Client } from "@aws-sdk/client-s3";
 import { App } from "cdktf";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { backendFromEnvironment } from "../stacks/backend";
+import { defaultStateKey } from "../stacks/s3-state";
 import { OrderWorkflowStack, STACK_NAME } from "../stacks/order-workflow-stack";
-import { BucketWatch, motoUnavailableReason, MotoServer } from "./helpers/moto";
+import { Emulator, findMoto, startEmulator } from "../emulator/server";
+import { BucketWatch, createBucket, listing, s3Client } from "./helpers/s3";
+import { describeUnless } from "./helpers/skip";
 import { removeDirectory, TerraformJson } from "./helpers/synth";
 import { findToolchain, prepareForOfflinePlan, terraform, terraformAsync } from "./helpers/terraform";
 
 const BUCKET = "orders-tf-state";
-const KEY = `${STACK_NAME}/terraform.tfstate`;
+const KEY = defaultStateKey(STACK_NAME);
 const LOCK_FILE = `${KEY}.tflock`;
 
 /** `cdktf synth` of the app with these environment variables, into a fresh directory (synth-time packaging: no hashicorp/archive offline). */
@@ -29,11 +33,10 @@ function synthWith(env: NodeJS.ProcessEnv): { root: string; stackDir: string } {
 }
 
 const { toolchain, reason: noToolchain } = findToolchain();
-const reason = noToolchain ?? motoUnavailableReason();
-if (!toolchain) console.warn(`SKIPPED S3 backend Terraform tests: ${noToolchain}`);
-if (reason) console.warn(`SKIPPED S3 backend emulator test: ${reason}`);
+const { moto, reason: motoMissing } = findMoto();
+const reason = noToolchain ?? motoMissing;
 
-(toolchain ? describe : describe.skip)("S3 backend block, offline", () => {
+describeUnless(toolchain ? undefined : noToolchain, "S3 backend Terraform tests")("S3 backend block, offline", () => {
   let root: string | undefined;
   afterAll(() => removeDirectory(root));
 
@@ -49,23 +52,26 @@ if (reason) console.warn(`SKIPPED S3 backend emulator test: ${reason}`);
   });
 });
 
-(reason ? describe.skip : describe)("S3 backend against the AWS emulator", () => {
-  let moto: MotoServer | undefined;
+describeUnless(reason, "S3 backend emulator test")("S3 backend against the AWS emulator", () => {
+  let emulator: Emulator | undefined;
+  let s3: S3Client;
   let watch: BucketWatch | undefined;
   let root: string | undefined;
   let stackDir: string;
 
   beforeAll(async () => {
-    moto = await MotoServer.start();
-    moto.s3("create-bucket", BUCKET);
     ({ root, stackDir } = synthWith({ TF_STATE_BUCKET: BUCKET }));
+    // S3 only: no function runs, so no Node.js 22 is needed.
+    emulator = await startEmulator({ moto: moto!, workDir: root, runsFunctions: false });
+    s3 = s3Client(emulator.endpoint);
+    await createBucket(s3, BUCKET);
     prepareForOfflinePlan(stackDir, toolchain!);
     // The emulator instead of AWS: its endpoint, path-style addressing, and no call to
     // STS, IAM or the metadata service (the dummy credentials come from the helper's environment).
     const file = path.join(stackDir, "cdk.tf.json");
     const json: TerraformJson = JSON.parse(readFileSync(file, "utf8"));
     Object.assign(json.terraform.backend.s3, {
-      endpoints: { s3: moto.endpoint },
+      endpoints: { s3: emulator.endpoint },
       use_path_style: true,
       skip_credentials_validation: true,
       skip_requesting_account_id: true,
@@ -77,7 +83,8 @@ if (reason) console.warn(`SKIPPED S3 backend emulator test: ${reason}`);
 
   afterAll(async () => {
     await watch?.stop();
-    await moto?.stop();
+    s3?.destroy();
+    await emulator?.stop();
     removeDirectory(root);
   });
 
@@ -88,7 +95,7 @@ if (reason) console.warn(`SKIPPED S3 backend emulator test: ${reason}`);
   });
 
   test("a plan holds the lock file <key>.tflock while it runs: a second plan is refused with its ID, and the lock is gone after", async () => {
-    watch = moto!.watch(BUCKET);
+    watch = new BucketWatch(s3, BUCKET);
     await watch.until((listing) => !listing.keys.includes(LOCK_FILE), 30000, "first listing without a lock");
 
     const startedAt = Date.now();
@@ -114,7 +121,7 @@ if (reason) console.warn(`SKIPPED S3 backend emulator test: ${reason}`);
     expect(plan.status).toBe(0);
     expect(plan.text).toContain("Plan:");
     // Released as the plan ended; a plan writes no state, so the bucket is empty again.
-    expect(moto!.listing(BUCKET)).toEqual({ keys: [], locks: {} });
+    expect(await listing(s3, BUCKET)).toEqual({ keys: [], locks: {} });
     console.log(
       `S3 backend emulator test: ${LOCK_FILE} seen ${Math.round(held.at - startedAt)} ms after the plan started, ` +
         `held by lock ${lock.ID}; the concurrent plan was refused; released when the plan ended ${endedAt - startedAt} ms in`,

@@ -1,13 +1,13 @@
-/** The README's roles table is what the synthesized stack grants (npm run docs:security rewrites it). */
+/** docs/security.md's roles table is what the synthesized stack grants (npm run docs:security rewrites it). */
 import { readFileSync } from "node:fs";
-import { README, rolesTable, withRolesTable } from "../scripts/security-tables";
+import { rolesTable, SECURITY_PAGE, withRolesTable } from "../scripts/security-tables";
 import { synthStack } from "./helpers/synth";
 
 const { json } = synthStack("synth");
 
-test("GIVEN the synthesized stack WHEN its roles table is generated THEN the README holds exactly that table", () => {
-  const readme = readFileSync(README, "utf8");
-  expect(withRolesTable(readme, rolesTable(json))).toBe(readme);
+test("GIVEN the synthesized stack WHEN its roles table is generated THEN docs/security.md holds exactly that table", () => {
+  const page = readFileSync(SECURITY_PAGE, "utf8");
+  expect(withRolesTable(page, rolesTable(json))).toBe(page);
 });
 
 test("every statement of every role policy and of the queue policy has its row", () => {

@@ -2,7 +2,7 @@
  * Security and reliability rules over the synthesized JSON, one test per rule, named
  * after the matching Checkov check where one exists. Rules the project deliberately
  * does not follow by default are tested for the variable that turns them on, and are
- * listed in the README's Security section.
+ * listed in docs/security.md.
  */
 import {
   ALL_ALLOWED_ACTIONS,
@@ -19,6 +19,7 @@ import {
   STATES_XRAY_ACTIONS,
   WILDCARD_RESOURCE_ACTIONS,
 } from "../stacks/iam";
+import { functionFaultsMetric } from "../stacks/monitoring-signals";
 import { SERVICES } from "../stacks/services";
 import { onlyResource, reference, resources, synthStack } from "./helpers/synth";
 
@@ -296,21 +297,30 @@ describe("no lost events, no silent failures", () => {
     expect(target.dead_letter_config).toEqual({ arn: reference(json, "aws_sqs_queue", () => true, "arn") });
   });
 
-  test("alarms (enable_alarms): failed, timed-out and throttled executions, dead letters, and each function's errors and throttles", () => {
+  test("alarms (enable_alarms): compensation failures, technical order failures, failed calls, each function's faults and throttles, dead letters, throttled executions", () => {
     const alarms = Object.values(resources(json, "aws_cloudwatch_metric_alarm"));
-    expect(alarms.map((alarm) => `${alarm.namespace} ${alarm.metric_name}`).sort()).toEqual(
+    const watched = (alarm: any) =>
+      alarm.metric_query
+        ? alarm.metric_query
+            .filter((query: any) => query.metric)
+            .map((query: any) => `${query.metric.namespace} ${query.metric.metric_name}`)
+            .join(" + ")
+        : `${alarm.namespace} ${alarm.metric_name}`;
+    expect(alarms.map(watched).sort()).toEqual(
       [
         "${var.project_name} CompensationFailed",
-        "AWS/States ExecutionsFailed",
-        "AWS/States ExecutionsTimedOut",
-        "AWS/States ExecutionThrottled",
+        "${var.project_name} OrdersFailedTechnically",
+        "${var.project_name} ServiceCallFaults",
+        ...SERVICES.map((service) => `\${var.project_name} ${functionFaultsMetric(service)}`),
+        ...SERVICES.map(() => "AWS/Lambda Throttles"),
         "AWS/SQS ApproximateNumberOfMessagesVisible",
-        ...SERVICES.flatMap(() => ["AWS/Lambda Errors", "AWS/Lambda Throttles"]),
+        "AWS/States ExecutionThrottled + AWS/States ExecutionThrottled",
       ].sort(),
     );
     for (const alarm of alarms) {
       expect(alarm.count).toBe("${var.enable_alarms ? 1 : 0}");
-      expect(alarm.threshold).toBe(1);
+      expect(alarm.threshold).toMatch(/^\$\{var\.alarm_thresholds\.[a-z_]+\}$/);
+      expect(alarm.evaluation_periods).toBe("${var.alarm_evaluation_periods}");
       expect(alarm.treat_missing_data).toBe("notBreaching");
       expect([alarm.alarm_actions, alarm.ok_actions]).toEqual([
         "${aws_sns_topic.alarms_topic[*].arn}",

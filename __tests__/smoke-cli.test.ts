@@ -2,7 +2,9 @@
  * `npm run smoke` as typed, against a real HTTP endpoint: a local server that answers every
  * request with an HTML 502 page, as a proxy or load balancer in front of a wrong endpoint
  * does. The real AWS SDK clients talk to it (AWS_ENDPOINT_URL for the spawned command, the
- * `endpoint` option in process), with dummy credentials; nothing reaches AWS.
+ * `endpoint` option in process), with dummy credentials; nothing reaches AWS. The runs that
+ * stop before any AWS call (bad arguments, unreadable outputs, --help) call the command's
+ * main in this process and read what it writes and its exit status.
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -15,7 +17,7 @@ import { LambdaClient } from "@aws-sdk/client-lambda";
 import { SFNClient } from "@aws-sdk/client-sfn";
 import { PROJECT_ROOT } from "../stacks/bundle";
 import { SERVICES } from "../stacks/services";
-import { parseSmokeArguments, runSmoke, USAGE } from "../scripts/smoke";
+import { main, parseSmokeArguments, runSmoke, USAGE } from "../scripts/smoke";
 
 const ARN = "arn:aws:states:eu-west-1:123456789012:stateMachine:microservices-stepfn-workflow";
 const outputs = {
@@ -74,8 +76,17 @@ function awsEnvironment(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 
 /** Asynchronous on purpose: the server answering it runs in this process. */
 function npmRunSmoke(args: string[], env: NodeJS.ProcessEnv = awsEnvironment()) {
+  return spawnSmoke("npm", ["run", "smoke", "--", ...args], env);
+}
+
+/** The script as npm starts it, without npm: node with tsx. */
+function nodeSmoke(args: string[], env: NodeJS.ProcessEnv) {
+  return spawnSmoke(process.execPath, ["--import", "tsx", path.join("scripts", "smoke.ts"), ...args], env);
+}
+
+function spawnSmoke(command: string, args: string[], env: NodeJS.ProcessEnv) {
   return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn("npm", ["run", "smoke", "--", ...args], { cwd: PROJECT_ROOT, env });
+    const child = spawn(command, args, { cwd: PROJECT_ROOT, env });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk) => (stdout += chunk));
@@ -83,6 +94,27 @@ function npmRunSmoke(args: string[], env: NodeJS.ProcessEnv = awsEnvironment()) 
     child.on("error", reject);
     child.on("close", (status) => resolve({ status, stdout, stderr }));
   });
+}
+
+/**
+ * The command's main in this process: what it writes, and its exit status. Meanwhile the
+ * process has the spawned runs' AWS settings (dummy credentials, AWS_ENDPOINT_URL at the
+ * HTML server), so that any client it made would call the server, where `requests` sees it.
+ */
+async function smokeMain(args: string[]) {
+  const own = Object.entries(process.env).filter(([name]) => name.startsWith("AWS_"));
+  const aws = Object.entries(awsEnvironment({ AWS_ENDPOINT_URL: endpoint })).filter(([name]) => name.startsWith("AWS_"));
+  for (const [name] of own) delete process.env[name];
+  Object.assign(process.env, Object.fromEntries(aws));
+  let stdout = "";
+  let stderr = "";
+  try {
+    const status = await main(args, { stdout: (text) => void (stdout += text), stderr: (text) => void (stderr += text) });
+    return { status, stdout, stderr };
+  } finally {
+    for (const [name] of aws) delete process.env[name];
+    Object.assign(process.env, Object.fromEntries(own));
+  }
 }
 
 describe("npm run smoke against an endpoint that answers an HTML 502 page", () => {
@@ -141,9 +173,10 @@ describe("npm run smoke with bad arguments: one line on stderr, exit 2, no AWS c
     [["--outputs", "OUTPUTS", "--timeout", "soon"], "--timeout needs a positive number of seconds, got soon"],
     [["--outputs", "OUTPUTS", "--timeout"], "--timeout needs a positive number of seconds, got nothing"],
     [["OUTPUTS"], "unexpected argument OUTPUTS"],
+    [["--outputs", "OUTPUTS", "--stack"], "--stack needs a name: --stack <name>"],
   ])("%j: %s", async (args, message) => {
     const resolved = args.map((arg) => arg.replace("OUTPUTS", outputsFile));
-    const { status, stdout, stderr } = await npmRunSmoke(resolved, awsEnvironment({ AWS_ENDPOINT_URL: endpoint }));
+    const { status, stdout, stderr } = await smokeMain(resolved);
     expect(status).toBe(2);
     expect(stderr.trim().split("\n")).toEqual([`${message.replace("OUTPUTS", outputsFile)} (usage: ${USAGE})`]);
     expect(stdout).not.toMatch(/PASS|FAIL/);
@@ -151,15 +184,30 @@ describe("npm run smoke with bad arguments: one line on stderr, exit 2, no AWS c
   });
 
   test("an outputs file that does not exist is named, exit 2", async () => {
-    const { status, stderr } = await npmRunSmoke(["--outputs", path.join(scratch, "missing.json")]);
+    const { status, stderr } = await smokeMain(["--outputs", path.join(scratch, "missing.json")]);
     expect(status).toBe(2);
     expect(stderr.trim().split("\n")).toEqual([
-      expect.stringMatching(/^cannot read the stack's outputs \(deploy first, or pass --outputs <file>\): ENOENT: no such file/),
+      `cannot read the stack's outputs (deploy first, or pass --outputs <file>): cannot read ${path.join(scratch, "missing.json")}: no such file`,
     ]);
   });
 
+  test("an outputs file of several stacks (one per environment) without --stack: exit 2 naming them, no AWS call", async () => {
+    const twoStacks = path.join(scratch, "two-stacks.json");
+    writeFileSync(twoStacks, JSON.stringify({ dev: outputs, prod: outputs }));
+    const { status, stderr } = await smokeMain(["--outputs", twoStacks]);
+    expect(status).toBe(2);
+    expect(stderr.trim().split("\n")).toEqual([
+      `cannot read the stack's outputs (deploy first, or pass --outputs <file>): ${twoStacks} holds several stacks (dev, prod): choose one with --stack <name>`,
+    ]);
+    expect(requests).toEqual([]);
+    // With --stack the run goes on to AWS (here the HTML server), from a process of its own.
+    const chosen = await nodeSmoke(["--outputs", twoStacks, "--stack", "prod"], awsEnvironment({ AWS_ENDPOINT_URL: endpoint }));
+    expect(chosen.status).toBe(1);
+    expect(requests.length).toBeGreaterThan(0);
+  });
+
   test("--help prints the usage on stdout, exit 0", async () => {
-    const { status, stdout } = await npmRunSmoke(["--help"]);
+    const { status, stdout } = await smokeMain(["--help"]);
     expect(status).toBe(0);
     expect(stdout).toContain(USAGE);
   });
@@ -176,5 +224,7 @@ describe("npm run smoke with bad arguments: one line on stderr, exit 2, no AWS c
       timeoutSeconds: 1.5,
     });
     expect(parseSmokeArguments([])).toEqual({ help: false, timeoutSeconds: 180 });
+    expect(parseSmokeArguments(["--stack", "prod"])).toEqual({ help: false, stack: "prod", timeoutSeconds: 180 });
+    expect(parseSmokeArguments(["--stack=dev"])).toEqual({ help: false, stack: "dev", timeoutSeconds: 180 });
   });
 });

@@ -24,6 +24,13 @@ const ARN = "arn:aws:states:eu-west-1:123456789012:stateMachine:microservices-st
 const DIRECT = "arn:aws:states:eu-west-1:123456789012:execution:microservices-stepfn-workflow:smoke-1";
 const FROM_EVENT =
   "arn:aws:states:eu-west-1:123456789012:execution:microservices-stepfn-workflow:7f3c9a52-0d1e-4b8a-9a57-0c7f0e9b2d41";
+const EVENT_ID = "11710aed-b79e-4468-a20b-bb3c0c3b4860";
+/** What the rule's target starts the event's execution with: the detail's fields and the event's id. */
+const EVENT_INPUT = JSON.stringify({
+  userId: "test123",
+  orderData: { items: [{ productId: "PROD001", quantity: 1, price: 99.99 }] },
+  eventId: EVENT_ID,
+});
 const outputs = {
   state_machine_arn: ARN,
   state_machine_alias_arn: `${ARN}:live`,
@@ -57,7 +64,7 @@ beforeEach(async () => {
     return { StatusCode: 200, ExecutedVersion: "$LATEST", Payload: encode(payload) };
   });
   sfn.on(StartExecutionCommand).resolves({ executionArn: DIRECT, startDate: new Date(clock) });
-  events.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: "11710aed-b79e-4468-a20b-bb3c0c3b4860" }] });
+  events.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: EVENT_ID }] });
   sfn.on(ListExecutionsCommand).resolves({
     executions: [
       { executionArn: FROM_EVENT, stateMachineArn: ARN, name: "7f3c9a52", status: "RUNNING", startDate: new Date(clock + 500) },
@@ -81,7 +88,8 @@ beforeEach(async () => {
     [DIRECT, directOutput],
     [FROM_EVENT, eventOutput],
   ] as const) {
-    const described = { executionArn, stateMachineArn: ARN, startDate: new Date(clock) };
+    const input = executionArn === FROM_EVENT ? EVENT_INPUT : JSON.stringify(SAMPLE_ORDER);
+    const described = { executionArn, stateMachineArn: ARN, startDate: new Date(clock), input };
     sfn
       .on(DescribeExecutionCommand, { executionArn })
       .resolvesOnce({ ...described, status: "RUNNING" })
@@ -102,8 +110,9 @@ describe("npm run smoke", () => {
     ]);
     expect(results.at(-2)).toMatchObject({ detail: "SUCCEEDED, total 118.77 (expected 118.77)", link: consoleLink(DIRECT) });
     expect(results.at(-1)).toMatchObject({ detail: "SUCCEEDED, total 107.99 (expected 107.99)", link: consoleLink(FROM_EVENT) });
+    // The event's execution was recognized by its input (RUNNING), then described again: SUCCEEDED.
     expect(progress).toEqual([
-      "waiting: direct RUNNING, event RUNNING (0 s)",
+      "waiting: direct RUNNING, event SUCCEEDED (0 s)",
       "waiting: direct SUCCEEDED, event SUCCEEDED (2 s)",
     ]);
     // The order starts on the live alias, as EventBridge starts it; the machine lists every execution.
@@ -129,6 +138,7 @@ describe("npm run smoke", () => {
     });
     sfn.on(DescribeExecutionCommand, { executionArn: FROM_EVENT }).resolves({
       status: "FAILED",
+      input: EVENT_INPUT,
       executionArn: FROM_EVENT,
       stateMachineArn: ARN,
       startDate: new Date(clock),
@@ -148,6 +158,29 @@ describe("npm run smoke", () => {
     ]);
   });
 
+  test("another order started after the put (a newer execution, another event) is not taken for the event's execution", async () => {
+    const OTHER = `${FROM_EVENT.slice(0, -4)}ffff`;
+    sfn.on(ListExecutionsCommand).resolves({
+      executions: [
+        { executionArn: OTHER, stateMachineArn: ARN, name: "other", status: "RUNNING", startDate: new Date(clock + 900) },
+        { executionArn: FROM_EVENT, stateMachineArn: ARN, name: "7f3c9a52", status: "RUNNING", startDate: new Date(clock + 500) },
+        { executionArn: DIRECT, stateMachineArn: ARN, name: "smoke-1", status: "RUNNING", startDate: new Date(clock) },
+      ],
+    });
+    sfn.on(DescribeExecutionCommand, { executionArn: OTHER }).resolves({
+      executionArn: OTHER,
+      stateMachineArn: ARN,
+      startDate: new Date(clock + 900),
+      status: "FAILED",
+      error: "InsufficientInventory",
+      input: JSON.stringify({ userId: "someone", orderData: { items: [] }, eventId: "another-event" }),
+    });
+    const results = await runSmoke({ outputs, clients, runId: "1", ...fakeTime });
+    expect(results.at(-1)).toMatchObject({ ok: true, link: consoleLink(FROM_EVENT) });
+    // The other execution was read once, to learn it is not the event's.
+    expect(sfn.commandCalls(DescribeExecutionCommand, { executionArn: OTHER })).toHaveLength(1);
+  });
+
   test("an event that starts no execution before the deadline fails the event's step, saying so", async () => {
     sfn.on(ListExecutionsCommand).resolves({
       executions: [
@@ -164,9 +197,13 @@ describe("npm run smoke", () => {
   });
 
   test("an execution that ended ABORTED fails its step with that status", async () => {
-    sfn
-      .on(DescribeExecutionCommand, { executionArn: FROM_EVENT })
-      .resolves({ status: "ABORTED", executionArn: FROM_EVENT, stateMachineArn: ARN, startDate: new Date(clock) });
+    sfn.on(DescribeExecutionCommand, { executionArn: FROM_EVENT }).resolves({
+      status: "ABORTED",
+      input: EVENT_INPUT,
+      executionArn: FROM_EVENT,
+      stateMachineArn: ARN,
+      startDate: new Date(clock),
+    });
     const results = await runSmoke({ outputs, clients, runId: "1", ...fakeTime });
     expect(results.at(-1)).toMatchObject({ ok: false, detail: "ABORTED", link: consoleLink(FROM_EVENT) });
   });

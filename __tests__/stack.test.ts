@@ -16,8 +16,8 @@ import { REQUIRED_TERRAFORM_VERSION, SAMPLE_ORDER } from "../stacks/order-workfl
 import { packagingModeFromEnv } from "../stacks/packaging";
 import { SERVICES } from "../stacks/services";
 import { PerService } from "../stacks/services";
-import { timeoutExpressions } from "../stacks/workflow";
 import { buildWorkflowDefinition, optionsFor } from "../stacks/workflow-definition";
+import { RENDERED_DEFINITION } from "./helpers/rendered-definition";
 import {
   onlyResource,
   reference,
@@ -29,6 +29,9 @@ import {
 } from "./helpers/synth";
 
 const { synthesized, json } = synthStack("archive");
+/** The stack with synth-time packaging, synthesized once for the tests that compare the two modes. */
+let synthModeStack: ReturnType<typeof synthStack> | undefined;
+const synthMode = () => (synthModeStack ??= synthStack("synth"));
 
 function policyOf(json: TerraformJson, logicalId: string) {
   const policy = resources(json, "aws_iam_role_policy")[logicalId];
@@ -45,11 +48,15 @@ function functionRef(json: TerraformJson, service: string, attribute: string): s
 }
 
 describe("providers", () => {
-  test("GIVEN the stack WHEN synthesized THEN aws takes its region from aws_region (null: the AWS environment) and tags every resource", () => {
+  test("GIVEN the stack WHEN synthesized THEN aws takes its region from aws_region (null: the AWS environment) and tags every resource, the tags variable's and then its own", () => {
     expect(json.provider.aws).toEqual([
       {
         region: "${var.aws_region}",
-        default_tags: [{ tags: { Project: "${var.project_name}", Environment: "${var.environment}", ManagedBy: "cdktf" } }],
+        default_tags: [
+          {
+            tags: '${merge(var.tags, {"Project" = var.project_name, "Environment" = var.environment, "ManagedBy" = "cdktf"})}',
+          },
+        ],
       },
     ]);
     expect(json.terraform.required_providers.aws.source).toBe("aws");
@@ -58,9 +65,9 @@ describe("providers", () => {
   test("archive packaging declares hashicorp/archive; synth packaging needs no archive provider at all", () => {
     expect(json.terraform.required_providers.archive.source).toBe("hashicorp/archive");
     expect(json.provider.archive).toEqual([{}]);
-    const synthMode = synthStack("synth").json;
-    expect(synthMode.terraform.required_providers.archive).toBeUndefined();
-    expect(synthMode.provider.archive).toBeUndefined();
+    const synthModeJson = synthMode().json;
+    expect(synthModeJson.terraform.required_providers.archive).toBeUndefined();
+    expect(synthModeJson.provider.archive).toBeUndefined();
   });
 
   test("the local backend's state path is relative to the stack directory", () => {
@@ -71,9 +78,9 @@ describe("providers", () => {
 describe("Terraform addresses", () => {
   test("every resource is named after its place in the stack, with no hash, as ops teams type it", () => {
     const addresses = Object.entries(json.resource).flatMap(([type, byId]) => Object.keys(byId).map((id) => `${type}.${id}`));
-    // 58 planned by default, plus the alarm topic and subscription (count 0 without alarm_email), the four
+    // 72 planned by default, plus the alarm topic and subscription (count 0 without alarm_email), the four
     // table-key policies and the workflow's key policy (count 0 without kms_key_arn).
-    expect(addresses).toHaveLength(65);
+    expect(addresses).toHaveLength(79);
     for (const address of addresses) expect(address).toMatch(/^(aws_[a-z0-9_]+|terraform_data)\.[a-z0-9_]+$/);
     expect(addresses).toEqual(
       expect.arrayContaining([
@@ -88,7 +95,9 @@ describe("Terraform addresses", () => {
         "aws_lambda_invocation.stock_seed",
         "terraform_data.destroy_guard",
         "aws_sqs_queue.trigger_dead_letter_queue",
-        "aws_cloudwatch_metric_alarm.alarms_executions_failed",
+        "aws_cloudwatch_metric_alarm.alarms_orders_failed_technically",
+        "aws_cloudwatch_log_metric_filter.metrics_compensation_failed",
+        "aws_cloudwatch_dashboard.dashboard_dashboard",
       ]),
     );
     expect(Object.keys(json.data!.archive_file)).toContain("user_service_archive");
@@ -105,6 +114,8 @@ describe("names derived from project_name", () => {
     aws_sqs_queue: ["name", 80],
     aws_sns_topic: ["name", 256],
     aws_cloudwatch_metric_alarm: ["alarm_name", 255],
+    aws_cloudwatch_log_metric_filter: ["name", 512],
+    aws_cloudwatch_dashboard: ["dashboard_name", 255],
     aws_cloudwatch_log_group: ["name", 512],
   };
 
@@ -141,11 +152,8 @@ describe("variables (docs/inputs-and-names.md)", () => {
 
   test("every variable has a description and a type; every string and number a validation (a bool's type check is its own)", () => {
     for (const [name, variable] of Object.entries(json.variable)) {
-      expect([name, typeof variable.description, ["string", "number", "bool"].includes(variable.type)]).toEqual([
-        name,
-        "string",
-        true,
-      ]);
+      const type = /^(string|number|bool|map\(string\)|object\(\{.*\}\))$/;
+      expect([name, typeof variable.description, type.test(variable.type)]).toEqual([name, "string", true]);
       if (variable.type !== "bool") expect([name, variable.validation?.length > 0]).toEqual([name, true]);
     }
   });
@@ -195,6 +203,7 @@ describe("functions", () => {
     expect(fn.environment.variables).toEqual({
       LOG_LEVEL: '${var.environment == "prod" ? "WARN" : "INFO"}',
       LOG_CUSTOMER_DATA: '${var.environment == "prod" ? "omit" : "include"}',
+      METRICS_NAMESPACE: "${var.project_name}",
       ...tables,
       ...(service === "order-service" ? { MAX_ORDER_TOTAL: "${tostring(var.max_order_total)}" } : {}),
     });
@@ -373,19 +382,17 @@ describe("state machine", () => {
       SERVICES.map((service) => [service, functionRef(json, service, "qualified_arn")]),
     ) as PerService<string>;
     const expected = buildWorkflowDefinition(arns, optionsFor(30));
-    const expressions = timeoutExpressions(expected, "var.lambda_timeout");
     // What Terraform evaluates with lambda_timeout = 30:
     const evaluated = stateMachine.definition
-      .replaceAll(`\${${expressions.task}}`, "35")
-      .replace(`\${${expressions.execution}}`, String(expected.TimeoutSeconds));
+      .replaceAll("${var.lambda_timeout + 5}", "35")
+      .replace("${25 * (var.lambda_timeout + 5) + 55}", "930");
+    expect(evaluated).not.toContain("lambda_timeout");
     expect(JSON.parse(evaluated)).toEqual(expected);
-    expect(expressions).toEqual({
-      task: "var.lambda_timeout + 5",
-      execution: "25 * (var.lambda_timeout + 5) + 55",
-      worst: { attempts: 25, waitSeconds: 45 },
-      longestExpressLambdaTimeout: 4,
-    });
     expect(25 * (30 + 5) + 55).toBe(expected.TimeoutSeconds);
+  });
+
+  test("the definition in cdk.tf.json is, byte for byte, the committed rendering (workflow-definition-rendered.test.ts says why)", () => {
+    expect(stateMachine.definition).toBe(RENDERED_DEFINITION);
   });
 
   test("EXPRESS is refused at plan time unless a failed order's retries and compensations fit in its 5 minutes", () => {
@@ -607,24 +614,76 @@ describe("durable state (docs/durable-state.md)", () => {
     expect(DESTROY_REFUSED).not.toMatch(/[<>|&^%"'`$;()]/);
   });
 
-  test("a CompensationFailed order raises its own alarm, from notification-service's log line for it", () => {
-    expect(resources(json, "aws_cloudwatch_log_metric_filter")).toEqual({
-      alarms_compensation_failed_filter: expect.objectContaining({
-        count: "${var.enable_alarms ? 1 : 0}",
-        name: "${var.project_name}-compensation-failed",
-        log_group_name: "${aws_cloudwatch_log_group.notification_service_logs.name}",
-        pattern: '{ $.orderStatus = "COMPENSATION_FAILED" }',
-        metric_transformation: { name: "CompensationFailed", namespace: "${var.project_name}", value: "1", default_value: "0" },
-      }),
+  test("a CompensationFailed order raises its own alarm, from the workflow's execution log (Step Functions writes it, not a service)", () => {
+    expect(resources(json, "aws_cloudwatch_log_metric_filter").metrics_compensation_failed).toMatchObject({
+      name: "${var.project_name}-compensation-failed",
+      log_group_name: "${aws_cloudwatch_log_group.workflow_logs.name}",
+      pattern: '{ $.type = "ExecutionFailed" && $.details.error = "CompensationFailed" }',
+      metric_transformation: { name: "CompensationFailed", namespace: "${var.project_name}", value: "1", default_value: "0" },
     });
     expect(resources(json, "aws_cloudwatch_metric_alarm").alarms_compensation_failed).toMatchObject({
       alarm_name: "${var.project_name}-compensation-failed",
       namespace: "${var.project_name}",
       metric_name: "CompensationFailed",
       statistic: "Sum",
-      threshold: 1,
+      period: "${var.alarm_period_seconds}",
+      threshold: "${var.alarm_thresholds.compensation_failed}",
       comparison_operator: "GreaterThanOrEqualToThreshold",
     });
+  });
+
+  test("the metric filters exist whether or not the alarms do (the dashboard shows the business metrics)", () => {
+    const filters = Object.values(resources(json, "aws_cloudwatch_log_metric_filter"));
+    expect(filters).toHaveLength(4 + 2 * SERVICES.length);
+    for (const filter of filters) expect(filter.count).toBeUndefined();
+  });
+});
+
+describe("dashboard", () => {
+  const dashboard = resources(json, "aws_cloudwatch_dashboard").dashboard_dashboard;
+  const body = JSON.parse(dashboard.dashboard_body);
+
+  test("one dashboard named after the project, with enable_dashboard; its address is dashboard_url, or empty", () => {
+    expect(dashboard).toMatchObject({ count: "${var.enable_dashboard ? 1 : 0}", dashboard_name: "${var.project_name}" });
+    expect(json.output.dashboard_url.value).toContain("aws_cloudwatch_dashboard.dashboard_dashboard[*].dashboard_name");
+    expect(json.output.dashboard_url.value).toMatch(/^\$\{join\("", \[for name in /);
+  });
+
+  test("orders completed, rejected by reason, failed technically and compensation failures; latency; each function; the queue", () => {
+    const titles = body.widgets.map((widget: any) => widget.properties.title);
+    expect(titles).toEqual([
+      "Orders",
+      "Orders rejected, by reason",
+      "Execution time",
+      "Service calls that failed technically (workflow)",
+      "Function faults (technical)",
+      "Function errors (Lambda, refusals included)",
+      "Function throttles",
+      "Function duration (p99)",
+      "Dead-letter queue (events that could not start the workflow)",
+    ]);
+    const metrics = JSON.stringify(body.widgets.map((widget: any) => widget.properties.metrics));
+    for (const name of ["OrdersCompleted", "OrdersRejected", "OrdersFailedTechnically", "CompensationFailed", "ExecutionTime"])
+      expect(metrics).toContain(name);
+    for (const service of SERVICES)
+      expect(metrics).toContain(`\${aws_lambda_function.${service.replace(/-/g, "_")}_function.function_name}`);
+    expect(metrics).toContain("${aws_sqs_queue.trigger_dead_letter_queue.name}");
+  });
+
+  test("every widget is in the deployed Region, 12 columns wide, in two columns without overlap", () => {
+    const cells = new Set<string>();
+    for (const widget of body.widgets) {
+      expect(widget).toMatchObject({
+        type: "metric",
+        width: 12,
+        height: 6,
+        properties: { region: "${local.deployment_region}" },
+      });
+      expect([0, 12]).toContain(widget.x);
+      const cell = `${widget.x},${widget.y}`;
+      expect(cells.has(cell)).toBe(false);
+      cells.add(cell);
+    }
   });
 });
 
@@ -644,6 +703,7 @@ describe("outputs", () => {
         "dead_letter_queue_url",
         "dead_letter_queue_arn",
         "alarm_topic_arn",
+        "dashboard_url",
         "orders_table_name",
         "idempotency_table_name",
         "stock_table_name",
@@ -676,9 +736,13 @@ describe("outputs", () => {
 
 describe("packaging", () => {
   const machinePaths = [PROJECT_ROOT, tmpdir(), homedir(), process.cwd()];
+  /** Two full synths with synth-time packaging (each zips five bundles), made once for the tests that read the zips. */
+  let fullSynths: ReturnType<typeof synthToDirectory>[] | undefined;
+  const twoFullSynths = () => (fullSynths ??= [synthToDirectory("synth"), synthToDirectory("synth")]);
+  afterAll(() => fullSynths?.forEach(({ root }) => removeDirectory(root)));
 
   test.each(["archive", "synth"] as const)("%s mode: no absolute path of the build machine in cdk.tf.json", (mode) => {
-    const text = mode === "archive" ? synthesized : synthStack("synth").synthesized;
+    const text = mode === "archive" ? synthesized : synthMode().synthesized;
     for (const machinePath of machinePaths) expect(text).not.toContain(machinePath);
     expect(text).not.toMatch(/"(source_dir|source_file|output_path|filename)":\s*"\//);
   });
@@ -711,42 +775,32 @@ describe("packaging", () => {
   });
 
   test("each zip stays under 30 KB: the AWS SDK the Lambda runtime carries is required, not bundled", () => {
-    const { root, stackDir, json: written } = synthToDirectory("synth");
-    try {
-      for (const fn of Object.values(resources(written, "aws_lambda_function"))) {
-        const zip = readFileSync(path.join(stackDir, fn.filename));
-        expect([fn.function_name, zip.length < 30 * 1024]).toEqual([fn.function_name, true]);
-      }
-      for (const service of SERVICES) {
-        const bundle = readFileSync(path.join(PROJECT_ROOT, ".build", "functions", service, "index.js"), "utf8");
-        expect(bundle).toContain('require("@aws-sdk/client-dynamodb")');
-        expect(bundle).not.toMatch(/@smithy|DynamoDBServiceException/);
-      }
-    } finally {
-      removeDirectory(root);
+    const [{ stackDir, json: written }] = twoFullSynths();
+    for (const fn of Object.values(resources(written, "aws_lambda_function"))) {
+      const zip = readFileSync(path.join(stackDir, fn.filename));
+      expect([fn.function_name, zip.length < 30 * 1024]).toEqual([fn.function_name, true]);
+    }
+    for (const service of SERVICES) {
+      const bundle = readFileSync(path.join(PROJECT_ROOT, ".build", "functions", service, "index.js"), "utf8");
+      expect(bundle).toContain('require("@aws-sdk/client-dynamodb")');
+      expect(bundle).not.toMatch(/@smithy|DynamoDBServiceException/);
     }
   });
 
   test("synth mode: two synths of unchanged code give byte-identical zips and the same source_code_hash", () => {
-    const first = synthToDirectory("synth");
-    const second = synthToDirectory("synth");
-    try {
-      const functions = (written: TerraformJson) => Object.values(resources(written, "aws_lambda_function"));
-      expect(functions(first.json).map((fn) => [fn.filename, fn.source_code_hash])).toEqual(
-        functions(second.json).map((fn) => [fn.filename, fn.source_code_hash]),
-      );
-      for (const fn of functions(first.json)) {
-        expect(fn.filename).toMatch(/^assets\/[\w-]+\/[0-9A-F]+\/archive\.zip$/);
-        expect(fn.source_code_hash).toBe(`\${filebase64sha256("${fn.filename}")}`);
-        const digest = (root: string) =>
-          createHash("sha256")
-            .update(readFileSync(path.join(root, fn.filename)))
-            .digest("hex");
-        expect(digest(first.stackDir)).toBe(digest(second.stackDir));
-      }
-    } finally {
-      removeDirectory(first.root);
-      removeDirectory(second.root);
+    const [first, second] = twoFullSynths();
+    const functions = (written: TerraformJson) => Object.values(resources(written, "aws_lambda_function"));
+    expect(functions(first.json).map((fn) => [fn.filename, fn.source_code_hash])).toEqual(
+      functions(second.json).map((fn) => [fn.filename, fn.source_code_hash]),
+    );
+    for (const fn of functions(first.json)) {
+      expect(fn.filename).toMatch(/^assets\/[\w-]+\/[0-9A-F]+\/archive\.zip$/);
+      expect(fn.source_code_hash).toBe(`\${filebase64sha256("${fn.filename}")}`);
+      const digest = (root: string) =>
+        createHash("sha256")
+          .update(readFileSync(path.join(root, fn.filename)))
+          .digest("hex");
+      expect(digest(first.stackDir)).toBe(digest(second.stackDir));
     }
   });
 

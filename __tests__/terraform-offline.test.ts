@@ -17,7 +17,16 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { PROJECT_ROOT } from "../stacks/bundle";
-import { removeDirectory, synthStack, synthToDirectory } from "./helpers/synth";
+import { removeDirectory, synthToDirectory } from "./helpers/synth";
+import { describeUnless } from "./helpers/skip";
+
+/** The diagnostic ("Error: ...") of a Terraform run that says `message`, from its title to the next one. */
+function diagnosticSaying(run: TerraformRun, message: string): string | undefined {
+  return run.text
+    .split("Error: ")
+    .slice(1)
+    .find((diagnostic) => diagnostic.includes(message));
+}
 
 /** [variable, bad value, what the refusal must say]. */
 const BAD_VARIABLE_VALUES: [string, string, string][] = [
@@ -85,20 +94,39 @@ const BAD_VARIABLE_VALUES: [string, string, string][] = [
   ["workflow_rollout_percent", "12.5", "workflow_rollout_percent must be a whole number of percent from 0 to 100"],
   ["workflow_stable_version", "0", "workflow_stable_version must be a published version number"],
   ["workflow_stable_version", "2.5", "workflow_stable_version must be a published version number"],
+  ["alarm_period_seconds", "30", "alarm_period_seconds must be a whole number of minutes in seconds"],
+  ["alarm_period_seconds", "90", "alarm_period_seconds must be a whole number of minutes in seconds"],
+  ["alarm_period_seconds", "86460", "alarm_period_seconds must be a whole number of minutes in seconds"],
+  ["alarm_evaluation_periods", "0", "alarm_evaluation_periods must be a whole number of periods from 1 to 1440"],
+  ["alarm_evaluation_periods", "1.5", "alarm_evaluation_periods must be a whole number of periods from 1 to 1440"],
+  [
+    "alarm_thresholds",
+    "{ compensation_failed = 0 }",
+    "alarm_thresholds.compensation_failed must be a whole number of at least 1.",
+  ],
+  ["alarm_thresholds", "{ function_faults = 2.5 }", "alarm_thresholds.function_faults must be a whole number of at least 1."],
+  ["tags", '{ Project = "other" }', "tags cannot set Project, Environment, ManagedBy"],
+  ["tags", '{ managedby = "me" }', "tags cannot set Project, Environment, ManagedBy"],
+  ["tags", '{ "aws:createdBy" = "me" }', "tags cannot have keys starting with aws:"],
+  ["tags", '{ CostCenter = "a<b" }', "tags keys must be 1 to 128 and values at most 256 characters"],
+  ["tags", `{ ${"k".repeat(129)} = "v" }`, "tags keys must be 1 to 128 and values at most 256 characters"],
+  ["tags", `{ ${Array.from({ length: 48 }, (_, i) => `t${i} = "v"`).join(", ")} }`, "tags may hold at most 47 tags"],
 ];
 
 // The plans run side by side and each waits for its provider: on a busy 2-core machine that takes minutes.
 jest.setTimeout(240000);
 
 const { toolchain, reason } = findToolchain();
-if (!toolchain) {
-  // Printed, so that a skipped run is never mistaken for a passed one.
-  console.warn(`SKIPPED offline Terraform tests: ${reason}`);
-}
-const describeWithTerraform = toolchain ? describe : describe.skip;
+
+/** The stack synthesized once for the file: both parts below plan it, the second only its variables. */
+let synthesized: ReturnType<typeof synthToDirectory> | undefined;
+const synthesizedStack = () => (synthesized ??= synthToDirectory("synth"));
+// After every part's own afterAll, so after every run in its directory has ended.
+afterAll(() => removeDirectory(synthesized?.root));
+// Printed as SKIPPED, so that a skipped run is never mistaken for a passed one.
+const describeWithTerraform = describeUnless(toolchain ? undefined : reason, "offline Terraform tests");
 
 describeWithTerraform("terraform init, validate and plan, offline", () => {
-  let root: string | undefined;
   let stackDir: string;
   // Started together once init is done, awaited by the tests: the plans take no lock and
   // each waits mostly for the provider to start, so side by side they take half the time.
@@ -107,17 +135,35 @@ describeWithTerraform("terraform init, validate and plan, offline", () => {
     defaults: ReturnType<typeof planOffline>;
     switched: ReturnType<typeof planOffline>;
     prod: ReturnType<typeof planOffline>;
-    rollout: ReturnType<typeof planOffline>;
     refusals: Promise<TerraformRun>[];
   };
-  const FULL_STACK_REFUSALS = [
-    ["project_name", "UPPER", "project_name may contain only lowercase letters"],
-    ["lambda_timeout", "0", "lambda_timeout must be a whole number of seconds from 3 to 900"],
-    // The default lambda_timeout (30) cannot fit a failed order in an Express execution's 5 minutes.
-    ["workflow_type", "EXPRESS", "workflow_type EXPRESS needs lambda_timeout <= 4"],
-    // A gradual rollout needs the version that keeps the other executions.
-    ["workflow_rollout_percent", "25", "workflow_rollout_percent below 100 needs workflow_stable_version"],
+  /**
+   * [variable, bad value, what the refusal must say], one plan per group: each plan starts
+   * the provider (seconds of CPU), and Terraform reports every refusal of a group in one
+   * run. Not across groups: a refused variable stops the plan before any precondition, and
+   * a failed precondition skips the resources that depend on its resource (the state
+   * machine's, here EXPRESS, would hide the live alias's).
+   */
+  const FULL_STACK_REFUSAL_PLANS: [string, string, string][][] = [
+    [
+      ["project_name", "UPPER", "project_name may contain only lowercase letters"],
+      ["lambda_timeout", "0", "lambda_timeout must be a whole number of seconds from 3 to 900"],
+    ],
+    [
+      // A gradual rollout needs the version that keeps the other executions.
+      ["workflow_rollout_percent", "25", "workflow_rollout_percent below 100 needs workflow_stable_version"],
+      // FATAL logs no failed call: the alarms on orders and calls would stay silent.
+      ["workflow_log_level", "FATAL", "enable_alarms needs workflow_log_level ALL or ERROR"],
+      ["alarm_evaluation_periods", "289", "alarm_period_seconds x alarm_evaluation_periods must be at most 86400"],
+    ],
+    [
+      // The default lambda_timeout (30) cannot fit a failed order in an Express execution's 5 minutes.
+      ["workflow_type", "EXPRESS", "workflow_type EXPRESS needs lambda_timeout <= 4"],
+    ],
   ];
+  const FULL_STACK_REFUSALS = FULL_STACK_REFUSAL_PLANS.flatMap((group, plan) =>
+    group.map(([name, value, message]) => [name, value, message, plan] as const),
+  );
   const SWITCHED = {
     project_name: "shop-orders-2",
     environment: "prod",
@@ -134,10 +180,18 @@ describeWithTerraform("terraform init, validate and plan, offline", () => {
     event_maximum_retry_attempts: "3",
     table_deletion_protection: "true",
     max_order_total: "2500.50",
+    tags: '{ CostCenter = "cc-42", "Data Classification" = "Confidential" }',
+    alarm_period_seconds: "60",
+    alarm_evaluation_periods: "3",
+    alarm_thresholds: "{ service_call_faults = 5 }",
+    enable_dashboard: "false",
+    // A gradual rollout: a quarter of new executions on the new version, the rest on version 3.
+    workflow_rollout_percent: "25",
+    workflow_stable_version: "3",
   };
 
   beforeAll(() => {
-    ({ root, stackDir } = synthToDirectory("synth"));
+    ({ stackDir } = synthesizedStack());
     prepareForOfflinePlan(stackDir, toolchain!);
     const init = terraform(stackDir, ["init", "-input=false"]);
     expect(init.text).toContain("Terraform has been successfully initialized");
@@ -150,17 +204,21 @@ describeWithTerraform("terraform init, validate and plan, offline", () => {
         Object.entries(SWITCHED).flatMap(([name, value]) => ["-var", `${name}=${value}`]),
       ),
       prod: planOffline(stackDir, "prod", [`-var-file=${path.join(PROJECT_ROOT, "env", "prod.tfvars")}`]),
-      rollout: planOffline(stackDir, "rollout", ["-var", "workflow_rollout_percent=25", "-var", "workflow_stable_version=3"]),
-      refusals: FULL_STACK_REFUSALS.map(([name, value]) =>
-        terraformAsync(stackDir, ["plan", "-refresh=false", "-input=false", "-lock=false", "-var", `${name}=${value}`]),
+      refusals: FULL_STACK_REFUSAL_PLANS.map((group) =>
+        terraformAsync(stackDir, [
+          "plan",
+          "-refresh=false",
+          "-input=false",
+          "-lock=false",
+          ...group.flatMap(([name, value]) => ["-var", `${name}=${value}`]),
+        ]),
       ),
     };
   }, 240000);
 
-  // Every run has ended before the directory goes.
+  // Every run has ended before the directory goes (after the file's tests).
   afterAll(async () => {
-    await Promise.allSettled([runs.validate, runs.defaults, runs.switched, runs.prod, runs.rollout, ...runs.refusals]);
-    removeDirectory(root);
+    await Promise.allSettled([runs.validate, runs.defaults, runs.switched, runs.prod, ...runs.refusals]);
   });
 
   const afterOf = (changes: PlannedChange[], type: string) =>
@@ -181,10 +239,11 @@ describeWithTerraform("terraform init, validate and plan, offline", () => {
       counts[change.type] = (counts[change.type] ?? 0) + 1;
     }
     expect(counts).toEqual({
+      aws_cloudwatch_dashboard: 1,
       aws_cloudwatch_event_rule: 1,
       aws_cloudwatch_event_target: 1,
       aws_cloudwatch_log_group: 6,
-      aws_cloudwatch_log_metric_filter: 1,
+      aws_cloudwatch_log_metric_filter: 14,
       aws_cloudwatch_metric_alarm: 15,
       aws_dynamodb_table: 3,
       aws_iam_role: 7,
@@ -215,6 +274,9 @@ describeWithTerraform("terraform init, validate and plan, offline", () => {
     const [rule] = afterOf(changes, "aws_cloudwatch_event_rule");
     expect(rule.name).toBe("microservices-stepfn-trigger");
     expect(rule.tags_all).toEqual({ Project: "microservices-stepfn", Environment: "dev", ManagedBy: "cdktf" });
+    expect(afterOf(changes, "aws_cloudwatch_dashboard")).toEqual([
+      expect.objectContaining({ dashboard_name: "microservices-stepfn" }),
+    ]);
   });
 
   test("the defaults plan a dev stack: ALL logs with execution data, X-Ray on, arm64, SQS-managed encryption", async () => {
@@ -248,6 +310,25 @@ describeWithTerraform("terraform init, validate and plan, offline", () => {
   test("every switch turned the other way plans, and the plan follows each switch", async () => {
     const { plan, changes } = await runs.switched;
     expect(plan.status).toBe(0);
+    // The organisation's tags join the stack's own on every resource.
+    for (const resource of [...afterOf(changes, "aws_lambda_function"), ...afterOf(changes, "aws_dynamodb_table")]) {
+      expect(resource.tags_all).toEqual({
+        CostCenter: "cc-42",
+        "Data Classification": "Confidential",
+        Project: "shop-orders-2",
+        Environment: "prod",
+        ManagedBy: "cdktf",
+      });
+    }
+    // The alarms count per minute over 3 minutes; the failed-calls alarm waits for 5 a minute, the others for 1.
+    const alarms = afterOf(changes, "aws_cloudwatch_metric_alarm");
+    expect(alarms).toHaveLength(15);
+    for (const alarm of alarms) {
+      expect(alarm.evaluation_periods).toBe(3);
+      expect(alarm.threshold).toBe(alarm.alarm_name === "shop-orders-2-service-call-faults" ? 5 : 1);
+      if (alarm.metric_query.length === 0) expect(alarm.period).toBe(60);
+    }
+    expect(afterOf(changes, "aws_cloudwatch_dashboard")).toEqual([]);
     expect(afterOf(changes, "aws_sns_topic")).toHaveLength(1);
     expect(afterOf(changes, "aws_sns_topic_subscription")).toEqual([
       expect.objectContaining({ protocol: "email", endpoint: "ops@example.com" }),
@@ -318,20 +399,23 @@ describeWithTerraform("terraform init, validate and plan, offline", () => {
     const defaults = afterOf((await runs.defaults).changes, "aws_sfn_alias");
     // The version's ARN is known only once the state machine is created, so the plan shows the weights.
     expect(defaults).toEqual([expect.objectContaining({ name: "live", routing_configuration: [{ weight: 100 }] })]);
-    const { plan, changes } = await runs.rollout;
+    // The switched plan's rollout: 25% on the new version, with version 3 as the stable one.
+    const { plan, changes } = await runs.switched;
     expect(plan.status).toBe(0);
     expect(afterOf(changes, "aws_sfn_alias")[0].routing_configuration).toEqual([{ weight: 25 }, { weight: 75 }]);
     for (const fn of afterOf(changes, "aws_lambda_function")) expect(fn.publish).toBe(true);
     expect(afterOf(changes, "aws_sfn_state_machine")[0].publish).toBe(true);
   });
 
-  test.each(FULL_STACK_REFUSALS.map(([name, value, message], index) => [name, value, message, index] as const))(
+  test.each(FULL_STACK_REFUSALS)(
     "the full stack's plan rejects %s=%s with the validation's message",
-    async (_name, _value, message, index) => {
+    async (name, value, message, index) => {
       const plan = await runs.refusals[index];
       expect(plan.status).not.toBe(0);
-      expect(plan.text).toMatch(/Invalid value for variable|Resource precondition failed/);
-      expect(plan.text).toContain(message);
+      // The refusal saying it names this variable (or the local that passes it on) at this value.
+      const refusal = diagnosticSaying(plan, message);
+      expect(refusal).toMatch(/^(Invalid value for variable|Resource precondition failed) /);
+      expect(refusal).toMatch(new RegExp(`(var|local)\\.${name} is "?${value}"? `));
     },
   );
 });
@@ -339,19 +423,39 @@ describeWithTerraform("terraform init, validate and plan, offline", () => {
 /**
  * The same validation blocks, copied verbatim from the synthesized stack into a
  * configuration of their own: planning it starts no provider, so each bad value costs
- * a tenth of a second instead of four.
+ * a tenth of a second instead of four. The bad values share plans, one value of each
+ * variable per plan: Terraform reports every refused variable of a plan, and no
+ * validation reads another variable (checked below), so each refusal is the same as
+ * with that value alone.
  */
 describeWithTerraform("variable validation at plan time", () => {
   let root: string | undefined;
   let variablesDir: string;
+  let variables: Record<string, { validation?: { condition: string }[] }>;
+  /** The plan of each bad value: the n-th bad value of a variable goes into the n-th plan. */
+  const planOf = BAD_VARIABLE_VALUES.map(
+    ([name], index) => BAD_VARIABLE_VALUES.slice(0, index).filter(([other]) => other === name).length,
+  );
+  let refusals: TerraformRun[];
 
   beforeAll(() => {
     root = mkdtempSync(path.join(tmpdir(), "order-workflow-variables-"));
     variablesDir = root;
-    const { json } = synthStack("synth");
-    writeFileSync(path.join(variablesDir, "variables.tf.json"), JSON.stringify({ variable: json.variable }, null, 2));
+    // As synthesized: the offline preparation changes only the provider and its version.
+    variables = synthesizedStack().json.variable;
+    writeFileSync(path.join(variablesDir, "variables.tf.json"), JSON.stringify({ variable: variables }, null, 2));
     writeFileSync(path.join(variablesDir, "offline.tfrc"), "");
     expect(terraform(variablesDir, ["init", "-input=false"]).status).toBe(0);
+    refusals = Array.from({ length: Math.max(...planOf) + 1 }, (_, plan) =>
+      terraform(variablesDir, [
+        "plan",
+        "-input=false",
+        ...BAD_VARIABLE_VALUES.filter((_, index) => planOf[index] === plan).flatMap(([name, value]) => [
+          "-var",
+          `${name}=${value}`,
+        ]),
+      ]),
+    );
   });
 
   afterAll(() => removeDirectory(root));
@@ -372,6 +476,12 @@ describeWithTerraform("variable validation at plan time", () => {
       "log_retention_days=3653",
       "-var",
       "aws_region=eu-west-2",
+      "-var",
+      "alarm_period_seconds=86400",
+      "-var",
+      "alarm_thresholds={ dead_letters = 10 }",
+      "-var",
+      `tags={ "Équipe" = "Opérations", "a.b:c/d=e+f-g@h_i" = "", ${"k".repeat(128)} = "${"v".repeat(256)}" }`,
     ]);
     expect(plan.status).toBe(0);
   });
@@ -385,10 +495,25 @@ describeWithTerraform("variable validation at plan time", () => {
     },
   );
 
-  test.each(BAD_VARIABLE_VALUES)("plan rejects %s=%s", (name, value, message) => {
-    const plan = terraform(variablesDir, ["plan", "-input=false", "-var", `${name}=${value}`]);
-    expect(plan.status).not.toBe(0);
-    expect(plan.text).toContain(`Invalid value for variable`);
-    expect(plan.text).toContain(message);
+  test("no validation reads another variable, so bad values of different variables can share a plan", () => {
+    for (const [name, variable] of Object.entries(variables)) {
+      for (const { condition } of variable.validation ?? []) {
+        const others = [...condition.matchAll(/var\.(\w+)/g)].map(([, read]) => read).filter((read) => read !== name);
+        expect({ name, condition, others }).toEqual({ name, condition, others: [] });
+      }
+    }
   });
+
+  test.each(BAD_VARIABLE_VALUES.map(([name, value, message], index) => [name, value, message, index] as const))(
+    "plan rejects %s=%s",
+    (name, _value, message, index) => {
+      const plan = refusals[planOf[index]];
+      expect(plan.status).not.toBe(0);
+      // That plan has no other value of this variable: the refusal saying the message is this value's.
+      const refusal = diagnosticSaying(plan, message);
+      expect(refusal).toMatch(
+        new RegExp(`^Invalid value for variable on variables\\.tf\\.json line (\\d+), in variable: \\1: "${name}": \\{`),
+      );
+    },
+  );
 });

@@ -8,6 +8,7 @@ import { seededMemoryStore } from "../functions/shared/default-store";
 import { LocalWorkflow, localFunctionArns } from "../local/runner";
 import { SAMPLE_ORDER } from "../stacks/order-workflow-stack";
 import { buildWorkflowDefinition, STATE } from "../stacks/workflow-definition";
+import { passNamed } from "./helpers/workflow-states";
 
 describe("failures, as the definition explains them", () => {
   test("GIVEN order-service never answers WHEN run THEN ServiceUnavailable naming order-service, and the user is told", async () => {
@@ -33,10 +34,10 @@ describe("failures, as the definition explains them", () => {
   test("a failure before any order exists carries orderId null, as every later one carries the order's id", () => {
     const { States } = buildWorkflowDefinition(localFunctionArns());
     for (const name of ["GetUserRejected", "GetUserUnavailable", "CreateOrderRejected", "CreateOrderUnavailable"]) {
-      expect([name, (States[name].Parameters as Record<string, unknown>).orderId]).toEqual([name, null]);
+      expect([name, passNamed(States, name).Parameters?.orderId]).toEqual([name, null]);
     }
     for (const name of [STATE.recordPaymentFailure, STATE.recordInventoryFailure, STATE.recordPaymentAndInventoryFailure]) {
-      expect([name, (States[name].Parameters as Record<string, unknown>)["orderId.$"]]).toEqual([name, "$.order.orderId"]);
+      expect([name, passNamed(States, name).Parameters?.["orderId.$"]]).toEqual([name, "$.order.orderId"]);
     }
   });
 

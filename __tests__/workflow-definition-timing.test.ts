@@ -7,18 +7,25 @@
  * figure here is written out, not read from the module under test.
  */
 import { localFunctionArns } from "../local/runner";
+import { TerraformExpression } from "../stacks/terraform-expression";
 import {
-  allStates,
   buildWorkflowDefinition,
+  executionTimeoutSeconds,
+  expressionOptionsFor,
   longestRetryWaitSeconds,
+  NUMBER_ARITHMETIC,
   optionsFor,
-  State,
+  Retrier,
   STATE,
+  States,
+  TaskOutcome,
+  TaskState,
+  template,
   worstCaseFrom,
 } from "../stacks/workflow-definition";
+import { tasksOf } from "./helpers/workflow-states";
 
 const arns = localFunctionArns();
-const tasksOf = (states: Record<string, State>) => allStates(states).filter(([, state]) => state.Type === "Task");
 const UNDOS: string[] = [STATE.refundPayment, STATE.releaseInventory];
 const LAST_RESORTS: string[] = [
   STATE.checkRefund,
@@ -37,6 +44,22 @@ describe("workflow timing", () => {
     expect(definition.TimeoutSeconds).toBe(25 * 35 + 45 + 10);
     expect(definition.TimeoutSeconds).toBe(930);
     expect(new Set(tasksOf(definition.States).map(([, task]) => task.TimeoutSeconds))).toEqual(new Set([35]));
+  });
+
+  test("GIVEN lambda_timeout as a Terraform reference WHEN built THEN every Task waits lambda_timeout + 5 and the execution 25 times that + 55", () => {
+    const definition = buildWorkflowDefinition(arns, expressionOptionsFor(TerraformExpression.reference("var.lambda_timeout")));
+    expect(definition.TimeoutSeconds.text).toBe("25 * (var.lambda_timeout + 5) + 55");
+    expect(new Set(tasksOf(definition.States).map(([, task]) => task.TimeoutSeconds.text))).toEqual(
+      new Set(["var.lambda_timeout + 5"]),
+    );
+  });
+
+  test("the execution's limit is attempts x the Task's limit + waits + 10 s, in numbers as in expressions", () => {
+    expect(NUMBER_ARITHMETIC.plus(30, 5)).toBe(35);
+    expect(NUMBER_ARITHMETIC.times(35, 3)).toBe(105);
+    expect(executionTimeoutSeconds({ attempts: 3, waitSeconds: 7 }, optionsFor(2))).toBe(3 * 7 + 7 + 10);
+    const options = expressionOptionsFor(TerraformExpression.reference("var.t"));
+    expect(executionTimeoutSeconds({ attempts: 3, waitSeconds: 7 }, options).text).toBe("3 * (var.t + 5) + 17");
   });
 
   test("the default definition is the one for functions of 30 s", () => {
@@ -63,7 +86,7 @@ describe("workflow timing", () => {
   test("retry waits: a call waits 1, 2, 4 s; an undo 1, 2, 4, 8 s; a check or an order record 1 s", () => {
     const definition = buildWorkflowDefinition(arns);
     for (const [name, task] of tasksOf(definition.States)) {
-      const [retrier] = task.Retry as unknown as Parameters<typeof longestRetryWaitSeconds>[0][];
+      const [retrier] = task.Retry ?? [];
       expect([name, longestRetryWaitSeconds(retrier)]).toEqual([
         name,
         UNDOS.includes(name) ? 15 : LAST_RESORTS.includes(name) ? 1 : 7,
@@ -76,20 +99,28 @@ describe("workflow timing", () => {
   });
 
   test("the worst path counts every attempt and wait of each Task on it, and a Parallel state's worst branch", () => {
-    const retry = (MaxAttempts: number, IntervalSeconds: number) => ({
+    const retry = (MaxAttempts: number, IntervalSeconds: number): Retrier => ({
       ErrorEquals: ["States.ALL"],
       MaxAttempts,
       IntervalSeconds,
       BackoffRate: 1,
       MaxDelaySeconds: 100,
+      JitterStrategy: "FULL",
     });
-    const states: Record<string, State> = {
-      A: { Type: "Task", Retry: [retry(2, 5), retry(1, 1)], Next: "P" },
+    const task = (outcome: TaskOutcome): TaskState => ({
+      Type: "Task",
+      Resource: "arn:aws:states:::lambda:invoke",
+      Parameters: template({}),
+      TimeoutSeconds: 1,
+      ...outcome,
+    });
+    const states: States = {
+      A: task({ Retry: [retry(2, 5), retry(1, 1)], Next: "P" }),
       P: {
         Type: "Parallel",
         Branches: [
-          { StartAt: "B1", States: { B1: { Type: "Task", Retry: [retry(5, 1)], End: true } } },
-          { StartAt: "B2", States: { B2: { Type: "Task", Retry: [retry(1, 20)], End: true } } },
+          { StartAt: "B1", States: { B1: task({ Retry: [retry(5, 1)], End: true }) } },
+          { StartAt: "B2", States: { B2: task({ Retry: [retry(1, 20)], End: true }) } },
         ],
         Next: "C",
       },
@@ -98,8 +129,8 @@ describe("workflow timing", () => {
         Choices: [{ Variable: "$.x", IsPresent: true, Next: "D" }],
         Default: "E",
       },
-      D: { Type: "Task", Catch: [{ ErrorEquals: ["States.ALL"], Next: "E" }], End: true },
-      E: { Type: "Succeed" },
+      D: task({ Catch: [{ ErrorEquals: ["States.ALL"], Next: "E" }], End: true }),
+      E: { Type: "Pass", End: true },
     };
     // A: 1 + 2 + 1 attempts, 5 + 5 + 1 s; P: the most attempts (6) and the longest waits (20 s), from different
     // branches; then D (1 attempt) rather than E (none).

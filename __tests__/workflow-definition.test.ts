@@ -7,7 +7,6 @@ import aslValidator = require("asl-validator");
 import { BUSINESS_ERROR_NAMES } from "../functions/shared/errors";
 import { localFunctionArns } from "../local/runner";
 import {
-  allStates,
   buildWorkflowDefinition,
   CHECK_RETRY_POLICY,
   COMPENSATION_RETRY_POLICY,
@@ -15,35 +14,55 @@ import {
   executionTimeoutSeconds,
   longestRetryWaitSeconds,
   optionsFor,
+  Json,
   RETRY_POLICY,
-  State,
   STATE,
+  States,
+  TaskState,
   TRANSIENT_ERRORS,
   worstCaseFrom,
 } from "../stacks/workflow-definition";
+import {
+  parallelNamed,
+  passNamed,
+  stateNamed as stateNamedIn,
+  taskNamed as taskNamedIn,
+  tasksOf,
+} from "./helpers/workflow-states";
 
 const arns = localFunctionArns();
 const definition = buildWorkflowDefinition(arns);
-const tasks = () => allStates(definition.States).filter(([, state]) => state.Type === "Task");
-const stateNamed = (name: string) => allStates(definition.States).find(([candidate]) => candidate === name)![1];
+const tasks = () => tasksOf(definition.States);
+const stateNamed = (name: string) => stateNamedIn(definition.States, name);
+const taskNamed = (name: string) => taskNamedIn(definition.States, name);
 
-/** Where each state can go next: Next, Choice rules, Default, Catch targets; "END" for End. */
-function edges(states: Record<string, State>): Record<string, string[]> {
+/** Where each state can go next: Choice rules, Default, Next, Catch targets; "END" for End. */
+function edges(states: States): Record<string, string[]> {
   return Object.fromEntries(
     Object.entries(states).map(([name, state]) => {
-      const targets = [
-        ...((state.Choices ?? []) as { Next: string }[]).map((choice) => choice.Next),
-        ...(state.Default ? [state.Default as string] : []),
-        ...(state.Next ? [state.Next as string] : []),
-        ...((state.Catch ?? []) as { Next: string }[]).map((catcher) => `catch:${catcher.Next}`),
-        ...(state.End ? ["END"] : []),
-      ];
+      const targets =
+        state.Type === "Choice"
+          ? [...state.Choices.map((choice) => choice.Next), state.Default]
+          : state.Type === "Fail"
+            ? []
+            : [
+                ...(state.Next ? [state.Next] : []),
+                ...(state.Type === "Task" ? (state.Catch ?? []).map((catcher) => `catch:${catcher.Next}`) : []),
+                ...(state.End ? ["END"] : []),
+              ];
       return [name, targets];
     }),
   );
 }
 
-const branchesOf = (name: string) => stateNamed(name).Branches as unknown as { StartAt: string; States: Record<string, State> }[];
+const branchesOf = (name: string) => parallelNamed(definition.States, name).Branches;
+
+/** The payload a Task sends its function: a template of fields (not a path). */
+function payloadOf(task: TaskState): { [field: string]: Json } {
+  const payload = task.Parameters.Payload;
+  if (typeof payload !== "object" || payload === null || Array.isArray(payload)) throw new Error("the payload is no template");
+  return payload;
+}
 
 describe("workflow definition", () => {
   test("GIVEN real ARNs WHEN validated by asl-validator with path and ARN checks THEN it is valid", () => {
@@ -135,7 +154,7 @@ describe("workflow definition", () => {
   });
 
   test("every Task uses the optimized lambda:invoke integration with its service's function", () => {
-    expect(tasks().map(([name, task]) => [name, (task.Parameters as { FunctionName: string }).FunctionName])).toEqual([
+    expect(tasks().map(([name, task]) => [name, task.Parameters.FunctionName])).toEqual([
       ["GetUser", arns["user-service"]],
       ["RecordUserFailure", arns["order-service"]],
       ["CreateOrder", arns["order-service"]],
@@ -283,8 +302,8 @@ describe("workflow definition", () => {
 
   test("each service is sent only what it needs: the notification service gets no credit score", () => {
     const recipient = { "userId.$": "$.context.user.userId", "email.$": "$.context.user.email" };
-    expect((stateNamed(STATE.sendConfirmation).Parameters as { Payload: State }).Payload.recipient).toEqual(recipient);
-    expect((stateNamed(STATE.notifyFailure).Parameters as { Payload: State }).Payload.recipient).toEqual(recipient);
+    expect(payloadOf(taskNamed(STATE.sendConfirmation)).recipient).toEqual(recipient);
+    expect(payloadOf(taskNamed(STATE.notifyFailure)).recipient).toEqual(recipient);
     expect(JSON.stringify(stateNamed(STATE.notifyFailure))).not.toContain("creditScore");
     for (const [task, action] of [
       [STATE.refundPayment, "refund"],
@@ -292,7 +311,7 @@ describe("workflow definition", () => {
       [STATE.releaseInventory, "release"],
       [STATE.checkRelease, "status"],
     ]) {
-      expect((stateNamed(task).Parameters as { Payload: State }).Payload).toEqual({
+      expect(payloadOf(taskNamed(task))).toEqual({
         action,
         "orderId.$": "$.order.orderId",
         "idempotencyKey.$": "$$.Execution.Name",
@@ -300,7 +319,7 @@ describe("workflow definition", () => {
     }
     // order-service finds the order as CreateOrder keyed it: from the execution's input and name.
     for (const task of [STATE.recordUserFailure, STATE.recordCreateFailure, STATE.recordFailure]) {
-      expect((stateNamed(task).Parameters as { Payload: State }).Payload).toEqual({
+      expect(payloadOf(taskNamed(task))).toEqual({
         action: "close",
         "request.$": "$$.Execution.Input",
         "idempotencyKey.$": "$$.Execution.Name",
@@ -308,7 +327,7 @@ describe("workflow definition", () => {
         "failure.$": "$.failure",
       });
     }
-    expect((stateNamed(STATE.recordCompletion).Parameters as { Payload: State }).Payload).toEqual({
+    expect(payloadOf(taskNamed(STATE.recordCompletion))).toEqual({
       action: "close",
       "request.$": "$$.Execution.Input",
       "idempotencyKey.$": "$$.Execution.Name",
@@ -326,13 +345,13 @@ describe("workflow definition", () => {
     // GetUser 4 + CreateOrder 4 + a fulfilment call 4 + an undo 5 and its check 2 + NotifyFailure 4 + RecordFailure 2 attempts.
     expect(worst).toEqual({ attempts: 25, waitSeconds: 7 + 7 + 7 + (15 + 1) + 7 + 1 });
     expect(definition.TimeoutSeconds).toBe(25 * 35 + 45 + EXECUTION_MARGIN_SECONDS);
-    expect(buildWorkflowDefinition(arns, optionsFor(3)).TimeoutSeconds).toBe(executionTimeoutSeconds(worst, 8));
+    expect(buildWorkflowDefinition(arns, optionsFor(3)).TimeoutSeconds).toBe(executionTimeoutSeconds(worst, optionsFor(3)));
+    expect(executionTimeoutSeconds(worst, optionsFor(3))).toBe(25 * 8 + 45 + 10);
   });
 
   test("every Task waits 5 s longer than its function may run", () => {
     for (const [, task] of tasks()) expect(task.TimeoutSeconds).toBe(35);
-    for (const [, task] of allStates(buildWorkflowDefinition(arns, optionsFor(900)).States).filter(([, s]) => s.Type === "Task"))
-      expect(task.TimeoutSeconds).toBe(905);
+    for (const [, task] of tasksOf(buildWorkflowDefinition(arns, optionsFor(900)).States)) expect(task.TimeoutSeconds).toBe(905);
   });
 
   test('ResultPath "$" is never written (the default, and misread by aws-local-stepfunctions)', () => {
@@ -345,7 +364,7 @@ describe("workflow definition", () => {
       ErrorPath: "$.failure.error",
       CausePath: "$.failure.detail.errorMessage",
     });
-    expect(definition.States[STATE.duplicate].Parameters).toEqual({
+    expect(passNamed(definition.States, STATE.duplicate).Parameters).toEqual({
       status: "DUPLICATE",
       "orderId.$": "$.duplicate.detail.errorMessage",
     });

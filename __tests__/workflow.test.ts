@@ -611,3 +611,25 @@ describe("examples/failures/", () => {
     expect(calls(result).slice(-lastCalls.length)).toEqual(lastCalls);
   });
 });
+
+describe("stopAt: an execution stopped part-way (StopExecution, its timeout)", () => {
+  test("stops before the Task's call: no Catch, no compensation; what the calls before it did stays", async () => {
+    const store = seededMemoryStore();
+    const result = await workflow.run(SAMPLE_ORDER, { store, executionName: "exec-stopped", stopAt: "SendConfirmation" });
+    expect(result.status).toBe("ABORTED");
+    expect(result.states.at(-1)).toBe("SendConfirmation");
+    expect(calls(result)).toEqual([
+      "user-service get",
+      "order-service create",
+      "payment-service authorize",
+      "inventory-service reserve",
+    ]);
+    expect(await recordOf(store, "exec-stopped")).toMatchObject({ status: "PENDING" });
+    expect([await stockOf(store, "PROD001"), await stockOf(store, "PROD002")]).toEqual([48, 24]);
+  });
+
+  test("at the first state: nothing is called", async () => {
+    const result = await run(SAMPLE_ORDER, [], { stopAt: "GetUser" });
+    expect([result.status, calls(result)]).toEqual(["ABORTED", []]);
+  });
+});

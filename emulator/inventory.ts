@@ -86,6 +86,15 @@ export const STACK_SERVICES: ServiceInventory[] = [
     },
   },
   {
+    // Metric filters need no entry of their own: each belongs to a log group and goes with it.
+    service: "CloudWatch dashboards",
+    list: async (config) => {
+      const { CloudWatchClient, ListDashboardsCommand } = await import("@aws-sdk/client-cloudwatch");
+      const listed = await new CloudWatchClient(config).send(new ListDashboardsCommand({}));
+      return (listed.DashboardEntries ?? []).map((entry) => entry.DashboardName!);
+    },
+  },
+  {
     service: "SNS topics",
     list: async (config) => {
       const { SNSClient, ListTopicsCommand } = await import("@aws-sdk/client-sns");

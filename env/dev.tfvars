@@ -1,6 +1,6 @@
 # Development: full logs with execution data, X-Ray on, short retention.
-# npx cdktf deploy --var-file=$PWD/env/dev.tfvars
-# (or: terraform apply -var-file=../../../env/dev.tfvars inside cdktf.out/stacks/microservices-stepfn)
+# The dev stack's settings: `npx cdktf deploy dev` (or `npx cdktf synth`, then `terraform apply`
+# in cdktf.out/stacks/dev, where this file is dev.auto.tfvars). docs/operations.md, "Environments".
 project_name       = "orders-dev"
 environment        = "dev"
 lambda_timeout     = 30

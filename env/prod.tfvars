@@ -1,6 +1,8 @@
 # Production: ERROR-level workflow logs without order data (the default for prod),
 # a year of log retention, alarms mailed to the on-call address, a reserved capacity.
-# npx cdktf deploy --auto-approve --var-file=$PWD/env/prod.tfvars
+# The prod stack's settings: `npx cdktf deploy prod` (this file travels with the stack as
+# prod.auto.tfvars). A rollback is held here (workflow_rollout_percent, workflow_stable_version):
+# docs/operations.md, "Roll back".
 project_name                = "orders-prod"
 environment                 = "prod"
 lambda_timeout              = 30

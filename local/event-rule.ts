@@ -27,14 +27,36 @@ function matchesValue(filters: Json[], present: boolean, value: Json): boolean {
   });
 }
 
-export function matchesPattern(pattern: Record<string, Json>, event: Json): boolean {
+/** Why the event does not match: the first field of the pattern it fails, with the event's value there. */
+export interface Mismatch {
+  /** The field's path in the event, e.g. `detail-type` or `detail.orderId`. */
+  field: string;
+  reason: string;
+}
+
+/** The first field of the pattern the event fails, in the pattern's order; undefined when it matches. */
+export function patternMismatch(pattern: Record<string, Json>, event: Json, prefix = ""): Mismatch | undefined {
   const object = (event !== null && typeof event === "object" && !Array.isArray(event) ? event : {}) as Record<string, Json>;
-  return Object.entries(pattern).every(([key, rule]) => {
+  for (const [key, rule] of Object.entries(pattern)) {
+    const field = `${prefix}${key}`;
     const present = Object.prototype.hasOwnProperty.call(object, key);
-    if (Array.isArray(rule)) return matchesValue(rule, present, object[key]);
-    if (rule !== null && typeof rule === "object") return matchesPattern(rule as Record<string, Json>, object[key]);
+    if (Array.isArray(rule)) {
+      if (matchesValue(rule, present, object[key])) continue;
+      const actual = present ? `is ${JSON.stringify(object[key])}` : "is missing";
+      return { field, reason: `field ${field} ${actual}; the rule's pattern wants ${JSON.stringify(rule)}` };
+    }
+    if (rule !== null && typeof rule === "object") {
+      const nested = patternMismatch(rule as Record<string, Json>, object[key], `${field}.`);
+      if (nested) return nested;
+      continue;
+    }
     throw new Error(`event pattern field ${key} must be an array or an object`);
-  });
+  }
+  return undefined;
+}
+
+export function matchesPattern(pattern: Record<string, Json>, event: Json): boolean {
+  return patternMismatch(pattern, event) === undefined;
 }
 
 /** The value at a simple `$.a.b` path of the event; undefined when it is not there. */
@@ -82,9 +104,13 @@ export interface TargetMapping {
   inputTransformer?: InputTransformer;
 }
 
-/** The execution input the rule and target would start for this event, or no match. */
-export function executionInputFor(mapping: TargetMapping, event: Json): { matched: false } | { matched: true; input: Json } {
-  if (!matchesPattern(mapping.eventPattern, event)) return { matched: false };
+/** The execution input the rule and target would start for this event, or why it does not match. */
+export function executionInputFor(
+  mapping: TargetMapping,
+  event: Json,
+): ({ matched: false } & Mismatch) | { matched: true; input: Json } {
+  const mismatch = patternMismatch(mapping.eventPattern, event);
+  if (mismatch) return { matched: false, ...mismatch };
   const input = mapping.inputTransformer
     ? applyInputTransformer(mapping.inputTransformer, event)
     : applyInputPath(mapping.inputPath, event);

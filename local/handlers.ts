@@ -1,21 +1,32 @@
-/** The real handler of each service, as the local runner and `npm run invoke` call them, on a given store. */
-import { handlerFor as inventoryService } from "../functions/inventory-service";
-import { handlerFor as notificationService } from "../functions/notification-service";
-import { handlerFor as orderService } from "../functions/order-service";
-import { handlerFor as paymentService } from "../functions/payment-service";
-import { handlerFor as userService } from "../functions/user-service";
+/**
+ * The real handler of each service, as the local runner and `npm run invoke` call them, on a
+ * given store. Derived from stacks/services.ts: every service's `functions/<service>/index.ts`
+ * exports `handlerFor(store)` (functions/shared/handler.ts, defineHandler), as the stack
+ * bundles `handler` from the same file (stacks/bundle.ts). A new service needs no line here.
+ */
+import * as path from "node:path";
 import { Handler } from "../functions/shared/handler";
 import { StateStore } from "../functions/shared/store";
-import { PerService } from "../stacks/services";
+import { mapServices, PerService, ServiceName } from "../stacks/services";
 
 export type { Handler };
 
+/** What every `functions/<service>/index.ts` exports for running on a given store. */
+interface ServiceModule {
+  handlerFor?: (store: StateStore) => Handler;
+}
+
+/** The module of a service's handler, `functions/<service>/index.ts`. */
+export const handlerModule = (service: ServiceName) => path.join(__dirname, "..", "functions", service, "index");
+
 export function handlersFor(store: StateStore): PerService<Handler> {
-  return {
-    "user-service": userService(store),
-    "order-service": orderService(store),
-    "payment-service": paymentService(store),
-    "inventory-service": inventoryService(store),
-    "notification-service": notificationService(store),
-  };
+  return mapServices((service) => {
+    const { handlerFor } = require(handlerModule(service)) as ServiceModule;
+    if (typeof handlerFor !== "function") {
+      throw new Error(
+        `functions/${service}/index.ts exports no handlerFor(store) (defineHandler in functions/shared/handler.ts)`,
+      );
+    }
+    return handlerFor(store);
+  });
 }

@@ -7,7 +7,7 @@
  */
 import { setLogSink } from "../functions/shared/logger";
 import { SERVICES, ServiceName } from "../stacks/services";
-import { fail, readJsonFile } from "./cli-input";
+import { CliIO, fail, readJsonFile, runAsCommand, withInputErrors } from "./cli-input";
 import { defaultStore } from "../functions/shared/default-store";
 import { handlersFor } from "./handlers";
 
@@ -45,27 +45,31 @@ export function parseInvokeArguments(args: string[]): InvokeArguments {
   return { help: false, service: service as ServiceName, file };
 }
 
-async function main(): Promise<void> {
-  let args: InvokeArguments;
-  try {
-    args = parseInvokeArguments(process.argv.slice(2));
-  } catch (error) {
-    fail(`${(error as Error).message}\nUsage: ${USAGE}`);
-  }
-  if (args.help) {
-    process.stdout.write(HELP);
-    return;
-  }
-  const payload = readJsonFile(args.file, USAGE);
-  setLogSink((line) => process.stderr.write(line));
-  try {
-    const result = await handlersFor(defaultStore())[args.service](payload);
-    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-  } catch (error) {
-    const { name, message } = error as Error;
-    process.stdout.write(`${JSON.stringify({ errorType: name, errorMessage: message }, null, 2)}\n`);
-    process.exit(1);
-  }
+/** The command: its output through `io`, its exit status returned. */
+export async function main(argv: string[], io: CliIO): Promise<number> {
+  return withInputErrors(io, async () => {
+    let args: InvokeArguments;
+    try {
+      args = parseInvokeArguments(argv);
+    } catch (error) {
+      fail(`${(error as Error).message}\nUsage: ${USAGE}`);
+    }
+    if (args.help) {
+      io.stdout(HELP);
+      return 0;
+    }
+    const payload = readJsonFile(args.file, USAGE, io.cwd);
+    setLogSink((line) => io.stderr(line));
+    try {
+      const result = await handlersFor(defaultStore())[args.service](payload);
+      io.stdout(`${JSON.stringify(result, null, 2)}\n`);
+      return 0;
+    } catch (error) {
+      const { name, message } = error as Error;
+      io.stdout(`${JSON.stringify({ errorType: name, errorMessage: message }, null, 2)}\n`);
+      return 1;
+    }
+  });
 }
 
-if (require.main === module) void main();
+if (require.main === module) runAsCommand(main);

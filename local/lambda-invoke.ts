@@ -5,6 +5,7 @@
  * state machine under the name Step Functions would report, with a Cause shaped like the
  * Lambda runtime's (`{"errorType","errorMessage","trace"}`).
  */
+import { defineHandler } from "../functions/shared/handler";
 import { Handler } from "./handlers";
 
 export class StepFunctionsError extends Error {
@@ -29,10 +30,27 @@ export function functionError(error: unknown): StepFunctionsError {
  */
 export function injectedError(service: string, errorName: string): StepFunctionsError {
   const message = `${errorName} injected into ${service}`;
-  if (errorName.includes(".")) return new StepFunctionsError(errorName, message);
+  if (!isServiceError(errorName)) return new StepFunctionsError(errorName, message);
   const injected = new Error(message);
   injected.name = errorName;
   return functionError(injected);
+}
+
+/** Whether an error is one a service throws itself (no dot), rather than Lambda's, its runtime's or Step Functions'. */
+export function isServiceError(errorName: string): boolean {
+  return !errorName.includes(".");
+}
+
+/**
+ * A handler that throws the service's own error `errorName`, through the same wrapper as
+ * the real one (functions/shared/handler.ts), so it logs the line the real handler would.
+ */
+export function failingHandler(service: string, errorName: string): Handler {
+  return defineHandler(service, async () => {
+    const error = new Error(`${errorName} injected into ${service}`);
+    error.name = errorName;
+    throw error;
+  }).handler;
 }
 
 export async function invokeLikeStepFunctions(handler: Handler, payload: unknown) {

@@ -5,14 +5,14 @@
  * DynamoDB's behaviour; executions of one LocalWorkflow share it unless told otherwise.
  */
 import "./promise-with-resolvers";
-import { ExecutionError, StateMachine } from "aws-local-stepfunctions";
+import { ExecutionAbortedError, ExecutionError, StateMachine } from "aws-local-stepfunctions";
 import { seededMemoryStore } from "../functions/shared/default-store";
 import { StateStore } from "../functions/shared/store";
 import { mapServices, PerService, SERVICES, ServiceName } from "../stacks/services";
-import { allStates, buildWorkflowDefinition, State, STATE, WorkflowDefinition } from "../stacks/workflow-definition";
+import { allStates, buildWorkflowDefinition, STATE, States, WorkflowDefinition } from "../stacks/workflow-definition";
 import { Handler, handlersFor } from "./handlers";
 import { depthOf, MAX_INPUT_DEPTH, STATE_DATA_LIMIT_BYTES } from "./input-limits";
-import { injectedError, invokeLikeStepFunctions } from "./lambda-invoke";
+import { failingHandler, injectedError, invokeLikeStepFunctions, isServiceError, StepFunctionsError } from "./lambda-invoke";
 import { MeteredStore, RequestUnits } from "./metered-store";
 
 export { MAX_INPUT_DEPTH, STATE_DATA_LIMIT_BYTES };
@@ -43,8 +43,21 @@ export interface Invocation {
   action: string;
 }
 
+/** A call of a service that failed: what Step Functions logs as a TaskFailed (or TaskTimedOut) event. */
+export interface TaskFailure {
+  state: string;
+  service: ServiceName;
+  action: string;
+  /** The Error Step Functions reports for the call. */
+  error: string;
+  cause: string;
+  /** Whether the handler ran (it then wrote its own log line); false for an injected fault before it. */
+  handlerRan: boolean;
+}
+
 export interface WorkflowResult {
-  status: "SUCCEEDED" | "FAILED";
+  /** ABORTED: stopped by `stopAt`, as StopExecution or the execution's timeout would stop it. */
+  status: "SUCCEEDED" | "FAILED" | "ABORTED";
   /** `$$.Execution.Name`: the services' idempotency key. */
   executionName: string;
   output?: unknown;
@@ -52,6 +65,8 @@ export interface WorkflowResult {
   cause?: string;
   transitions: number;
   invocations: Invocation[];
+  /** Every call that failed, retried or not, in order. */
+  taskFailures: TaskFailure[];
   /** The largest state input or output, in bytes of JSON. */
   largestStateBytes: number;
   /** The states entered, in order (branches interleaved as they ran). */
@@ -72,6 +87,12 @@ export interface RunOptions {
   handlers?: Partial<PerService<Handler>>;
   /** The state this run works on; the workflow's own store when undefined. */
   store?: StateStore;
+  /**
+   * A Task at which the execution stops before its call, as StopExecution (ABORTED) or the
+   * execution's own timeout (TIMED_OUT) would stop it there: nothing after it runs, no
+   * Catch, no compensation. The result's status is ABORTED.
+   */
+  stopAt?: string;
 }
 
 /** The library does not export its event type; it is what `run().eventLogs` yields. */
@@ -80,10 +101,11 @@ type EventLog = ReturnType<StateMachine["run"]>["eventLogs"] extends AsyncGenera
 const DEFAULT_ACTION: Record<string, string> = { "user-service": "get", "order-service": "create" };
 
 /** Every Task state, branches included, with the service its FunctionName points at. */
-function taskServices(states: Record<string, State>, arns: PerService<string>): Map<string, ServiceName> {
+function taskServices(states: States, arns: PerService<string>): Map<string, ServiceName> {
   const found = new Map<string, ServiceName>();
-  for (const [name, state] of allStates(states).filter(([, candidate]) => candidate.Type === "Task")) {
-    const functionName = (state.Parameters as { FunctionName?: string }).FunctionName;
+  for (const [name, state] of allStates(states)) {
+    if (state.Type !== "Task") continue;
+    const functionName = state.Parameters.FunctionName;
     const service = SERVICES.find((candidate) => arns[candidate] === functionName);
     if (!service) throw new Error(`Task ${name} calls ${functionName}, which is none of the five services`);
     found.set(name, service);
@@ -97,6 +119,26 @@ function actionOf(service: ServiceName, payload: unknown): string {
 }
 
 let executionCounter = 0;
+
+/**
+ * Validating a definition compiles the ASL schema anew, tens to hundreds of milliseconds each
+ * time, so a machine is built once per definition for the process and run many times, by
+ * every LocalWorkflow of that definition (a run keeps its state in its execution, not in the
+ * machine).
+ */
+const machines = new Map<string, StateMachine>();
+
+function machineFor(definition: WorkflowDefinition): StateMachine {
+  const text = JSON.stringify(definition);
+  let machine = machines.get(text);
+  if (!machine) {
+    // A JSON copy, not structuredClone: under Jest that yields objects of another realm, which the
+    // library's plain-object check rejects, silently skipping nested payload templates.
+    machine = new StateMachine(JSON.parse(text), { validationOptions: { checkPaths: true, checkArn: true } });
+    machines.set(text, machine);
+  }
+  return machine;
+}
 
 export interface LocalWorkflowOptions {
   projectName?: string;
@@ -119,12 +161,7 @@ export class LocalWorkflow {
     this.stateMachineName = `${projectName}-workflow`;
     this.store = options.store ?? seededMemoryStore();
     this.definition = buildWorkflowDefinition(arns);
-    // Validating takes tens of milliseconds, so the machine is built once and run many times.
-    // A JSON copy, not structuredClone: under Jest that yields objects of another realm, which the
-    // library's plain-object check rejects, silently skipping nested payload templates.
-    this.machine = new StateMachine(JSON.parse(JSON.stringify(this.definition)), {
-      validationOptions: { checkPaths: true, checkArn: true },
-    });
+    this.machine = machineFor(this.definition);
     this.tasks = taskServices(this.definition.States, arns);
   }
 
@@ -133,6 +170,7 @@ export class LocalWorkflow {
       throw new Error(`the input nests deeper than ${MAX_INPUT_DEPTH} levels, more than the local interpreter can run`);
     }
     const invocations: Invocation[] = [];
+    const taskFailures: TaskFailure[] = [];
     const remaining = new Map<Injection, number>(
       (options.inject ?? []).map((injection) => [injection, injection.times ?? Infinity]),
     );
@@ -150,17 +188,38 @@ export class LocalWorkflow {
       return undefined;
     };
 
+    /** Aborts the execution (set once it has started). */
+    let abort = () => {};
     const taskResourceLocalHandlers = Object.fromEntries(
       [...this.tasks].map(([stateName, service]) => [
         stateName,
         async (parameters: unknown) => {
+          if (stateName === options.stopAt) {
+            // The first Task may be called before run() has returned: abort on the next tick.
+            await Promise.resolve();
+            abort();
+            // Settles the call, so that its own timeout timer is cleared; the aborted execution goes no further.
+            throw new StepFunctionsError("States.Aborted", `the execution was stopped at ${stateName}`);
+          }
           const payload = (parameters as { Payload?: unknown }).Payload;
           const action = actionOf(service, payload);
           invocations.push({ function: service, action });
           const injection = injectionFor(service, action);
-          if (injection && !injection.after) throw injectedError(service, injection.error);
-          const answer = await invokeLikeStepFunctions(handlers[service], payload);
-          if (injection) throw injectedError(service, injection.error);
+          const failed = (error: StepFunctionsError, handlerRan: boolean) => {
+            taskFailures.push({ state: stateName, service, action, error: error.name, cause: error.message, handlerRan });
+            return error;
+          };
+          // A service's own error (ServiceUnavailable) is thrown by the service, which logs it; Lambda's are not.
+          if (injection && !injection.after && !isServiceError(injection.error))
+            throw failed(injectedError(service, injection.error), false);
+          const handler = injection && !injection.after ? failingHandler(service, injection.error) : handlers[service];
+          let answer: Awaited<ReturnType<typeof invokeLikeStepFunctions>>;
+          try {
+            answer = await invokeLikeStepFunctions(handler, payload);
+          } catch (error) {
+            throw error instanceof StepFunctionsError ? failed(error, true) : error;
+          }
+          if (injection) throw failed(injectedError(service, injection.error), true);
           return answer;
         },
       ]),
@@ -179,6 +238,7 @@ export class LocalWorkflow {
         Execution: { Id: executionId, Name: executionName, Input: copy(), StartTime: new Date().toISOString() },
       } as never,
     });
+    abort = execution.abort;
 
     const states: string[] = [];
     let largestStateBytes = 0;
@@ -210,18 +270,22 @@ export class LocalWorkflow {
       requestUnits: metered.units,
       transitions: states.length,
       invocations,
+      taskFailures,
       largestStateBytes,
       states,
       ...(compensation ? { compensation } : {}),
     });
     let output: unknown;
+    let aborted = false;
     try {
       output = await execution.result;
     } catch (error) {
-      // Anything but the execution's own failure is the interpreter's, and its event log never ends.
-      if (!(error instanceof ExecutionError)) throw error;
+      aborted = error instanceof ExecutionAbortedError;
+      // Anything but the execution's own failure or its abort is the interpreter's, and its event log never ends.
+      if (!(error instanceof ExecutionError) && !aborted) throw error;
     }
     await collect;
+    if (aborted) return { status: "ABORTED", ...common() };
     // AWS stops the execution there, with an error no Catch can handle; this interpreter has no such limit.
     if (oversized) return { status: "FAILED", error: "States.DataLimitExceeded", cause: oversized, ...common() };
     if (failure) {

@@ -9,11 +9,26 @@ import { setLogSink } from "../functions/shared/logger";
 import { MemoryStore } from "../functions/shared/memory-store";
 import { executionNameProblem } from "../functions/shared/validation";
 import { SERVICES, ServiceName } from "../stacks/services";
-import { fail, readJsonFile } from "./cli-input";
+import { CliIO, fail, readJsonFile, runAsCommand, withInputErrors } from "./cli-input";
 import { executionInputFor } from "./event-rule";
+import { unknownErrorProblem } from "./injectable-errors";
 import { MAX_INPUT_DEPTH } from "./input-limits";
 import { Injection, LocalWorkflow, WorkflowResult } from "./runner";
 import { stateSnapshot } from "./state-snapshot";
+
+/** The actions each service has, as the workflow calls them. */
+export const SERVICE_ACTIONS: Record<ServiceName, string[]> = {
+  "user-service": ["get"],
+  "order-service": ["create", "close"],
+  "payment-service": ["authorize", "refund", "status"],
+  "inventory-service": ["reserve", "release", "status"],
+  "notification-service": ["confirmation", "failure"],
+};
+
+/** `user-service.get, order-service.create|close, ...`, for the usage, in lines of at most 110 characters. */
+const servicesAndActions = SERVICES.map((service) => `${service}.${SERVICE_ACTIONS[service].join("|")}`).reduce(
+  (text, item) => `${text},${text.length - text.lastIndexOf("\n") + item.length > 108 ? "\n" : " "}${item}`,
+);
 
 export const USAGE = `Usage: npm run workflow -- [options] <input.json>...
 
@@ -32,20 +47,10 @@ Options:
                           the handler runs and acts, then the call fails: the answer is lost
   --help                  print this text
 
-Services and actions: user-service.get, order-service.create|close, payment-service.authorize|refund|status,
-inventory-service.reserve|release|status, notification-service.confirmation|failure.
+Services and actions: ${servicesAndActions}.
 Input files: JSON, at most 262144 bytes (Step Functions' input limit), nested at most ${MAX_INPUT_DEPTH} deep.
 Exit status: 0 every run SUCCEEDED, 1 a run FAILED, 2 bad arguments or input file (nothing run),
 3 an event did not match the rule.`;
-
-/** The actions each service has, as the workflow calls them. */
-export const SERVICE_ACTIONS: Record<ServiceName, string[]> = {
-  "user-service": ["get"],
-  "order-service": ["create", "close"],
-  "payment-service": ["authorize", "refund", "status"],
-  "inventory-service": ["reserve", "release", "status"],
-  "notification-service": ["confirmation", "failure"],
-};
 
 export function parseInjection(text: string, option = "--inject"): Injection {
   const match = /^([a-z-]+)(?:\.([a-z]+))?=([A-Za-z0-9_.]+)(?::(\d+))?$/.exec(text);
@@ -62,6 +67,8 @@ export function parseInjection(text: string, option = "--inject"): Injection {
   if (action !== undefined && !actions.includes(action)) {
     throw new Error(`${option} ${text}: ${service} has no action ${action} (its actions: ${actions.join(", ")})`);
   }
+  const unknownError = unknownErrorProblem(error);
+  if (unknownError) throw new Error(`${option} ${text}: ${unknownError}`);
   return {
     service: service as ServiceName,
     ...(action === undefined ? {} : { action }),
@@ -111,7 +118,7 @@ export function parseArguments(args: string[]): WorkflowArguments {
   return parsed;
 }
 
-type Printed = WorkflowResult | { status: "NOT_MATCHED" };
+type Printed = WorkflowResult | { status: "NOT_MATCHED"; field: string; reason: string };
 
 /** 3 when an event matched nothing, else 1 when a run failed, else 0. */
 export function exitStatus(results: Printed[]): number {
@@ -119,47 +126,50 @@ export function exitStatus(results: Printed[]): number {
   return results.some((result) => result.status === "FAILED") ? 1 : 0;
 }
 
-async function main(): Promise<void> {
-  let args: WorkflowArguments;
-  try {
-    args = parseArguments(process.argv.slice(2));
-  } catch (error) {
-    fail(`${(error as Error).message}\n${USAGE}`);
-  }
-  if (args.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return;
-  }
-  // Every file is read and checked before anything runs.
-  const inputs = args.files.map((file) => readJsonFile(file));
-  const trace = args.trace ? (line: string) => process.stderr.write(`[trace] ${line}\n`) : undefined;
-  if (args.trace) setLogSink((line) => process.stderr.write(line));
-  else process.env.LOG_LEVEL = "SILENT";
-
-  // Loaded only for --event: synthesizing the stack costs a second that plain runs need not pay.
-  const trigger = args.event ? (await import("./synthesized-trigger")).synthesizeTrigger() : undefined;
-  const workflow = new LocalWorkflow();
-  const results: Printed[] = [];
-  for (const [index, file] of args.files.entries()) {
-    let input = inputs[index];
-    let result: Printed;
-    if (trigger) {
-      const mapped = executionInputFor(trigger, input);
-      if (!mapped.matched) {
-        result = { status: "NOT_MATCHED" };
-        results.push(result);
-        process.stdout.write(`${JSON.stringify(args.files.length > 1 ? { file, ...result } : result)}\n`);
-        continue;
-      }
-      input = mapped.input;
-      trace?.(`${file}: the event matched the rule; execution input ${JSON.stringify(input)}`);
+/** The command: its output through `io`, its exit status returned (docs/local-runner.md). */
+export async function main(argv: string[], io: CliIO): Promise<number> {
+  return withInputErrors(io, async () => {
+    let args: WorkflowArguments;
+    try {
+      args = parseArguments(argv);
+    } catch (error) {
+      fail(`${(error as Error).message}\n${USAGE}`);
     }
-    result = await workflow.run(input, { inject: args.inject, trace, executionName: args.name });
-    results.push(result);
-    process.stdout.write(`${JSON.stringify(args.files.length > 1 ? { file, ...result } : result, null, 2)}\n`);
-  }
-  if (args.state) process.stdout.write(`${JSON.stringify({ state: await stateSnapshot(workflow.store as MemoryStore) })}\n`);
-  process.exit(exitStatus(results));
+    if (args.help) {
+      io.stdout(`${USAGE}\n`);
+      return 0;
+    }
+    // Every file is read and checked before anything runs.
+    const inputs = args.files.map((file) => readJsonFile(file, undefined, io.cwd));
+    const trace = args.trace ? (line: string) => io.stderr(`[trace] ${line}\n`) : undefined;
+    if (args.trace) setLogSink((line) => io.stderr(line));
+    else process.env.LOG_LEVEL = "SILENT";
+
+    // Loaded only for --event: synthesizing the stack costs a second that plain runs need not pay.
+    const trigger = args.event ? (await import("./synthesized-trigger")).synthesizeTrigger() : undefined;
+    const workflow = new LocalWorkflow();
+    const results: Printed[] = [];
+    for (const [index, file] of args.files.entries()) {
+      let input = inputs[index];
+      let result: Printed;
+      if (trigger) {
+        const mapped = executionInputFor(trigger, input);
+        if (!mapped.matched) {
+          result = { status: "NOT_MATCHED", field: mapped.field, reason: mapped.reason };
+          results.push(result);
+          io.stdout(`${JSON.stringify(args.files.length > 1 ? { file, ...result } : result)}\n`);
+          continue;
+        }
+        input = mapped.input;
+        trace?.(`${file}: the event matched the rule; execution input ${JSON.stringify(input)}`);
+      }
+      result = await workflow.run(input, { inject: args.inject, trace, executionName: args.name });
+      results.push(result);
+      io.stdout(`${JSON.stringify(args.files.length > 1 ? { file, ...result } : result, null, 2)}\n`);
+    }
+    if (args.state) io.stdout(`${JSON.stringify({ state: await stateSnapshot(workflow.store as MemoryStore) })}\n`);
+    return exitStatus(results);
+  });
 }
 
-if (require.main === module) void main();
+if (require.main === module) runAsCommand(main);

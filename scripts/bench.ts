@@ -89,12 +89,12 @@ function benchFunctions() {
       cwd: PROJECT_ROOT,
       env: { ...env, LAMBDA_PACKAGING: "synth", CDKTF_OUTDIR: outdir },
     });
-    const stack = JSON.parse(readFileSync(path.join(outdir, "stacks", "microservices-stepfn", "cdk.tf.json"), "utf8"));
+    const stack = JSON.parse(readFileSync(path.join(outdir, "stacks", "dev", "cdk.tf.json"), "utf8"));
     const zipOf = (service: string) => {
       const fn = Object.values(stack.resource.aws_lambda_function as Record<string, any>).find((f) =>
         f.function_name.endsWith(`-${service}`),
       );
-      return statSync(path.join(outdir, "stacks", "microservices-stepfn", fn.filename)).size;
+      return statSync(path.join(outdir, "stacks", "dev", fn.filename)).size;
     };
     const loadMs = (file: string) => {
       const probe = `const t=process.hrtime.bigint();require(${JSON.stringify(file)});process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))`;

@@ -8,29 +8,23 @@ import { writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { localFunctionArns } from "../local/runner";
 import { PROJECT_ROOT } from "../stacks/bundle";
-import { buildWorkflowDefinition, State, TRANSIENT_ERRORS, WorkflowDefinition } from "../stacks/workflow-definition";
+import {
+  buildWorkflowDefinition,
+  ChoiceCondition,
+  State,
+  States,
+  TRANSIENT_ERRORS,
+  WorkflowDefinition,
+} from "../stacks/workflow-definition";
 
 export const DIAGRAM_FILE = path.join(PROJECT_ROOT, "docs", "workflow.md");
 
-type Rule = {
-  Variable?: string;
-  IsPresent?: boolean;
-  StringEquals?: string;
-  And?: Rule[];
-  Or?: Rule[];
-  Not?: Rule;
-  Next?: string;
-};
-
-function describeRule(rule: Rule): string {
-  if (rule.And) return rule.And.map(describeRule).join(" and ");
-  if (rule.Or) return rule.Or.map(describeRule).join(" or ");
-  if (rule.Not) return `not ${describeRule(rule.Not)}`;
-  const variable = rule.Variable?.replace(/^\$\./, "");
-  if (rule.IsPresent !== undefined) return `${variable} ${rule.IsPresent ? "present" : "absent"}`;
+function describeRule(rule: ChoiceCondition): string {
+  if ("And" in rule) return rule.And.map(describeRule).join(" and ");
+  const variable = rule.Variable.replace(/^\$\./, "");
+  if ("IsPresent" in rule) return `${variable} ${rule.IsPresent ? "present" : "absent"}`;
   // Mermaid labels cannot hold double quotes.
-  if (rule.StringEquals !== undefined) return `${variable} ${rule.StringEquals === "" ? "empty" : `= '${rule.StringEquals}'`}`;
-  throw new Error(`the diagram cannot describe the Choice rule ${JSON.stringify(rule)}`);
+  return `${variable} ${rule.StringEquals === "" ? "empty" : `= '${rule.StringEquals}'`}`;
 }
 
 function errorsLabel(errors: string[]): string {
@@ -40,12 +34,11 @@ function errorsLabel(errors: string[]): string {
 }
 
 function node(name: string, state: State): string {
-  const service = (state.Parameters as { FunctionName?: string } | undefined)?.FunctionName?.split(
-    ":function:microservices-stepfn-",
-  )[1];
   switch (state.Type) {
-    case "Task":
+    case "Task": {
+      const service = String(state.Parameters.FunctionName).split(":function:microservices-stepfn-")[1];
       return `${name}["${name}<br/><small>${service}</small>"]`;
+    }
     case "Choice":
       return `${name}{"${name}"}`;
     case "Fail":
@@ -57,15 +50,13 @@ function node(name: string, state: State): string {
   }
 }
 
-function renderStates(states: Record<string, State>, indent: string, lines: string[]): void {
+function renderStates(states: States, indent: string, lines: string[]): void {
   for (const [name, state] of Object.entries(states)) {
     if (state.Type === "Parallel") {
       // The fork and join are nodes of their own: Mermaid lays out edges into a subgraph's own children badly.
       lines.push(`${indent}${name}{{"${name}<br/><small>Parallel</small>"}}`);
       lines.push(`${indent}subgraph ${name}_branches [" "]`, `${indent}  direction LR`);
-      for (const branch of state.Branches as { StartAt: string; States: Record<string, State> }[]) {
-        renderStates(branch.States, `${indent}  `, lines);
-      }
+      for (const branch of state.Branches) renderStates(branch.States, `${indent}  `, lines);
       lines.push(`${indent}end`);
     } else {
       lines.push(`${indent}${node(name, state)}`);
@@ -73,23 +64,34 @@ function renderStates(states: Record<string, State>, indent: string, lines: stri
   }
 }
 
-function renderEdges(states: Record<string, State>, end: string, lines: string[]): void {
+/** Each state's edges: its Retry loops, Choice rules and Default, Next (a Parallel's from its join), End, Catch edges, branches. */
+function renderEdges(states: States, end: string, lines: string[]): void {
   for (const [name, state] of Object.entries(states)) {
-    for (const retrier of (state.Retry ?? []) as { ErrorEquals: string[]; MaxAttempts: number }[]) {
-      lines.push(`  ${name} -->|"retry x${retrier.MaxAttempts}: ${errorsLabel(retrier.ErrorEquals)}"| ${name}`);
+    if (state.Type === "Task") {
+      for (const retrier of state.Retry ?? []) {
+        lines.push(`  ${name} -->|"retry x${retrier.MaxAttempts}: ${errorsLabel(retrier.ErrorEquals)}"| ${name}`);
+      }
     }
-    for (const rule of (state.Choices ?? []) as Rule[]) lines.push(`  ${name} -->|"${describeRule(rule)}"| ${rule.Next}`);
-    if (state.Default) lines.push(`  ${name} -->|otherwise| ${state.Default}`);
-    if (state.Next && state.Type !== "Parallel") lines.push(`  ${name} --> ${state.Next}`);
-    if (state.End) lines.push(`  ${name} --> ${end}`);
-    for (const catcher of (state.Catch ?? []) as { ErrorEquals: string[]; Next: string }[]) {
-      lines.push(`  ${name} -.->|"${errorsLabel(catcher.ErrorEquals)}"| ${catcher.Next}`);
+    if (state.Type === "Choice") {
+      for (const rule of state.Choices) lines.push(`  ${name} -->|"${describeRule(rule)}"| ${rule.Next}`);
+      lines.push(`  ${name} -->|otherwise| ${state.Default}`);
     }
-    for (const branch of (state.Branches ?? []) as { StartAt: string; States: Record<string, State> }[]) {
-      lines.push(`  ${name} ==> ${branch.StartAt}`);
-      renderEdges(branch.States, `${name}_join`, lines);
+    if ((state.Type === "Task" || state.Type === "Pass") && state.Next) lines.push(`  ${name} --> ${state.Next}`);
+    if ((state.Type === "Task" || state.Type === "Pass" || state.Type === "Parallel") && state.End) {
+      lines.push(`  ${name} --> ${end}`);
     }
-    if (state.Type === "Parallel") lines.push(`  ${name}_join((" ")) --> ${state.Next}`);
+    if (state.Type === "Task") {
+      for (const catcher of state.Catch ?? []) {
+        lines.push(`  ${name} -.->|"${errorsLabel(catcher.ErrorEquals)}"| ${catcher.Next}`);
+      }
+    }
+    if (state.Type === "Parallel") {
+      for (const branch of state.Branches) {
+        lines.push(`  ${name} ==> ${branch.StartAt}`);
+        renderEdges(branch.States, `${name}_join`, lines);
+      }
+      lines.push(`  ${name}_join((" ")) --> ${state.Next}`);
+    }
   }
 }
 
@@ -105,7 +107,7 @@ export function diagramDocument(definition = buildWorkflowDefinition(localFuncti
   return [
     "# The order workflow",
     "",
-    "Generated by `npm run diagram` from the definition the stack deploys (`stacks/workflow-definition.ts`);",
+    "Generated by `npm run diagram` from the definition the stack deploys (`stacks/workflow-definition/`);",
     "`npm test` fails when this file is out of date. Solid arrows: the next state; thick: a Parallel",
     "branch; dashed: a Catch, labelled with its errors; loops: a Retry, with its attempts.",
     "The same chart rendered by mermaid-cli: [workflow.png](workflow.png) (`npm run diagram:render`).",

@@ -7,7 +7,7 @@
  * again); --full runs every mutant.
  * Exit status 0 when every scope reached the threshold, 1 when one did not or Stryker
  * failed, 2 for an unknown scope. Reports: reports/mutation/<scope>.html and .json.
- * Not part of `npm test` (minutes per scope); README, "Mutation testing", says when to run it.
+ * Not part of `npm test` (minutes per scope); CONTRIBUTING.md, "Mutation testing", says when to run it.
  */
 import { spawnSync } from "node:child_process";
 import { accessSync, constants, readFileSync } from "node:fs";

@@ -5,6 +5,7 @@
  * source changed since the last synth (CDKTF_APP_REBUILD=1 forces it), and no type
  * checking at synth time (`npm run typecheck` does that).
  */
+import { renameSync } from "node:fs";
 import { createRequire } from "node:module";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -20,9 +21,12 @@ if (!isUpToDate(stamp, sources)) {
   const startedAt = new Date();
   // Loaded only when needed: esbuild's first call costs about 0.1 s.
   const { buildSync } = require("esbuild");
+  // Written beside it, then renamed: another synth starting meanwhile (tests run several
+  // at once) reads the previous build or this one, never a half-written file.
+  const partial = `${outfile}.${process.pid}.tmp`;
   buildSync({
     entryPoints: [path.join(root, "main.ts")],
-    outfile,
+    outfile: partial,
     bundle: true,
     platform: "node",
     target: "node20",
@@ -31,6 +35,7 @@ if (!isUpToDate(stamp, sources)) {
     packages: "external",
     logLevel: "error",
   });
+  renameSync(partial, outfile);
   markBuilt(stamp, startedAt);
 }
 require(outfile);

@@ -1,20 +1,17 @@
 /**
- * npm run docs:security: writes the README's table of roles and what they may do, from the
- * synthesized stack itself, between the `<!-- roles:start -->` and `<!-- roles:end -->`
- * markers. `npm test` fails when the README's table differs from what this would write, so
- * the security review reads what is deployed, not what someone remembered.
+ * npm run docs:security: writes docs/security.md's table of roles and what they may do, from
+ * the synthesized stack itself, between the `<!-- roles:start -->` and `<!-- roles:end -->`
+ * markers (scripts/generated-sections.ts). `npm test` fails when the page's table differs from
+ * what this would write, so the security review reads what is deployed, not what someone
+ * remembered.
  */
-import { Testing } from "cdktf";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { PROJECT_ROOT } from "../stacks/bundle";
-import { OrderWorkflowStack, STACK_NAME } from "../stacks/order-workflow-stack";
 import { SERVICES } from "../stacks/services";
+import { synthesizeStack, withSection } from "./generated-sections";
 
-export const README = path.join(PROJECT_ROOT, "README.md");
-const START = "<!-- roles:start -->";
-const END = "<!-- roles:end -->";
+export const SECURITY_PAGE = path.join(PROJECT_ROOT, "docs", "security.md");
 
 type Resources = Record<string, Record<string, any>>;
 interface Statement {
@@ -40,7 +37,7 @@ function describeResource(resource: string): string {
   throw new Error(`no description for the policy resource ${resource}`);
 }
 
-/** The five functions' ARNs collapse into one phrase. */
+/** The functions' ARNs collapse into one phrase. */
 function describeResources(resources: string[]): string {
   const functions = resources.filter((resource) => resource.startsWith("${aws_lambda_function."));
   if (functions.length === 0) return [...new Set(resources.map(describeResource))].join(", ");
@@ -50,7 +47,8 @@ function describeResources(resources: string[]): string {
     ),
   ];
   const rest = resources.filter((resource) => !functions.includes(resource));
-  return [`the five functions (${forms.join(", ")})`, ...rest.map(describeResource)].join(", ");
+  const count = new Set(functions.map((resource) => resource.replace(/:\*$/, ""))).size;
+  return [`the ${count} functions (${forms.join(", ")})`, ...rest.map(describeResource)].join(", ");
 }
 
 function describeCondition(condition: Statement["Condition"]): string {
@@ -118,24 +116,12 @@ export function rolesTable(json: { resource: Resources }): string {
   return rows.join("\n");
 }
 
-export function synthesizedStack(): { resource: Resources } {
-  const outdir = mkdtempSync(path.join(tmpdir(), "order-workflow-roles-"));
-  try {
-    return JSON.parse(Testing.synth(new OrderWorkflowStack(Testing.app({ outdir }), STACK_NAME, { packaging: "synth" })));
-  } finally {
-    rmSync(outdir, { recursive: true, force: true });
-  }
-}
-
-/** The README with its roles table replaced by `table`. */
-export function withRolesTable(readme: string, table: string): string {
-  const start = readme.indexOf(START);
-  const end = readme.indexOf(END);
-  if (start < 0 || end < start) throw new Error(`README.md has no ${START} ... ${END} section`);
-  return `${readme.slice(0, start + START.length)}\n${table}\n${readme.slice(end)}`;
+/** docs/security.md with its roles table replaced by `table`. */
+export function withRolesTable(page: string, table: string): string {
+  return withSection(page, "roles", table, "docs/security.md");
 }
 
 if (require.main === module) {
-  writeFileSync(README, withRolesTable(readFileSync(README, "utf8"), rolesTable(synthesizedStack())));
-  process.stdout.write("wrote the roles table in README.md\n");
+  writeFileSync(SECURITY_PAGE, withRolesTable(readFileSync(SECURITY_PAGE, "utf8"), rolesTable(synthesizeStack().json)));
+  process.stdout.write("wrote the roles table in docs/security.md\n");
 }

@@ -1,12 +1,13 @@
 /**
- * npm run smoke [-- --outputs <file>] [--timeout <seconds>]
+ * npm run smoke [-- --outputs <file>] [--stack <name>] [--timeout <seconds>]
  *
  * After a deploy: invokes each function once, starts an execution of the sample order,
  * puts the sample "Order Submitted" event, waits for both executions with a progress
  * line, and reports pass or fail per step with each execution's console link. Uses the
- * stack's outputs (a `cdktf deploy --outputs-file` file, `terraform output -json`, or by
- * default `terraform output -json` in cdktf.out/stacks/microservices-stepfn) and the usual
- * AWS credentials and endpoint settings (AWS_ENDPOINT_URL points it at an emulator).
+ * stack's outputs (scripts/stack-outputs.ts: a `cdktf deploy --outputs-file` file,
+ * `terraform output -json`, or by default `terraform output -json` in the stack's directory
+ * under cdktf.out/stacks/, chosen with --stack when there are several) and the usual AWS
+ * credentials and endpoint settings (AWS_ENDPOINT_URL points it at an emulator).
  * Exit status 0 when every step passed, 1 otherwise, 2 on bad arguments or unreadable outputs.
  *
  * Every AWS call can fail (access denied, throttling, a proxy's HTML error page, no network):
@@ -16,14 +17,16 @@
 import { DescribeExecutionCommand, ListExecutionsCommand, SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { EventBridgeClient, PutEventsCommand, PutEventsRequestEntry } from "@aws-sdk/client-eventbridge";
 import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
-import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { PROJECT_ROOT } from "../stacks/bundle";
-import { functionOutput, SAMPLE_ORDER, STACK_NAME } from "../stacks/order-workflow-stack";
+import { functionOutput, SAMPLE_ORDER } from "../stacks/order-workflow-stack";
 import { ServiceName, SERVICES } from "../stacks/services";
+import { describeError, oneLine } from "./aws-errors";
+import { normalizeOutputs, readStackOutputs, regionOf, requireOutput, StackOutputs } from "./stack-outputs";
 
-export type StackOutputs = Record<string, unknown>;
+export { describeError, normalizeOutputs, regionOf };
+export type { StackOutputs };
 
 export interface SmokeClients {
   lambda: LambdaClient;
@@ -54,78 +57,15 @@ export interface SmokeOptions {
 /** The sample order's total, and the sample event's (99.99 plus 8% tax). */
 export const EXPECTED_TOTALS = { direct: 118.77, event: 107.99 };
 
-export const USAGE = "npm run smoke [-- --outputs <file>] [--timeout <seconds>]";
+export const USAGE = "npm run smoke [-- --outputs <file>] [--stack <name>] [--timeout <seconds>]";
 
 const example = (file: string) => JSON.parse(readFileSync(path.join(PROJECT_ROOT, "examples", file), "utf8"));
 
-/** Accepts `terraform output -json` ({ name: { value } }) and `cdktf deploy --outputs-file` ({ stack: { name: value } }). */
-export function normalizeOutputs(raw: Record<string, any>): StackOutputs {
-  const stackLevel = raw[STACK_NAME];
-  const flat = stackLevel && typeof stackLevel === "object" && !("value" in stackLevel) ? stackLevel : raw;
-  return Object.fromEntries(
-    Object.entries(flat).map(([name, entry]) => [
-      name,
-      entry !== null && typeof entry === "object" && "value" in entry ? entry.value : entry,
-    ]),
-  );
-}
-
 const functionNameOutput = (service: ServiceName) => functionOutput(service, "name");
-
-function requireOutput(outputs: StackOutputs, name: string): string {
-  const value = outputs[name];
-  if (typeof value !== "string" || value === "") throw new Error(`the stack outputs have no ${name}`);
-  return value;
-}
-
-export function regionOf(arn: string): string {
-  return arn.split(":")[3];
-}
 
 export function consoleLink(executionArn: string): string {
   const region = regionOf(executionArn);
   return `https://${region}.console.aws.amazon.com/states/home?region=${region}#/v2/executions/details/${executionArn}`;
-}
-
-/** What an AWS SDK v3 error carries besides name and message (see @smithy/core's ServiceException). */
-interface SdkErrorFields {
-  code?: string;
-  $fault?: "client" | "server";
-  $metadata?: { httpStatusCode?: number; requestId?: string };
-  /** Hidden (non-enumerable) field the SDK sets when it could not read the answer. */
-  $response?: { statusCode?: number; headers?: Record<string, string | undefined> };
-}
-
-const oneLine = (text: string) => text.replace(/\s+/g, " ").trim();
-
-/**
- * One line naming an error from an AWS call: `<name> (HTTP <status>, request <id>): <message>`
- * for an AWS error answer; for an answer the SDK could not parse (a proxy's or load
- * balancer's HTML error page, a wrong AWS_ENDPOINT_URL), what the endpoint answered; for no
- * answer at all (connection refused, timeout), the error's name and message.
- */
-export function describeError(thrown: unknown): string {
-  // Duck-typed: errors made by Node itself (ECONNREFUSED) fail `instanceof Error` in another realm, such as jest's.
-  if (typeof (thrown as Error | undefined)?.message !== "string") return `thrown ${oneLine(String(thrown))}`;
-  const error = thrown as Error & SdkErrorFields;
-  const { code, $fault, $metadata, $response } = error;
-  // The SDK appends a hint about its hidden $response field; meaningless in a report.
-  const message = oneLine(error.message.replace(/Deserialization error:[\s\S]*$/, ""));
-  const status = $metadata?.httpStatusCode ?? $response?.statusCode;
-  // An AWS error answer is a ServiceException ($fault set). An answer the SDK failed to
-  // parse keeps the parser's error (a SyntaxError for HTML) with the HTTP status attached.
-  if ($fault === undefined && status !== undefined) {
-    const contentType = Object.entries($response?.headers ?? {}).find(([name]) => name.toLowerCase() === "content-type")?.[1];
-    const html = /html/i.test(contentType ?? "") || /Unexpected token '<'/.test(message);
-    const what = html ? "HTML, not JSON" : error.name === "SyntaxError" ? "non-JSON" : "an answer the SDK could not read";
-    return `the endpoint answered ${what} (${[`HTTP ${status}`, contentType].filter(Boolean).join(", ")}): ${error.name}: ${message}`;
-  }
-  if (status !== undefined) {
-    const requestId = $metadata?.requestId ? `, request ${$metadata.requestId}` : "";
-    return `${error.name} (HTTP ${status}${requestId}): ${message}`;
-  }
-  const name = code && !message.includes(code) ? `${error.name} ${code}` : error.name;
-  return `${name} (no HTTP answer): ${message}`;
 }
 
 /** A call's answer, or the one-line reason it failed: a smoke test reports errors, it does not throw them. */
@@ -171,6 +111,15 @@ interface Execution {
   cause?: string;
   /** Why this execution cannot be checked; its step fails with this. */
   problem?: string;
+}
+
+/** The eventId of an execution's input, as the rule's target passes it. */
+function eventIdOf(input: string | undefined): unknown {
+  try {
+    return (JSON.parse(input ?? "null") as { eventId?: unknown } | null)?.eventId;
+  } catch {
+    return undefined;
+  }
 }
 
 const isPending = (execution: Execution) => execution.status === "RUNNING" || execution.status === "WAITING";
@@ -249,6 +198,8 @@ export async function runSmoke(options: SmokeOptions): Promise<StepResult[]> {
       : { status: "NOT_STARTED", problem: "not started: start-execution failed" },
     event: putOk ? { status: "WAITING" } : { status: "NOT_STARTED", problem: "not started: put-events failed" },
   };
+  /** Executions started since the put that another input started. */
+  const notTheEvent = new Set<string>();
   const deadline = now() + timeoutMs;
   while (Object.values(executions).some(isPending) && now() < deadline) {
     if (executions.event.status === "WAITING") await findEventExecution(executions.event);
@@ -264,17 +215,41 @@ export async function runSmoke(options: SmokeOptions): Promise<StepResult[]> {
   results.push(executionResult("direct", executions.direct, timeoutMs), executionResult("event", executions.event, timeoutMs));
   return results;
 
-  // The rule starts its execution with a generated name: the newest one started since the put.
+  /**
+   * The rule starts its execution with a generated name: the one started since the put whose
+   * input carries the put event's id (eventId). Other executions may start meanwhile (other
+   * orders, in production or beside this test), so the newest one is not necessarily it.
+   */
   async function findEventExecution(event: Execution): Promise<void> {
-    const listed = await attempt(() => clients.sfn.send(new ListExecutionsCommand({ stateMachineArn, maxResults: 20 })));
-    if (!listed.ok) {
-      Object.assign(event, { status: "UNKNOWN", problem: `list-executions failed: ${listed.reason}` });
-      return;
+    const eventId = put.ok ? put.value.Entries?.[0]?.EventId : undefined;
+    let nextToken: string | undefined;
+    for (let page = 0; page < 5; page++) {
+      const listed = await attempt(() =>
+        clients.sfn.send(new ListExecutionsCommand({ stateMachineArn, maxResults: 20, nextToken })),
+      );
+      if (!listed.ok) {
+        Object.assign(event, { status: "UNKNOWN", problem: `list-executions failed: ${listed.reason}` });
+        return;
+      }
+      const recent = (listed.value.executions ?? []).filter(
+        (execution) => (execution.startDate?.getTime() ?? 0) >= started - 1000,
+      );
+      for (const { executionArn } of recent) {
+        if (!executionArn || executionArn === directArn || notTheEvent.has(executionArn)) continue;
+        if (eventId === undefined) return void Object.assign(event, { arn: executionArn, status: "RUNNING" });
+        const described = await attempt(() => clients.sfn.send(new DescribeExecutionCommand({ executionArn })));
+        if (!described.ok) {
+          Object.assign(event, { status: "UNKNOWN", problem: `describe-execution failed: ${described.reason}` });
+          return;
+        }
+        if (eventIdOf(described.value.input) === eventId)
+          return void Object.assign(event, { arn: executionArn, status: "RUNNING" });
+        notTheEvent.add(executionArn);
+      }
+      nextToken = listed.value.nextToken;
+      // Newest first: a page that reaches back before the put holds the last candidates.
+      if (!nextToken || recent.length < (listed.value.executions ?? []).length) return;
     }
-    const found = listed.value.executions?.find(
-      (execution) => execution.executionArn !== directArn && (execution.startDate?.getTime() ?? 0) >= started - 1000,
-    );
-    if (found?.executionArn) Object.assign(event, { arn: found.executionArn, status: "RUNNING" });
   }
 
   async function describe(execution: Execution): Promise<void> {
@@ -300,6 +275,7 @@ export function report(results: StepResult[]): string {
 export interface SmokeArguments {
   help: boolean;
   outputs?: string;
+  stack?: string;
   timeoutSeconds: number;
 }
 
@@ -314,6 +290,9 @@ export function parseSmokeArguments(args: string[]): SmokeArguments {
     else if (name === "--outputs") {
       parsed.outputs = value();
       if (!parsed.outputs) throw new Error("--outputs needs a file: --outputs <file>");
+    } else if (name === "--stack") {
+      parsed.stack = value();
+      if (!parsed.stack) throw new Error("--stack needs a name: --stack <name>");
     } else if (name === "--timeout") {
       const text = value();
       const seconds = Number(text);
@@ -327,49 +306,34 @@ export function parseSmokeArguments(args: string[]): SmokeArguments {
   return parsed;
 }
 
-function readOutputs(file: string | undefined): StackOutputs {
-  if (file) return normalizeOutputs(JSON.parse(readFileSync(file, "utf8")));
-  const stackDir = path.join(PROJECT_ROOT, "cdktf.out", "stacks", STACK_NAME);
-  if (!existsSync(stackDir)) throw new Error(`${path.relative(process.cwd(), stackDir)} does not exist`);
-  const result = spawnSync("terraform", ["output", "-json", "-no-color"], {
-    cwd: stackDir,
-    encoding: "utf8",
-    env: { ...process.env, CHECKPOINT_DISABLE: "1" },
-  });
-  if (result.status !== 0) {
-    const reason = /Error: (.*)/.exec(result.stderr ?? "")?.[1] ?? result.error?.message ?? `exit status ${result.status}`;
-    throw new Error(`terraform output -json failed in ${path.relative(process.cwd(), stackDir) || "."}: ${reason}`);
-  }
-  return normalizeOutputs(JSON.parse(result.stdout));
+/** Where the command writes: the process's stdout and stderr, or a test's. */
+export interface SmokeIO {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
 }
 
-function usageError(message: string): never {
-  process.stderr.write(`${message} (usage: ${USAGE})\n`);
-  process.exit(2);
-}
-
-async function main(): Promise<void> {
+/** The command: its output through `io`, its exit status returned. */
+export async function main(argv: string[], io: SmokeIO): Promise<number> {
   let args: SmokeArguments;
   try {
-    args = parseSmokeArguments(process.argv.slice(2));
+    args = parseSmokeArguments(argv);
   } catch (error) {
-    usageError((error as Error).message);
+    io.stderr(`${(error as Error).message} (usage: ${USAGE})\n`);
+    return 2;
   }
   if (args.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return;
+    io.stdout(`${USAGE}\n`);
+    return 0;
   }
   let outputs: StackOutputs;
   try {
-    outputs = readOutputs(args.outputs);
+    outputs = readStackOutputs({ outputsFile: args.outputs, stack: args.stack }).outputs;
     for (const name of ["state_machine_arn", "state_machine_alias_arn", ...SERVICES.map(functionNameOutput)])
       requireOutput(outputs, name);
     if (!regionOf(outputs.state_machine_arn as string)) throw new Error(`state_machine_arn is not an ARN`);
   } catch (error) {
-    process.stderr.write(
-      `cannot read the stack's outputs (deploy first, or pass --outputs <file>): ${oneLine((error as Error).message)}\n`,
-    );
-    process.exit(2);
+    io.stderr(`cannot read the stack's outputs (deploy first, or pass --outputs <file>): ${oneLine((error as Error).message)}\n`);
+    return 2;
   }
   const timeoutMs = args.timeoutSeconds * 1000;
   // No endpoint here: the SDK's own settings (AWS_ENDPOINT_URL, profiles) choose it, so an
@@ -387,18 +351,24 @@ async function main(): Promise<void> {
     timeoutMs,
     progress: (line) => {
       waited = true;
-      process.stderr.write(`\r${line}   `);
+      io.stderr(`\r${line}   `);
     },
   });
-  if (waited) process.stderr.write("\n");
-  process.stdout.write(`${report(results)}\n`);
-  process.exit(results.every((result) => result.ok) ? 0 : 1);
+  if (waited) io.stderr("\n");
+  io.stdout(`${report(results)}\n`);
+  return results.every((result) => result.ok) ? 0 : 1;
 }
 
 if (require.main === module) {
-  main().catch((error) => {
-    // Only a bug gets here (AWS errors are steps' FAIL lines); still one line, no stack trace.
-    process.stderr.write(`smoke: unexpected ${describeError(error)}\n`);
-    process.exit(1);
-  });
+  main(process.argv.slice(2), {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+  }).then(
+    (status) => process.exit(status),
+    (error) => {
+      // Only a bug gets here (AWS errors are steps' FAIL lines); still one line, no stack trace.
+      process.stderr.write(`smoke: unexpected ${describeError(error)}\n`);
+      process.exit(1);
+    },
+  );
 }

@@ -9,10 +9,12 @@
  * implied local mirror directories (CLI configuration, "provider_installation": on Linux
  * and other Unix systems ~/.terraform.d/plugins and, after the XDG Base Directory
  * specification, $XDG_DATA_HOME/terraform/plugins and each of $XDG_DATA_DIRS/terraform/plugins,
- * by default ~/.local/share, /usr/local/share and /usr/share).
+ * by default ~/.local/share, /usr/local/share and /usr/share), or else wherever the machine
+ * keeps one: a short, bounded search of the filesystem (searchForMirror). `npm test` and
+ * `.ci/run` (through scripts/provider-mirror.ts) both find it here.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { Dirent, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 
@@ -47,18 +49,86 @@ function compareVersions(a: string, b: string): number {
   return 0;
 }
 
+export interface MirrorSearch {
+  /** Where the search starts. */
+  roots: string[];
+  /** How far below a root the mirror's registry.terraform.io folder may be. */
+  maxDepth: number;
+  /** The search gives up after this long (a slow network filesystem must not stall a test run). */
+  budgetMs: number;
+}
+
+/** /opt/tf-plugins/registry.terraform.io is 3 deep, ~/.cache/<tool>/<x>/mirror/registry.terraform.io 6. */
+export const DEFAULT_MIRROR_SEARCH: MirrorSearch = { roots: ["/"], maxDepth: 6, budgetMs: 5000 };
+
+/** Never searched: they hold no mirror and are large (node_modules, .git) or not files at all (/proc, ...). */
+const SKIPPED_NAMES = new Set(["node_modules", ".git"]);
+const SKIPPED_SYSTEM_DIRS = new Set(["/proc", "/sys", "/dev", "/run"]);
+
+/**
+ * The shallowest folder under the roots that holds registry.terraform.io/hashicorp/aws,
+ * breadth first, not following symbolic links (so no loops); or why none was found.
+ */
+export function searchForMirror(search: MirrorSearch = DEFAULT_MIRROR_SEARCH): { mirror?: string; reason?: string } {
+  const deadline = Date.now() + search.budgetMs;
+  let queue = search.roots.map((root) => path.resolve(root));
+  let visited = 0;
+  for (let depth = 0; depth < search.maxDepth && queue.length > 0; depth++) {
+    const next: string[] = [];
+    for (const dir of queue) {
+      if (Date.now() >= deadline) {
+        return {
+          reason: `the search of ${search.roots.join(", ")} stopped after ${search.budgetMs / 1000} s (${visited} folders)`,
+        };
+      }
+      visited++;
+      let entries: Dirent[];
+      try {
+        entries = readdirSync(dir, { withFileTypes: true });
+      } catch {
+        continue; // unreadable: not ours to search
+      }
+      for (const entry of entries) {
+        if (!entry.isDirectory() || SKIPPED_NAMES.has(entry.name)) continue;
+        const child = path.join(dir, entry.name);
+        if (SKIPPED_SYSTEM_DIRS.has(child)) continue;
+        if (entry.name === "registry.terraform.io" && existsSync(path.join(dir, AWS_PROVIDER_DIR))) return { mirror: dir };
+        next.push(child);
+      }
+    }
+    queue = next;
+  }
+  return { reason: `none within ${search.maxDepth} levels of ${search.roots.join(", ")} (${visited} folders searched)` };
+}
+
+/**
+ * The provider mirror: TF_PROVIDER_MIRROR or an implied directory when one holds
+ * hashicorp/aws, else the filesystem search; or the reason there is none.
+ */
+export function findMirror(
+  env: NodeJS.ProcessEnv = process.env,
+  search: MirrorSearch = DEFAULT_MIRROR_SEARCH,
+): { mirror?: string; reason?: string } {
+  const candidates = mirrorCandidates(env);
+  const mirror = candidates.find((dir) => existsSync(path.join(dir, AWS_PROVIDER_DIR)));
+  if (mirror) return { mirror };
+  const found = searchForMirror(search);
+  if (found.mirror) return found;
+  return {
+    reason: `no provider mirror holding ${AWS_PROVIDER_DIR} (looked in ${candidates.join(", ")}; searched the filesystem: ${found.reason}; set TF_PROVIDER_MIRROR)`,
+  };
+}
+
 /** The toolchain, or the reason it is missing (callers print it and skip). */
-export function findToolchain(env: NodeJS.ProcessEnv = process.env): { toolchain?: Toolchain; reason?: string } {
+export function findToolchain(
+  env: NodeJS.ProcessEnv = process.env,
+  search: MirrorSearch = DEFAULT_MIRROR_SEARCH,
+): { toolchain?: Toolchain; reason?: string } {
   const which = spawnSync("/bin/sh", ["-c", "command -v terraform"], { encoding: "utf8", env });
   const terraform = which.stdout.trim();
   if (which.status !== 0 || !terraform) return { reason: "terraform is not on PATH" };
-  const candidates = mirrorCandidates(env);
-  const mirror = candidates.find((dir) => existsSync(path.join(dir, AWS_PROVIDER_DIR)));
-  if (!mirror) {
-    return {
-      reason: `no provider mirror holding ${AWS_PROVIDER_DIR} (looked in ${candidates.join(", ")}; set TF_PROVIDER_MIRROR)`,
-    };
-  }
+  const { mirror, reason } = findMirror(env, search);
+  if (!mirror) return { reason };
   const versions = readdirSync(path.join(mirror, AWS_PROVIDER_DIR)).sort(compareVersions);
   if (versions.length === 0) return { reason: `${path.join(mirror, AWS_PROVIDER_DIR)} holds no version` };
   return { toolchain: { terraform, mirror, awsVersion: versions[versions.length - 1] } };
@@ -142,6 +212,11 @@ export function offlineEnvironment(stackDir: string, base: NodeJS.ProcessEnv = p
     AWS_REGION: "us-east-1",
     AWS_EC2_METADATA_DISABLED: "true",
     AWS_PROFILE: "",
+    // Terraform and its providers are Go programs, and every run loads the AWS provider's
+    // whole schema: at Go's default (GOGC=100) a fifth to a quarter of their CPU goes to
+    // garbage collection that GOGC=400 saves, for some 50 MB more per process. A GOGC set
+    // by the caller is kept.
+    GOGC: base.GOGC ?? "400",
   };
 }
 

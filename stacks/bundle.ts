@@ -9,6 +9,7 @@ import { chmodSync, existsSync, utimesSync } from "node:fs";
 import { isUpToDate, markBuilt } from "../scripts/freshness.cjs";
 import * as path from "node:path";
 import { mapServices, PerService, SERVICES, ServiceName } from "./services";
+import { LAMBDA_RUNTIME, nodeMajorOf } from "./lambda-runtime";
 
 /** The folder holding package.json, wherever this file runs from (sources, or the bundled app in .build/). */
 function findProjectRoot(from: string): string {
@@ -50,7 +51,7 @@ export function bundleServices(): PerService<string> {
       outdir: BUNDLE_ROOT,
       bundle: true,
       platform: "node",
-      target: "node22",
+      target: `node${nodeMajorOf(LAMBDA_RUNTIME)}`,
       format: "cjs",
       minify: true,
       legalComments: "none",

@@ -11,17 +11,25 @@ export interface Deployment {
   partition: string;
   region: string;
   account: string;
+  /** The same as references, for use inside a Terraform expression (`local.deployment_region`). */
+  references: { partition: string; region: string; account: string };
 }
 
 export function deploymentFrom(scope: Construct, anArn: string): Deployment {
   const part = (name: string, index: number) => {
     const local = new TerraformLocal(scope, name, Fn.element(Fn.split(":", anArn), index));
     local.overrideLogicalId(name);
-    return local.asString;
+    return local;
   };
+  const [partition, region, account] = [
+    part("deployment_partition", 1),
+    part("deployment_region", 3),
+    part("deployment_account", 4),
+  ];
   return {
-    partition: part("deployment_partition", 1),
-    region: part("deployment_region", 3),
-    account: part("deployment_account", 4),
+    partition: partition.asString,
+    region: region.asString,
+    account: account.asString,
+    references: { partition: partition.fqn, region: region.fqn, account: account.fqn },
   };
 }

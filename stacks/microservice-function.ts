@@ -7,6 +7,7 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { Construct } from "constructs";
+import { METRICS_NAMESPACE_ENV } from "../functions/shared/metrics";
 import { TABLE_ENVIRONMENT, TableName } from "../functions/shared/store";
 import { bundleServices } from "./bundle";
 import { TABLE_ACCESS } from "./iam";
@@ -14,6 +15,7 @@ import { LambdaExecutionRole } from "./lambda-execution-role";
 import { packageBundle, PackagingMode } from "./packaging";
 import { ServiceName } from "./services";
 import { WorkflowVariables } from "./variables";
+import { LAMBDA_RUNTIME } from "./lambda-runtime";
 
 export interface MicroserviceFunctionProps {
   namePrefix: string;
@@ -55,7 +57,7 @@ export class MicroserviceFunction extends Construct {
       functionName,
       description: `Order workflow: ${props.service}`,
       role: this.role.role.arn,
-      runtime: "nodejs22.x",
+      runtime: LAMBDA_RUNTIME,
       handler: "index.handler",
       // Every change of code or configuration publishes a version; the workflow calls that version
       // (qualifiedArn), so an execution keeps the code it started with through later deploys.
@@ -71,6 +73,8 @@ export class MicroserviceFunction extends Construct {
         variables: {
           LOG_LEVEL: `\${${vars.environment.fqn} == "prod" ? "WARN" : "INFO"}`,
           LOG_CUSTOMER_DATA: `\${${vars.environment.fqn} == "prod" ? "omit" : "include"}`,
+          // The namespace of the business metrics the services write (functions/shared/metrics.ts).
+          [METRICS_NAMESPACE_ENV]: props.namePrefix,
           ...tableNames,
           ...(props.service === "order-service" ? { MAX_ORDER_TOTAL: `\${tostring(${vars.maxOrderTotal.fqn})}` } : {}),
         },

@@ -4,11 +4,14 @@
  */
 import { ArchiveProvider } from "@cdktf/provider-archive/lib/provider";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { TerraformElement, TerraformOutput, TerraformResource, TerraformStack } from "cdktf";
+import { Fn, TerraformElement, TerraformOutput, TerraformResource, TerraformStack, Token } from "cdktf";
 import { Construct, Node } from "constructs";
 import { Alarms } from "./alarms";
+import { Dashboard } from "./dashboard";
+import { OrderMetrics } from "./order-metrics";
 import { BackendChoice, configureBackend } from "./backend";
 import { DestroyGuard } from "./destroy-guard";
+import { EnvironmentFile } from "./environments";
 import { MicroserviceFunction } from "./microservice-function";
 import { PackagingMode } from "./packaging";
 import { mapServices, PerService, ServiceName, SERVICES } from "./services";
@@ -41,6 +44,8 @@ export function functionOutput(service: ServiceName, attribute: "name" | "arn" |
 
 export interface OrderWorkflowStackProps {
   packaging: PackagingMode;
+  /** The environment this stack deploys (environments.ts): it then accepts no other; none: any environment. */
+  environment?: EnvironmentFile;
   /** Local state unless Terraform Cloud is chosen (see backend.ts). */
   backend?: BackendChoice;
 }
@@ -51,7 +56,9 @@ export class OrderWorkflowStack extends TerraformStack {
   readonly functions: PerService<MicroserviceFunction>;
   readonly workflow: Workflow;
   readonly trigger: Trigger;
+  readonly metrics: OrderMetrics;
   readonly alarms: Alarms;
+  readonly dashboard: Dashboard;
   readonly stockSeed: StockSeed;
   readonly destroyGuard: DestroyGuard;
   private readonly logicalIds = new Map<string, string>();
@@ -63,12 +70,19 @@ export class OrderWorkflowStack extends TerraformStack {
     // `removed` blocks (stock-seed.ts) need 1.7; terraform_data (destroy-guard.ts) 1.4.
     this.addOverride("terraform.required_version", REQUIRED_TERRAFORM_VERSION);
 
-    const vars = (this.variables = new WorkflowVariables(this));
+    const vars = (this.variables = new WorkflowVariables(this, props.environment?.name));
     const namePrefix = vars.projectName.stringValue;
 
     new AwsProvider(this, "aws", {
       region: vars.awsRegion.stringValue,
-      defaultTags: [{ tags: { Project: namePrefix, Environment: vars.environment.stringValue, ManagedBy: "cdktf" } }],
+      // The stack's own tags last: `tags` cannot replace them (its validation says so too).
+      defaultTags: [
+        {
+          tags: Token.asStringMap(
+            Fn.merge([vars.tags.value, { Project: namePrefix, Environment: vars.environment.stringValue, ManagedBy: "cdktf" }]),
+          ),
+        },
+      ],
     });
     // Declared only when used, so that synth-time packaging needs no hashicorp/archive at all.
     if (props.packaging === "archive") new ArchiveProvider(this, "archive");
@@ -100,12 +114,32 @@ export class OrderWorkflowStack extends TerraformStack {
       vars,
     });
 
+    const functionNames = mapServices((service) => this.functions[service].function.functionName);
+    // The stack's own metrics live in a namespace named after the project (project_name is unique per stack).
+    const namespace = namePrefix;
+    this.metrics = new OrderMetrics(this, "metrics", {
+      namePrefix,
+      namespace,
+      workflowLogGroupName: this.workflow.logGroup.name,
+      functionLogGroupNames: mapServices((service) => this.functions[service].logGroup.name),
+    });
     this.alarms = new Alarms(this, "alarms", {
       namePrefix,
+      namespace,
       stateMachineArn: this.workflow.stateMachine.arn,
+      liveAliasArn: this.workflow.liveAlias.arn,
       deadLetterQueueName: this.trigger.deadLetterQueue.name,
-      functionNames: mapServices((service) => this.functions[service].function.functionName),
-      notificationLogGroupName: this.functions["notification-service"].logGroup.name,
+      functionNames,
+      workflowLogLevel: this.workflow.logLevelReference,
+      vars,
+    });
+    this.dashboard = new Dashboard(this, "dashboard", {
+      namePrefix,
+      namespace,
+      stateMachineName: this.workflow.stateMachine.name,
+      deadLetterQueueName: this.trigger.deadLetterQueue.name,
+      functionNames,
+      deployment: this.workflow.deployment,
       vars,
     });
 
@@ -196,6 +230,10 @@ export class OrderWorkflowStack extends TerraformStack {
       // "" rather than null without a topic: cdktf deploy (cdktf-cli 0.21) crashes printing a null output.
       value: `\${join("", ${this.alarms.topic.fqn}[*].arn)}`,
       description: "SNS topic the alarms notify (empty without alarm_email)",
+    });
+    new TerraformOutput(this, "dashboard_url", {
+      value: this.dashboard.url,
+      description: "The CloudWatch dashboard of the orders, the workflow and the functions (empty with enable_dashboard = false)",
     });
     new TerraformOutput(this, "start_execution_command", {
       value: `aws stepfunctions start-execution --state-machine-arn ${this.workflow.liveAlias.arn} --input '${JSON.stringify(SAMPLE_ORDER)}'`,

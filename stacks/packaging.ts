@@ -12,6 +12,7 @@
 import { AssetType, Fn, TerraformAsset } from "cdktf";
 import { DataArchiveFile } from "@cdktf/provider-archive/lib/data-archive-file";
 import { Construct } from "constructs";
+import { InputError } from "./input-error";
 
 export const PACKAGING_MODES = ["archive", "synth"] as const;
 export type PackagingMode = (typeof PACKAGING_MODES)[number];
@@ -20,7 +21,7 @@ export type PackagingMode = (typeof PACKAGING_MODES)[number];
 export function packagingModeFromEnv(env: NodeJS.ProcessEnv = process.env): PackagingMode {
   const value = env.LAMBDA_PACKAGING ?? "archive";
   if (!(PACKAGING_MODES as readonly string[]).includes(value)) {
-    throw new Error(`LAMBDA_PACKAGING must be one of: ${PACKAGING_MODES.join(", ")} (got "${value}")`);
+    throw new InputError(`LAMBDA_PACKAGING must be one of: ${PACKAGING_MODES.join(", ")} (got "${value}")`);
   }
   return value as PackagingMode;
 }

@@ -4,12 +4,16 @@
  * input, instead of at `terraform init` (or, for a bucket name S3 refuses, only when
  * somebody tries to create that bucket).
  */
+import { checkContextObject, contextName, InputError } from "./input-error";
+
 /** cdktf.json `context.s3State`, e.g. `{ "bucket": "acme-tf-state", "key": "orders/terraform.tfstate", "region": "eu-west-1" }`. */
 export interface S3StateContext {
   bucket?: string;
   key?: string;
   region?: string;
 }
+
+const S3_STATE_FIELDS = ["bucket", "key", "region"] as const;
 
 export interface S3State {
   bucket: string;
@@ -19,9 +23,12 @@ export interface S3State {
   region?: string;
 }
 
-/** The state object's key when none is given: one folder per stack, so several stacks can share a bucket. */
+/**
+ * The key of a stack's state when none is given: under the app's name, so that the
+ * environments of this app sit together and apart from other apps' in a shared bucket.
+ */
 export function defaultStateKey(stackName: string): string {
-  return `${stackName}/terraform.tfstate`;
+  return `microservices-stepfn/${stackName}/terraform.tfstate`;
 }
 
 /** Terraform's S3 backend writes the lock next to the state, as `<key>.tflock` (use_lockfile). */
@@ -92,15 +99,13 @@ function input(
   if (fromEnv !== undefined && fromEnv !== "") return { value: fromEnv, name: variable };
   const fromContext = context[field];
   if (fromContext === undefined) return undefined;
-  const name = `cdktf.json context "s3State.${field}"`;
-  if (typeof fromContext !== "string") throw new Error(`${name} must be a string, got ${JSON.stringify(fromContext)}`);
-  return { value: fromContext, name };
+  return { value: fromContext, name: contextName(`s3State.${field}`) };
 }
 
 function check(given: Input | undefined, rule: (value: string) => string | undefined, what: string): void {
   if (!given) return;
   const problem = rule(given.value);
-  if (problem) throw new Error(`${given.name} ${JSON.stringify(given.value)} is not a valid ${what}: it ${problem}`);
+  if (problem) throw new InputError(`${given.name} ${JSON.stringify(given.value)} is not a valid ${what}: it ${problem}`);
 }
 
 /**
@@ -109,17 +114,14 @@ function check(given: Input | undefined, rule: (value: string) => string | undef
  * rather than a silent fall back to local state.
  */
 export function s3StateFromEnvironment(env: NodeJS.ProcessEnv, context: S3StateContext = {}): S3State | undefined {
-  if (typeof context !== "object" || context === null || Array.isArray(context))
-    throw new Error(
-      `cdktf.json context "s3State" must be an object { "bucket", "key", "region" }, got ${JSON.stringify(context)}`,
-    );
+  checkContextObject("s3State", context, S3_STATE_FIELDS);
   const bucket = input(env, "TF_STATE_BUCKET", context, "bucket");
   const key = input(env, "TF_STATE_KEY", context, "key");
   const region = input(env, "TF_STATE_REGION", context, "region");
   if (!bucket) {
     const orphan = key ?? region;
     if (orphan)
-      throw new Error(
+      throw new InputError(
         `${orphan.name} is set but no state bucket is: set TF_STATE_BUCKET (or "s3State": { "bucket" } in cdktf.json context), or unset ${orphan.name} for local state`,
       );
     return undefined;

@@ -17,6 +17,26 @@ export const WORKFLOW_TYPES = ["STANDARD", "EXPRESS"];
 export const LAMBDA_ARCHITECTURES = ["arm64", "x86_64"];
 export const WORKFLOW_LOG_LEVELS = ["ALL", "ERROR", "FATAL", "OFF"];
 
+/**
+ * The alarms' thresholds (alarm_thresholds), each the count in one period at which its
+ * alarm fires; 1 by default, since each of these means a technical incident (docs/operations.md).
+ */
+export const ALARM_THRESHOLDS = {
+  compensation_failed: "orders that ended CompensationFailed",
+  orders_failed_technically: "orders that failed for a technical reason, timed out or were aborted",
+  service_call_faults: "calls of a service that failed technically, retried or not",
+  function_faults: "faults of one function (each function has its alarm)",
+  function_throttles: "throttled invocations of one function",
+  dead_letters: "Order Submitted events waiting in the dead-letter queue (the most seen in the period)",
+  executions_throttled: "throttled state transitions of the workflow",
+} as const;
+export type AlarmThresholdName = keyof typeof ALARM_THRESHOLDS;
+
+/** The tags the stack sets itself on every resource: `tags` cannot override them. */
+export const STACK_TAGS = ["Project", "Environment", "ManagedBy"] as const;
+/** AWS allows 50 tags per resource; the stack's own take 3. */
+export const MAX_EXTRA_TAGS = 50 - STACK_TAGS.length;
+
 /** `${...}` around a Terraform expression, as a validation condition. */
 const expression = (text: string) => `\${${text}}`;
 
@@ -68,11 +88,20 @@ export class WorkflowVariables {
   readonly kmsKeyArn: TerraformVariable;
   readonly enableAlarms: TerraformVariable;
   readonly alarmEmail: TerraformVariable;
+  readonly alarmPeriodSeconds: TerraformVariable;
+  readonly alarmEvaluationPeriods: TerraformVariable;
+  readonly alarmThresholds: TerraformVariable;
+  readonly enableDashboard: TerraformVariable;
+  readonly tags: TerraformVariable;
   readonly eventMaximumAgeSeconds: TerraformVariable;
   readonly eventMaximumRetryAttempts: TerraformVariable;
   readonly awsRegion: TerraformVariable;
 
-  constructor(private readonly scope: Construct) {
+  /** `deploying`: the environment of the stack, when it is one environment's (environments.ts); it then accepts no other. */
+  constructor(
+    private readonly scope: Construct,
+    deploying?: string,
+  ) {
     // docs/inputs-and-names.md: the four inputs of the original recipe.
     this.projectName = this.string(
       "project_name",
@@ -93,9 +122,19 @@ export class WorkflowVariables {
     );
     this.environment = this.string(
       "environment",
-      "dev",
+      deploying ?? "dev",
       "Deployment environment, written to the Environment tag of every resource (never into names). prod also turns the workflow's logs down to ERROR without execution data.",
-      [oneOf("environment", ENVIRONMENTS)],
+      [
+        oneOf("environment", ENVIRONMENTS),
+        ...(deploying
+          ? [
+              {
+                condition: expression(`var.environment == ${JSON.stringify(deploying)}`),
+                errorMessage: `environment must be "${deploying}" in the ${deploying} stack (its settings are env/${deploying}.tfvars): another environment deploys with its own stack, cdktf deploy <environment>.`,
+              },
+            ]
+          : []),
+      ],
     );
     this.lambdaTimeout = this.number("lambda_timeout", 30, "Timeout of each Lambda function, in whole seconds (3 to 900).", [
       wholeNumberBetween("lambda_timeout", 3, 900, "seconds", "Lambda's maximum"),
@@ -110,7 +149,7 @@ export class WorkflowVariables {
     this.maxOrderTotal = this.number(
       "max_order_total",
       100000,
-      "The largest order total accepted, tax included, in USD: a larger order is refused with InvalidInput before anything is charged. Clients set the prices (see the README's security section), so this caps a runaway or forged order.",
+      "The largest order total accepted, tax included, in USD: a larger order is refused with InvalidInput before anything is charged. Clients set the prices (docs/security.md), so this caps a runaway or forged order.",
       [
         {
           condition: expression(
@@ -214,13 +253,84 @@ export class WorkflowVariables {
     this.enableAlarms = this.bool(
       "enable_alarms",
       true,
-      "CloudWatch alarms on failed, timed-out and throttled executions, on the dead-letter queue and on each function's errors and throttles.",
+      "CloudWatch alarms that each mean a technical incident, never a business refusal: compensation failures, orders failed technically, failed service calls, each function's faults and throttles, the dead-letter queue and throttled executions (docs/operations.md). They need workflow_log_level ALL or ERROR.",
     );
     this.alarmEmail = this.string(
       "alarm_email",
       null,
       "E-mail address subscribed to the alarms through an SNS topic. null: no topic.",
       [nullOrMatching("alarm_email", "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", "one e-mail address")],
+    );
+    this.alarmPeriodSeconds = this.number(
+      "alarm_period_seconds",
+      300,
+      "The period over which each alarm counts, in seconds: a whole number of minutes from 60 to 86400.",
+      [
+        {
+          condition: expression(
+            "var.alarm_period_seconds >= 60 && var.alarm_period_seconds <= 86400 && var.alarm_period_seconds % 60 == 0",
+          ),
+          errorMessage:
+            "alarm_period_seconds must be a whole number of minutes in seconds (60, 120, ..., 300, ...) from 60 to 86400: CloudWatch's periods for these metrics.",
+        },
+      ],
+    );
+    this.alarmEvaluationPeriods = this.number(
+      "alarm_evaluation_periods",
+      1,
+      "How many consecutive periods must each reach the threshold before an alarm fires (1 to 1440); alarm_period_seconds x alarm_evaluation_periods must be at most a day.",
+      [wholeNumberBetween("alarm_evaluation_periods", 1, 1440, "periods", "CloudWatch evaluates at most a day")],
+    );
+    this.alarmThresholds = this.declare(
+      "alarm_thresholds",
+      `object({ ${Object.keys(ALARM_THRESHOLDS)
+        .map((name) => `${name} = optional(number, 1)`)
+        .join(", ")} })`,
+      {},
+      `The count in one period at which each alarm fires; any left out is 1. ${Object.entries(ALARM_THRESHOLDS)
+        .map(([name, what]) => `${name}: ${what}`)
+        .join("; ")}.`,
+      Object.keys(ALARM_THRESHOLDS).map((name) => {
+        const ref = `var.alarm_thresholds.${name}`;
+        return {
+          condition: expression(`${ref} == floor(${ref}) && ${ref} >= 1`),
+          errorMessage: `alarm_thresholds.${name} must be a whole number of at least 1.`,
+        };
+      }),
+    );
+    this.enableDashboard = this.bool(
+      "enable_dashboard",
+      true,
+      "A CloudWatch dashboard <project_name>: orders completed, rejected by reason and failed technically, execution latency, the functions' errors, throttles and duration, the dead-letter queue and compensation failures (its address is the dashboard_url output).",
+    );
+    this.tags = this.declare(
+      "tags",
+      "map(string)",
+      {},
+      `Tags added to every resource, for example those an organisation's tag policy requires. The stack's own (${STACK_TAGS.join(", ")}) cannot be replaced.`,
+      [
+        {
+          condition: expression(`length(var.tags) <= ${MAX_EXTRA_TAGS}`),
+          errorMessage: `tags may hold at most ${MAX_EXTRA_TAGS} tags: AWS allows 50 per resource and the stack sets ${STACK_TAGS.length}.`,
+        },
+        {
+          condition: expression(
+            `alltrue([for key in keys(var.tags) : !contains(${JSON.stringify(STACK_TAGS.map((tag) => tag.toLowerCase()))}, lower(key))])`,
+          ),
+          errorMessage: `tags cannot set ${STACK_TAGS.join(", ")}: the stack sets them (project_name, environment).`,
+        },
+        {
+          condition: expression('alltrue([for key in keys(var.tags) : !startswith(lower(key), "aws:")])'),
+          errorMessage: "tags cannot have keys starting with aws: (AWS reserves them).",
+        },
+        {
+          condition: expression(
+            'alltrue([for key, value in var.tags : length(key) >= 1 && length(key) <= 128 && length(value) <= 256 && can(regex("^[\\\\pL\\\\pZ\\\\pN_.:/=+@-]*$", key)) && can(regex("^[\\\\pL\\\\pZ\\\\pN_.:/=+@-]*$", value))])',
+          ),
+          errorMessage:
+            "tags keys must be 1 to 128 and values at most 256 characters, of letters, digits, spaces and _ . : / = + - @ (AWS's tag rules).",
+        },
+      ],
     );
     this.eventMaximumAgeSeconds = this.number(
       "event_maximum_age_seconds",

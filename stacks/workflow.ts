@@ -26,12 +26,14 @@ import {
   STATES_XRAY_ACTIONS,
 } from "./iam";
 import { PerService, SERVICES } from "./services";
+import { jsonWithExpressions, TerraformExpression } from "./terraform-expression";
 import { WorkflowVariables } from "./variables";
 import {
   buildWorkflowDefinition,
   EXECUTION_MARGIN_SECONDS,
+  expressionOptionsFor,
   TASK_TIMEOUT_MARGIN_SECONDS,
-  WorkflowDefinition,
+  WorstCase,
   worstCaseFrom,
 } from "./workflow-definition";
 
@@ -44,39 +46,12 @@ export const LIVE_ALIAS_NAME = "live";
 /** Express workflows run for at most 5 minutes. */
 export const EXPRESS_MAX_SECONDS = 300;
 
-/**
- * Terraform expressions for the definition's timeouts, the same arithmetic as the
- * builder's, and the longest lambda_timeout with which a failed order's retries and
- * compensations still fit in an Express execution.
- */
-export function timeoutExpressions(definition: WorkflowDefinition, lambdaTimeout: string) {
-  const task = `${lambdaTimeout} + ${TASK_TIMEOUT_MARGIN_SECONDS}`;
-  const worst = worstCaseFrom(definition.States, definition.StartAt);
-  const execution = `${worst.attempts} * (${task}) + ${worst.waitSeconds + EXECUTION_MARGIN_SECONDS}`;
-  const longestExpressLambdaTimeout =
+/** The longest lambda_timeout with which a failed order's retries and compensations still fit in an Express execution. */
+export function longestExpressLambdaTimeout(worst: WorstCase): number {
+  return (
     Math.floor((EXPRESS_MAX_SECONDS - worst.waitSeconds - EXECUTION_MARGIN_SECONDS) / worst.attempts) -
-    TASK_TIMEOUT_MARGIN_SECONDS;
-  return { task, execution, worst, longestExpressLambdaTimeout };
-}
-
-/**
- * The definition as cdk.tf.json carries it: JSON text whose timeouts are Terraform
- * expressions. The builder is given an improbable task timeout as a marker; the numbers
- * it yields are swapped for `${...}` expressions that Terraform turns back into numbers.
- */
-export function renderDefinition(functionArns: PerService<string>, lambdaTimeout: string): string {
-  const marker = 987_654_321;
-  const definition = buildWorkflowDefinition(functionArns, { taskTimeoutSeconds: marker });
-  const expressions = timeoutExpressions(definition, lambdaTimeout);
-  // The builder derived the execution's limit from the marker, so it is a marker too.
-  const executionMarker = definition.TimeoutSeconds;
-  const rendered = JSON.stringify(definition)
-    .replaceAll(`"TimeoutSeconds":${marker}`, `"TimeoutSeconds":\${${expressions.task}}`)
-    .replace(`"TimeoutSeconds":${executionMarker}`, `"TimeoutSeconds":\${${expressions.execution}}`);
-  if (rendered.includes(String(marker)) || rendered.includes(String(executionMarker))) {
-    throw new Error("a timeout of the workflow definition was left unreplaced");
-  }
-  return rendered;
+    TASK_TIMEOUT_MARGIN_SECONDS
+  );
 }
 
 export interface WorkflowProps {
@@ -95,6 +70,8 @@ export class Workflow extends Construct {
   readonly role: IamRole;
   /** The partition, Region and account the stack is deployed to. */
   readonly deployment: Deployment;
+  /** The log level as deployed, as a reference for Terraform expressions (`local.workflow_log_level`). */
+  readonly logLevelReference: string;
 
   constructor(scope: Construct, id: string, props: WorkflowProps) {
     super(scope, id);
@@ -166,6 +143,7 @@ export class Workflow extends Construct {
       `\${${vars.workflowLogLevel.fqn} != null ? ${vars.workflowLogLevel.fqn} : (${vars.environment.fqn} == "prod" ? "ERROR" : "ALL")}`,
     );
     logLevel.overrideLogicalId("workflow_log_level");
+    this.logLevelReference = logLevel.fqn;
     const includeExecutionData = new TerraformLocal(
       this,
       "workflow_log_include_execution_data",
@@ -174,14 +152,17 @@ export class Workflow extends Construct {
 
     includeExecutionData.overrideLogicalId("workflow_log_include_execution_data");
 
-    const definition = renderDefinition(props.functionVersionArns, vars.lambdaTimeout.fqn);
-    // The worst case depends on the graph only, not on the ARNs or the timeouts.
-    const budget = timeoutExpressions(buildWorkflowDefinition(props.functionVersionArns), vars.lambdaTimeout.fqn);
+    // The timeouts are expressions of lambda_timeout, which Terraform knows only when it plans.
+    const definition = buildWorkflowDefinition(
+      props.functionVersionArns,
+      expressionOptionsFor(TerraformExpression.reference(vars.lambdaTimeout.fqn)),
+    );
+    const worst = worstCaseFrom(definition.States, definition.StartAt);
     this.stateMachine = new SfnStateMachine(this, "state-machine", {
       name,
       type: vars.workflowType.stringValue,
       roleArn: this.role.arn,
-      definition,
+      definition: jsonWithExpressions(definition),
       // A version for every change. The AWS provider (since 5.61, issue 36272) marks
       // state_machine_version_arn as changing in the same plan, so the alias follows in one apply.
       publish: true,
@@ -197,10 +178,10 @@ export class Workflow extends Construct {
         precondition: [
           {
             // A failed order's retries and compensations must fit in the execution, or money and stock stay held.
-            condition: `\${${vars.workflowType.fqn} != "EXPRESS" || ${budget.execution} <= ${EXPRESS_MAX_SECONDS}}`,
+            condition: `\${${vars.workflowType.fqn} != "EXPRESS" || ${definition.TimeoutSeconds.text} <= ${EXPRESS_MAX_SECONDS}}`,
             errorMessage:
-              `workflow_type EXPRESS needs lambda_timeout <= ${budget.longestExpressLambdaTimeout}: a failed order's retries and compensations ` +
-              `can take ${budget.worst.attempts} x (lambda_timeout + ${TASK_TIMEOUT_MARGIN_SECONDS}) + ${budget.worst.waitSeconds + EXECUTION_MARGIN_SECONDS} seconds, ` +
+              `workflow_type EXPRESS needs lambda_timeout <= ${longestExpressLambdaTimeout(worst)}: a failed order's retries and compensations ` +
+              `can take ${worst.attempts} x (lambda_timeout + ${TASK_TIMEOUT_MARGIN_SECONDS}) + ${worst.waitSeconds + EXECUTION_MARGIN_SECONDS} seconds, ` +
               `and an Express execution stops after ${EXPRESS_MAX_SECONDS}. Lower lambda_timeout, or use STANDARD.`,
           },
         ],

@@ -6,13 +6,15 @@
 import { ChildProcess, spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { PROJECT_ROOT } from "../../stacks/bundle";
-import { findMoto } from "../../emulator/server";
+import { findLambdaNode, findMoto } from "../../emulator/server";
 import { findToolchain } from "../../scripts/terraform-toolchain";
 
 /** Undefined when the emulator tests can run; otherwise why not (printed as SKIPPED, never a silent pass). */
 export function emulatorSkipReason(env: NodeJS.ProcessEnv = process.env): string | undefined {
   const { reason: motoMissing } = findMoto(env);
   if (motoMissing) return motoMissing;
+  const node = findLambdaNode(env);
+  if ("reason" in node) return node.reason;
   return findToolchain(env).reason;
 }
 

@@ -18,11 +18,11 @@ export type TerraformJson = {
 
 const testOutdirs: string[] = [];
 
-/** Testing.app() with an outdir that removeTestOutdirs() (run after each test file) deletes. */
-export function testApp(): App {
+/** Testing.app() with an outdir that removeTestOutdirs() (run after each test file) deletes; `context` as cdktf.json's. */
+export function testApp(context?: Record<string, unknown>): App {
   const outdir = mkdtempSync(path.join(tmpdir(), "order-workflow-test-"));
   testOutdirs.push(outdir);
-  return Testing.app({ outdir });
+  return Testing.app({ outdir, context });
 }
 
 export function removeTestOutdirs(): void {

@@ -3,7 +3,7 @@
  * one exact sentence (the field's path, the rule, what was sent), and each limit's last
  * accepted value is accepted.
  */
-import { EXECUTION_NAME_RULE } from "../../functions/shared/validation";
+import { describe as describeValue, EXECUTION_NAME_RULE } from "../../functions/shared/validation";
 import { freshServices, refusal } from "../helpers/services";
 
 const ARN_RULE = "executionId may contain only an execution ARN (arn:...) without whitespace or control characters";
@@ -277,4 +277,19 @@ describe("each limit's last accepted value is accepted", () => {
     });
     expect(await store.get("orders", "o")).toMatchObject({ status: "COMPLETED", transactionId: "t", reservations: [] });
   });
+});
+
+test.each([
+  [undefined, "undefined"],
+  [null, "null"],
+  [[1], "an array"],
+  [{ a: 1 }, "an object"],
+  ["x", "a string"],
+  [1, "a number"],
+  [Number.NaN, "NaN"],
+  [Infinity, "Infinity"],
+  [true, "a boolean"],
+  [10n, "a bigint"],
+])("a refusal describes %p as %s", (value, description) => {
+  expect(describeValue(value)).toBe(description);
 });

@@ -1,5 +1,8 @@
 """
-python3 emulator/moto/launcher.py --port PORT --work-dir DIR --node NODE --node-path DIR
+python3 emulator/moto/launcher.py --port PORT --work-dir DIR [--node-runtime nodejs22.x=NODE] --node-path DIR [--record-calls FILE]
+
+--node-runtime names the Node.js binary the functions of that runtime run on (the Lambda
+patch refuses any other runtime, and every invocation without it).
 
 Starts moto's server on 127.0.0.1 with the configuration and compatibility patches the
 order workflow's end-to-end test needs, then prints one line, `READY <port>` (the port the
@@ -9,6 +12,9 @@ between choosing a port and binding it). Started and stopped by emulator/server.
 It stops on SIGTERM or SIGINT, and also when its standard input closes: the parent holds
 the other end, so the server never outlives the process that started it, however that
 process ends (a jest timeout, kill -9).
+
+With --record-calls FILE, every request of the AWS provider is also appended to FILE as one
+JSON line (recorder.py), for the deploying identity's permission check.
 """
 import argparse
 import os
@@ -22,13 +28,20 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 warnings.filterwarnings("ignore")
 
 
+def node_runtime_settings(argument):
+    """{"node_runtime": "nodejs22.x", "node": "/path/to/node"} from "nodejs22.x=/path/to/node"; both None without one."""
+    runtime, _, binary = argument.partition("=")
+    return {"node_runtime": runtime or None, "node": binary or None}
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--work-dir", required=True)
-    parser.add_argument("--node", default="node")
+    parser.add_argument("--node-runtime", default="", help="RUNTIME=BINARY, e.g. nodejs22.x=/usr/bin/node")
     parser.add_argument("--node-path", default="")
+    parser.add_argument("--record-calls", default="")
     args = parser.parse_args()
 
     # Server mode must not proxy its own calls anywhere else.
@@ -39,6 +52,8 @@ def main():
     from werkzeug.serving import make_server
 
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+
+    import faults
 
     # Executions really run (moto's ASL interpreter); Lambda runs without Docker (see the patch).
     # Set before any request: the two settings choose which backend holds the resources.
@@ -53,7 +68,13 @@ def main():
         print(f"FAILED cannot listen on {args.host}:{args.port}: {error.strerror or error}", flush=True)
         sys.exit(3)
     try:
-        server = make_server(args.host, args.port, DomainDispatcherApplication(create_backend_app), threaded=True)
+        # faults.py answers its own path (switching test faults on and off); moto answers the rest.
+        app = faults.wrap(DomainDispatcherApplication(create_backend_app))
+        if args.record_calls:
+            from recorder import wrap
+
+            app = wrap(app, args.record_calls)
+        server = make_server(args.host, args.port, app, threaded=True)
     except (OSError, SystemExit) as error:
         print(f"FAILED cannot listen on {args.host}:{args.port}: {getattr(error, 'strerror', None) or error}", flush=True)
         sys.exit(3)
@@ -67,10 +88,12 @@ def main():
         {
             "endpoint_url": f"http://{args.host}:{port}",
             "work_dir": args.work_dir,
-            "node": args.node,
+            **node_runtime_settings(args.node_runtime),
             "node_path": args.node_path,
         }
     )
+    # Test infrastructure, not a patch: installed last, over the patches (see faults.py).
+    faults.install()
 
     def stop(*_):
         threading.Thread(target=server.shutdown, daemon=True).start()

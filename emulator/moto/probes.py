@@ -1,5 +1,5 @@
 """
-python3 emulator/moto/probes.py [--patched --node NODE]  ->  one JSON object on stdout:
+python3 emulator/moto/probes.py [--patched --node-runtime nodejs22.x=NODE]  ->  one JSON object on stdout:
 
   {"moto": "5.2.1",
    "patches": {name: {"gap": bool|null, "detail": str, "what": str, ["verified": {"ok": bool|null, "detail": str}]}},
@@ -33,6 +33,7 @@ for proxy in ("AWS_ENDPOINT_URL", "HTTPS_PROXY", "HTTP_PROXY", "https_proxy", "h
 import moto  # noqa: E402
 
 from defects import DEFECTS  # noqa: E402
+from launcher import node_runtime_settings  # noqa: E402
 from patches import PATCHES, apply_all  # noqa: E402
 
 
@@ -46,14 +47,19 @@ def run(probe):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--patched", action="store_true")
-    parser.add_argument("--node", default="node")
+    parser.add_argument("--node-runtime", default="", help="RUNTIME=BINARY, as for launcher.py")
     parser.add_argument("--node-path", default="")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="moto-probes-") as work_dir:
         if args.patched:
             apply_all(
-                {"endpoint_url": "http://127.0.0.1:9", "work_dir": work_dir, "node": args.node, "node_path": args.node_path}
+                {
+                    "endpoint_url": "http://127.0.0.1:9",
+                    "work_dir": work_dir,
+                    "node_path": args.node_path,
+                    **node_runtime_settings(args.node_runtime),
+                }
             )
         patches = {}
         for name, module in PATCHES.items():

@@ -18,6 +18,7 @@ import { COMPENSATION_FAILED, CONTRACT_ERROR_NAMES, InvalidInput, ServiceUnavail
 import { defineHandler, ServiceContext } from "../shared/handler";
 import { Call, deriveId, once } from "../shared/idempotency";
 import { Logger } from "../shared/logger";
+import { orderCompleted } from "../shared/metrics";
 import { closingWrite, CLOSERS, ClosedStatus } from "../shared/order-record";
 import { ConditionFailed, Item, StateStore } from "../shared/store";
 import {
@@ -163,6 +164,7 @@ async function notifyAndClose(closing: Closing): Promise<{ orderStatus: ClosedSt
       await store.transact([
         closingWrite(orderId!, { status, ...closing.set, notificationId: sent.notificationId, closedBy: CLOSERS.notice }),
       ]);
+      if (status === "COMPLETED") orderCompleted(SERVICE, orderId!);
       return { orderStatus: status, replayed: false };
     } catch (error) {
       // Closed meanwhile (a concurrent run of this execution, or the fallback): read it again.

@@ -29,6 +29,7 @@ import {
 import { defineHandler, ServiceContext } from "../shared/handler";
 import { deriveId, fingerprintOf } from "../shared/idempotency";
 import { requireItems } from "../shared/items";
+import { orderCompleted } from "../shared/metrics";
 import { centsToAmount, taxCents } from "../shared/money";
 import {
   closingWrite,
@@ -333,6 +334,7 @@ export async function closeOrder(request: JsonObject, { store }: ServiceContext)
               ifAbsent: true,
             },
       ]);
+      if (status === "COMPLETED") orderCompleted("order-service", orderId);
       return answer({ ...existing, ...outcome, executionId }, true);
     } catch (error) {
       // The notice (or a concurrent call) closed or made it meanwhile: read it again.

@@ -2,7 +2,7 @@
  * Structured logging: one JSON object per line on stdout, which CloudWatch Logs stores
  * as one event and Logs Insights can query by field. A few lines of our own instead of
  * Powertools' Logger (35 KB and about 14 ms of load time per bundle) keep each function
- * small and quick to start (see README, "Speed and cost").
+ * small and quick to start (see docs/performance-and-cost.md).
  */
 const LEVELS = { DEBUG: 10, INFO: 20, WARN: 30, ERROR: 40, SILENT: 100 } as const;
 type Level = Exclude<keyof typeof LEVELS, "SILENT">;
@@ -12,6 +12,11 @@ function threshold(): number {
   return LEVELS[configured] ?? LEVELS.INFO;
 }
 
+/** LOG_LEVEL=SILENT: nothing at all is written, metric lines included (tests). */
+export function silenced(): boolean {
+  return threshold() === LEVELS.SILENT;
+}
+
 /** Where log lines go: stdout in Lambda; the local CLIs send them to stderr to keep stdout for results. */
 let sink = (line: string) => {
   process.stdout.write(line);
@@ -19,6 +24,11 @@ let sink = (line: string) => {
 
 export function setLogSink(write: (line: string) => void): void {
   sink = write;
+}
+
+/** Writes one line as it is (a metric document, functions/shared/metrics.ts), unless SILENT. */
+export function writeLine(line: string): void {
+  if (!silenced()) sink(`${line}\n`);
 }
 
 export interface LogFields {

@@ -45,13 +45,13 @@ export function executionNameProblem(name: string): string | undefined {
   return undefined;
 }
 
+/** What a value is, for a refusal's message: "null", "an array", "a string", "NaN", ... */
 export function describe(value: unknown): string {
-  if (value === null) return "null";
+  if (value === undefined || value === null) return String(value);
   if (Array.isArray(value)) return "an array";
   if (typeof value === "number" && !Number.isFinite(value)) return String(value);
   const type = typeof value;
-  // Stryker disable next-line ConditionalExpression,StringLiteral: equivalent for `type === "undefined"`: every caller reports undefined as "is required" before describing a value.
-  return type === "object" || type === "undefined" ? `an ${type}` : `a ${type}`;
+  return type === "object" ? "an object" : `a ${type}`;
 }
 
 export function requireObject(value: unknown, field: string): JsonObject {

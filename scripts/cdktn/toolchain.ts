@@ -8,9 +8,10 @@ import { spawnSync, SpawnSyncOptions } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
+import { NODE22_VERSION } from "../node22.cjs";
 
-/** Node.js 22 from the npm registry, pinned so that the cache stays valid. */
-export const NODE22_VERSION = "22.23.3";
+/** Node.js 22 from the npm registry: the project's one pin (scripts/node22.cjs), so that the cache stays valid. */
+export { NODE22_VERSION };
 const MINIMUM_NODE = [22, 19];
 
 export class CommandFailed extends Error {}

@@ -5,8 +5,11 @@ moto/awslambda_simple/models.py (the backend used when `lambda.use_docker` is of
 the request body, or a queued canned answer, without running anything; the Docker backend
 (moto/awslambda/models.py _invoke_lambda) needs a Docker daemon and the runtime image.
 
-The patch runs the deployed zip's handler with the machine's `node`, as the Lambda Node.js
-runtime would: the zip is extracted once per CodeSha256, emulator/moto/node_bootstrap.cjs
+The patch runs the deployed zip's handler on the Node.js of the function's runtime, as the
+Lambda Node.js runtime would: the launcher's --node-runtime names the binary for one runtime
+(nodejs22.x: a Node.js 22, found by emulator/server.ts), and a function of any other runtime,
+or any function when no binary was given, is refused with the error Emulator.RuntimeUnavailable
+instead of running on the wrong Node.js. The zip is extracted once per CodeSha256, emulator/moto/node_bootstrap.cjs
 calls handler(event, context), and a thrown error becomes FunctionError "Unhandled" with the
 runtime's {errorType, errorMessage, trace} payload. The process gets only what Lambda gives:
 the function's environment variables, AWS_REGION, dummy credentials, AWS_ENDPOINT_URL aimed
@@ -49,8 +52,24 @@ def _task_root(fn, work_dir):
     return root
 
 
+RUNTIME_UNAVAILABLE = "Emulator.RuntimeUnavailable"
+
+
+def runtime_refusal(fn, settings):
+    """Why this emulator cannot run the function's runtime, or None when it can."""
+    if not settings.get("node"):
+        return f"cannot run {fn.run_time}: the emulator was started without a Node.js for the functions"
+    if fn.run_time != settings.get("node_runtime"):
+        return f"cannot run {fn.run_time}: this emulator runs {settings['node_runtime']} functions only"
+    return None
+
+
 def run_handler(fn, event_text, settings):
     """(payload bytes, function error or None, log text) of one invocation."""
+    refusal = runtime_refusal(fn, settings)
+    if refusal:
+        error = {"errorType": RUNTIME_UNAVAILABLE, "errorMessage": f"{fn.function_name}: {refusal}"}
+        return json.dumps(error).encode("utf-8"), "Unhandled", f"{RUNTIME_UNAVAILABLE}: {error['errorMessage']}\n"
     request_id = str(uuid.uuid4())
     timeout = int(fn.timeout or 3)
     env = {
@@ -191,7 +210,7 @@ def verify():
             "  if (event.fail) { const e = new Error('declined: ' + event.fail); e.name = 'PaymentDeclined'; throw e; }\n"
             "  if (event.sleep) await new Promise((r) => setTimeout(r, event.sleep));\n"
             "  return { event, setting: process.env.SETTING, endpoint: process.env.AWS_ENDPOINT_URL,\n"
-            "    region: process.env.AWS_REGION, name: context.functionName,\n"
+            "    region: process.env.AWS_REGION, name: context.functionName, node: process.versions.node,\n"
             "    sdk: typeof require('@aws-sdk/client-sfn').SFNClient };\n"
             "};\n",
         )
@@ -201,10 +220,10 @@ def verify():
         role = iam.create_role(RoleName="verify", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
         client = boto3.client("lambda", region_name="us-east-1")
         # A generous limit for the checks (node starts slowly on a busy machine), a short one for the timeout.
-        for name, timeout in (("verify", 60), ("verify-timeout", 1)):
+        for name, timeout, runtime in (("verify", 60, "nodejs22.x"), ("verify-timeout", 1, "nodejs22.x"), ("verify-old", 60, "nodejs20.x")):
             client.create_function(
                 FunctionName=name,
-                Runtime="nodejs22.x",
+                Runtime=runtime,
                 Role=role,
                 Handler="index.handler",
                 Code={"ZipFile": code.getvalue()},
@@ -224,6 +243,8 @@ def verify():
             problems.append(f"environment: {payload}")
         if payload.get("sdk") != "function":
             problems.append(f"@aws-sdk/client-sfn does not resolve through NODE_PATH: {payload}")
+        if str(payload.get("node", "")).split(".")[0] != "22":
+            problems.append(f"nodejs22.x ran on Node.js {payload.get('node')}")
         error, payload = invoke({"fail": "score 600"})
         if error != "Unhandled" or payload.get("errorType") != "PaymentDeclined" or payload.get("errorMessage") != "declined: score 600":
             problems.append(f"error: {error} {payload}")
@@ -232,4 +253,9 @@ def verify():
         error, payload = invoke({"sleep": 5000}, "verify-timeout")
         if error != "Unhandled" or payload.get("errorType") != "Sandbox.Timedout":
             problems.append(f"timeout: {error} {payload}")
-    return not problems, "; ".join(problems) or "result, environment, SDK, error and timeout as Lambda's"
+        error, payload = invoke({}, "verify-old")
+        refused = "verify-old: cannot run nodejs20.x: this emulator runs nodejs22.x functions only"
+        if error != "Unhandled" or payload != {"errorType": RUNTIME_UNAVAILABLE, "errorMessage": refused}:
+            problems.append(f"another runtime: {error} {payload}")
+    checked = "result, environment, SDK, error and timeout as Lambda's; Node.js 22 for nodejs22.x, another runtime refused"
+    return not problems, "; ".join(problems) or checked
