@@ -1,6 +1,6 @@
 /**
  * The whole deployment lifecycle against the AWS emulator, as `npm run e2e` and the test
- * __tests__/emulator-lifecycle.test.ts run it (one implementation):
+ * __tests__/system/lifecycle.integration.test.ts run it (one implementation):
  *
  *   start the emulator -> synthesize (synth-time packaging: one stack per environment, dev
  *   and prod) -> terraform init -> apply dev, then two paths side by side:

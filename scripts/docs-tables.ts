@@ -11,8 +11,8 @@
  *   as a comment above it.
  *
  * `npm test` fails when any of them differs from what this would write
- * (__tests__/docs-tables.test.ts), and plans the example offline against every validation
- * (__tests__/terraform-offline.test.ts).
+ * (__tests__/scripts/docs-tables.test.ts), and plans the example offline against every validation
+ * (__tests__/system/terraform-offline.integration.test.ts).
  */
 import { TerraformOutput, TerraformVariable } from "cdktf";
 import { IConstruct } from "constructs";

@@ -4,7 +4,7 @@
  * Two implementations keep the same contract (docs/durable-state.md):
  * - DynamoStore (dynamodb-store.ts), in Lambda, on the tables the stack creates;
  * - MemoryStore (memory-store.ts), in one process: the local runner, `npm run invoke`, tests.
- * One contract test suite runs against both (__tests__/store-contract.test.ts).
+ * One contract test suite runs against both (__tests__/functions/shared/dynamodb-store.integration.test.ts).
  */
 export const TABLES = ["orders", "idempotency", "stock"] as const;
 export type TableName = (typeof TABLES)[number];
