@@ -1,16 +1,8 @@
 /**
- * `npm run workflow` and `npm run invoke` as a developer types them: stdout, stderr and
- * exit status of docs/local-runner.md. A few runs go through a process of their own (npm
- * itself, and node with tsx as npm runs it); the rest call the commands' main in this
- * process, with the same arguments, files and working folder, and read what it writes and
- * the status the process would exit with.
+ * npm run workflow (local/workflow-cli.ts) as typed: results, exit statuses, messages a
+ * developer can act on, argument parsing.
  */
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import * as path from "node:path";
-import { PROJECT_ROOT } from "../../stacks/bundle";
-import { CliIO } from "../../local/cli-input";
+import { npmRun, runMain, scratchFiles, spawnScript } from "../helpers/cli";
 import { main as invokeMain } from "../../local/invoke-cli";
 import { exitStatus, main as workflowMain, parseArguments, parseInjection } from "../../local/workflow-cli";
 import { INJECTABLE_ERRORS } from "../../local/injectable-errors";
@@ -25,56 +17,10 @@ function parseResults(stdout: string): any[] {
     .map((chunk) => JSON.parse(chunk));
 }
 
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** The script in a process of its own, as `npm run` starts it: node with tsx, in the project folder. */
-function spawnScript(script: string, args: string[]): Run {
-  const result = spawnSync(process.execPath, ["--import", "tsx", path.join("local", script), ...args], {
-    cwd: PROJECT_ROOT,
-    encoding: "utf8",
-    env: { ...process.env, LOG_LEVEL: "INFO", CHECKPOINT_DISABLE: "1" },
-    timeout: 60000,
-  });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-/** `npm run --silent <script> -- <args>`, exactly as typed (--silent: no npm banner on stdout). */
-function npmRun(script: string, args: string[]): Run {
-  const result = spawnSync("npm", ["run", "--silent", script, "--", ...args], {
-    cwd: PROJECT_ROOT,
-    encoding: "utf8",
-    timeout: 60000,
-  });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-/** The command's main in this process, from the project folder: what it wrote, and its exit status. */
-async function runMain(main: (args: string[], io: CliIO) => Promise<number>, args: string[]): Promise<Run> {
-  let stdout = "";
-  let stderr = "";
-  const status = await main(args, {
-    stdout: (text) => void (stdout += text),
-    stderr: (text) => void (stderr += text),
-    cwd: PROJECT_ROOT,
-  });
-  return { status, stdout, stderr };
-}
-
 const workflow = (args: string[]) => runMain(workflowMain, args);
 const invoke = (args: string[]) => runMain(invokeMain, args);
 
-const scratch = mkdtempSync(path.join(tmpdir(), "order-workflow-cli-"));
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-
-const file = (name: string, content: string) => {
-  const target = path.join(scratch, name);
-  writeFileSync(target, content);
-  return target;
-};
+const file = scratchFiles();
 
 describe("npm run workflow", () => {
   test("GIVEN the README's sample order, through npm as typed, THEN SUCCEEDED with total 118.77 as one JSON object on stdout, exit 0", () => {
@@ -322,68 +268,5 @@ describe("argument parsing", () => {
     const failed = { status: "FAILED" } as never;
     const notMatched = { status: "NOT_MATCHED", field: "source", reason: "" } as const;
     expect([exitStatus([ok]), exitStatus([ok, failed]), exitStatus([failed, notMatched]), exitStatus([])]).toEqual([0, 1, 3, 0]);
-  });
-});
-
-describe("npm run invoke", () => {
-  test("the recipe's user-service payload prints the profile", async () => {
-    const { status, stdout } = await invoke(["user-service", "examples/user-service.json"]);
-    expect(status).toBe(0);
-    expect(JSON.parse(stdout)).toEqual({
-      userId: "test123",
-      name: "Customer test123",
-      email: "test123@example.com",
-      creditScore: 830,
-    });
-  });
-
-  test("a thrown error prints {errorType, errorMessage} as Lambda reports it, exit 1; logs go to stderr (a process of its own)", () => {
-    const payload = file("bad-order.json", JSON.stringify({ orderData: { items: [] }, userData: { userId: "u" } }));
-    const { status, stdout, stderr } = spawnScript("invoke-cli.ts", ["order-service", payload]);
-    expect(status).toBe(1);
-    expect(JSON.parse(stdout)).toEqual({ errorType: "InvalidInput", errorMessage: "orderData.items must not be empty" });
-    expect(JSON.parse(stderr.trim().split("\n").pop()!)).toMatchObject({ service: "order-service", outcome: "InvalidInput" });
-  });
-
-  const FIVE = "user-service, order-service, payment-service, inventory-service, notification-service";
-  test.each([
-    // The issue's command: the extra option is the problem, not the (valid) service.
-    [["user-service", "examples/user-service.json", "--x"], "unknown option --x (the only option is --help)"],
-    [["--verbose", "user-service", "examples/user-service.json"], "unknown option --verbose (the only option is --help)"],
-    [
-      ["user-service", "examples/user-service.json", "more.json"],
-      "unexpected argument more.json: give one service and one payload file",
-    ],
-    [[], `missing service (one of: ${FIVE})`],
-    [["billing-service", "examples/user-service.json"], `unknown service billing-service (one of: ${FIVE})`],
-    [["user-service"], "missing payload file for user-service (e.g. examples/user-service.json)"],
-  ])("%j names the problem in one line on stderr, then the usage; exit 2", async (args, message) => {
-    const { status, stdout, stderr } = await invoke(args);
-    expect(status).toBe(2);
-    expect(stdout).toBe("");
-    expect(stderr.trim().split("\n")).toEqual([message, "Usage: npm run invoke -- <service> <payload.json>"]);
-  });
-
-  test("issue 12's command line, through npm as typed: the extra option is named", () => {
-    const result = npmRun("invoke", ["user-service", "examples/user-service.json", "--x"]);
-    expect(result.status).toBe(2);
-    expect(result.stderr).toBe(
-      "unknown option --x (the only option is --help)\nUsage: npm run invoke -- <service> <payload.json>\n",
-    );
-  });
-
-  test("a payload file that does not exist is named, exit 2", async () => {
-    const { status, stdout, stderr } = await invoke(["user-service", "examples/nope.json"]);
-    expect(status).toBe(2);
-    expect(stdout).toBe("");
-    expect(stderr.trim()).toBe("no such file: examples/nope.json");
-  });
-
-  test("--help prints the usage and the five services on stdout, exit 0", async () => {
-    const { status, stdout, stderr } = await invoke(["--help"]);
-    expect(status).toBe(0);
-    expect(stdout).toMatch(/^Usage: npm run invoke -- <service> <payload.json>\n/);
-    expect(stdout).toContain(`one of: ${FIVE}`);
-    expect(stderr).toBe("");
   });
 });
