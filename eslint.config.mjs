@@ -1,0 +1,36 @@
+// ESLint (flat config) with typescript-eslint's recommended type-checked rules over every
+// TypeScript file in tsconfig.json's program: the sources and __tests__.
+import { defineConfig, globalIgnores } from "eslint/config";
+import tseslint from "typescript-eslint";
+
+export default defineConfig(
+  // Generated output and caches (see .gitignore), and the few JavaScript files (configs,
+  // scripts/*.cjs|mjs, Jest helpers): they are not in tsconfig.json's program, so the
+  // type-checked rules cannot run on them.
+  globalIgnores([
+    "**/node_modules/",
+    "cdktf.out/",
+    ".build/",
+    "dist/",
+    "coverage/",
+    "reports/",
+    ".stryker-tmp/",
+    ".cache/",
+    ".gen/",
+    "imports/",
+    ".scratch/",
+    "**/*.js",
+    "**/*.cjs",
+    "**/*.mjs",
+  ]),
+  {
+    files: ["**/*.ts", "**/*.cts", "**/*.mts"],
+    extends: [tseslint.configs.recommendedTypeChecked],
+    languageOptions: {
+      parserOptions: {
+        projectService: true,
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+  },
+);
