@@ -1,5 +1,6 @@
-// ESLint (flat config) with typescript-eslint's recommended type-checked rules over every
-// TypeScript file in tsconfig.json's program: the sources and __tests__.
+// ESLint (flat config): ESLint's and typescript-eslint's recommended rules, the latter with
+// type information, over every TypeScript file in tsconfig.json's program (sources and __tests__).
+import js from "@eslint/js";
 import { defineConfig, globalIgnores } from "eslint/config";
 import tseslint from "typescript-eslint";
 
@@ -25,7 +26,7 @@ export default defineConfig(
   ]),
   {
     files: ["**/*.ts", "**/*.cts", "**/*.mts"],
-    extends: [tseslint.configs.recommendedTypeChecked],
+    extends: [js.configs.recommended, tseslint.configs.recommendedTypeChecked],
     languageOptions: {
       parserOptions: {
         projectService: true,
