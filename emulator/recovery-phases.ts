@@ -159,7 +159,7 @@ async function orderRecord(ddb: DynamoDBClient, table: string, orderId: string):
   const { Item } = await ddb.send(
     new GetItemCommand({ TableName: table, Key: { orderId: { S: orderId } }, ConsistentRead: true }),
   );
-  return Item as Stored | undefined;
+  return Item;
 }
 
 /** The record once its execution closed it (status no longer PENDING). */

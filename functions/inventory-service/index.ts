@@ -20,7 +20,7 @@ import { defineHandler, ServiceContext } from "../shared/handler";
 import { deriveId } from "../shared/idempotency";
 import { quantityPerProduct, requireItems } from "../shared/items";
 import { doOnce, LedgerSpec, readLedger, undoOnce } from "../shared/ledger";
-import { ConditionFailed, Operation, StateStore } from "../shared/store";
+import { ConditionFailed, Operation, StateStore, storedText } from "../shared/store";
 import {
   allowOnlyKeys,
   JsonObject,
@@ -76,7 +76,7 @@ async function refusal(store: StateStore, productId: string, quantity: number): 
   const item = await store.get("stock", productId);
   if (!item) return new ProductNotFound(`Product ${productId} is not in the catalogue`);
   return new InsufficientInventory(
-    `Insufficient inventory for product ${productId}: requested ${quantity}, available ${item[AVAILABLE]}`,
+    `Insufficient inventory for product ${productId}: requested ${quantity}, available ${storedText(item[AVAILABLE])}`,
   );
 }
 

@@ -82,7 +82,7 @@ export async function once<T>(
   request: unknown,
   act: () => Promise<Attempt<T>>,
   // Stryker disable next-line ArrowFunction,StringLiteral: equivalent, once() ignores what onConflict returns (it retries unless onConflict throws).
-  onConflict: (index: number) => Promise<"retry" | never> = async () => "retry",
+  onConflict: (index: number) => Promise<"retry"> = async () => "retry",
 ): Promise<Replayed<T>> {
   const key = recordKey(call);
   const fingerprint = fingerprintOf(request);

@@ -25,6 +25,14 @@ export const EXPIRES_AT = "expiresAt";
 export type StoredValue = string | number | boolean | null | StoredValue[] | { [key: string]: StoredValue };
 export type Item = { [attribute: string]: StoredValue };
 
+/**
+ * A stored value in a message or as a key: a string as it is, anything else as String()
+ * writes it, except that a list or map is written as JSON rather than "a,b" or "[object Object]".
+ */
+export function storedText(value: StoredValue | undefined): string {
+  return typeof value === "object" && value !== null ? JSON.stringify(value) : String(value);
+}
+
 /** One write of a transaction; each names its item by the table's key. */
 export type Operation =
   /** Writes the item; with ifAbsent, only if no item has its key. */
@@ -57,7 +65,7 @@ export interface StateStore {
 
 /** The key of an operation's item. */
 export function keyOf(operation: Operation): string {
-  return operation.type === "put" ? String(operation.item[TABLE_KEYS[operation.table]]) : operation.key;
+  return operation.type === "put" ? storedText(operation.item[TABLE_KEYS[operation.table]]) : operation.key;
 }
 
 /** Refuses what DynamoDB refuses before it looks at any item, so both stores fail alike. */
