@@ -13,11 +13,12 @@ import * as path from "node:path";
 import { ApiCallLog, attribute, readLog } from "../../emulator/api-calls";
 import { emulatorClientConfig } from "../../emulator/inventory";
 import { Emulator, EMULATOR_DIR, findMoto, startEmulator } from "../../emulator/server";
+import { describeUnless } from "../helpers/skip";
 import { removeTestOutdirs } from "../helpers/synth";
 afterAll(removeTestOutdirs);
 
-const moto = findMoto().moto;
-const describeWithMoto = moto ? describe : describe.skip;
+const { moto, reason } = findMoto();
+const describeWithMoto = describeUnless(moto ? undefined : reason, "emulator recorder tests");
 
 describeWithMoto("the recorder (emulator/moto/recorder.py)", () => {
   test("names every operation of the stack's services as botocore serializes it (REST Lambda, JSON, CBOR, query)", () => {

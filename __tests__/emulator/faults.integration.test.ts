@@ -18,10 +18,10 @@ import * as path from "node:path";
 import { clearFaults, currentFaults, FAULTS_PATH, setFaults } from "../../emulator/faults";
 import { emulatorClientConfig } from "../../emulator/inventory";
 import { Emulator, findMoto, startEmulator } from "../../emulator/server";
+import { describeUnless } from "../helpers/skip";
 
 const { moto, reason } = findMoto();
-if (!moto) console.warn(`SKIPPED emulator tests: ${reason}`);
-const describeWithMoto = moto ? describe : describe.skip;
+const describeWithMoto = describeUnless(moto ? undefined : reason, "emulator fault injector tests");
 
 const TABLE = "faults-idempotency";
 const OTHER_TABLE = "faults-orders";

@@ -4,6 +4,7 @@
  * when moto is installed. `useStores()` starts the emulator once per test file and stops it
  * after; each call of a factory gives new, empty tables.
  */
+import { SKIPPED_PREFIX } from "./skip";
 import { CreateTableCommand, DeleteItemCommand, DynamoDBClient, ScanCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -113,7 +114,7 @@ async function memoryStore(seed: { stock?: Item[] } = {}): Promise<TestStore> {
 export function useStores(): [string, StoreFactory][] {
   if (!moto) {
     // A skipped test whose title says why: the run's summary counts it, and the reporter prints it.
-    test.skip(`on the DynamoDB store (SKIPPED: ${reason})`, () => undefined);
+    test.skip(`${SKIPPED_PREFIX}cases on the DynamoDB store: ${reason}`, () => undefined);
     return [["MemoryStore", memoryStore]];
   }
   beforeAll(async () => {

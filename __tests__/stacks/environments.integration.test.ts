@@ -10,6 +10,7 @@ import * as path from "node:path";
 import { PROJECT_ROOT } from "../../stacks/bundle";
 import { ENV_DIRECTORY, environmentFiles, projectNameIn, settingsFileName } from "../../stacks/environments";
 import { findToolchain, planOffline, prepareForOfflinePlan, terraformAsync } from "../helpers/terraform";
+import { describeUnless } from "../helpers/skip";
 
 const work = mkdtempSync(path.join(tmpdir(), "order-workflow-environments-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -121,7 +122,7 @@ describe("the app: a stack per environment", () => {
 });
 
 const { toolchain, reason } = findToolchain();
-(toolchain ? describe : describe.skip)(`with Terraform${toolchain ? "" : ` (SKIPPED: ${reason})`}`, () => {
+describeUnless(toolchain ? undefined : reason, "environments with Terraform")("with Terraform", () => {
   jest.setTimeout(240000);
   let runs: { own: ReturnType<typeof planOffline>; other: ReturnType<typeof terraformAsync> };
   beforeAll(async () => {
