@@ -4,7 +4,7 @@
  * files a newcomer looks for (LICENSE, CHANGELOG.md, .editorconfig).
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { PROJECT_ROOT } from "../../stacks/bundle";
@@ -77,5 +77,34 @@ describe("scaffolding files", () => {
     expect(star).toContain(`max_line_length = ${prettier.printWidth}`);
     expect(star).toContain(`indent_size = ${prettier.tabWidth ?? 2}`);
     expect(star).toContain(`end_of_line = ${prettier.endOfLine ?? "lf"}`);
+  });
+});
+
+describe("npm test and its parts", () => {
+  test("npm test type-checks, checks the formatting, lints, then runs both jest projects", () => {
+    expect(packageJson.scripts.test).toBe("tsc -p . && prettier --check . && npm run --silent lint && jest");
+  });
+
+  test("npm run test:unit and test:integration each select one of jest.config.js's projects, and together they are every test file", () => {
+    expect(packageJson.scripts["test:unit"]).toBe("jest --selectProjects unit");
+    expect(packageJson.scripts["test:integration"]).toBe("jest --selectProjects integration");
+    const list = (project: string) =>
+      spawnSync(process.execPath, [require.resolve("jest/bin/jest"), "--selectProjects", project, "--listTests"], {
+        cwd: PROJECT_ROOT,
+        encoding: "utf8",
+        timeout: 60000,
+      })
+        .stdout.split("\n")
+        .filter((line) => line.endsWith(".test.ts"));
+    const unit = list("unit");
+    const integration = list("integration");
+    expect(unit.filter((file) => integration.includes(file))).toEqual([]);
+    const testFiles = readdirSync(path.join(PROJECT_ROOT, "__tests__"), { recursive: true, encoding: "utf8" })
+      .filter((file) => file.endsWith(".test.ts"))
+      .map((file) => path.join(PROJECT_ROOT, "__tests__", file));
+    expect(testFiles.filter((file) => !unit.includes(file) && !integration.includes(file))).toEqual([]);
+    expect(integration.every((file) => file.includes("/__tests__/system/") || file.endsWith(".integration.test.ts"))).toBe(true);
+    expect(unit.some((file) => file.endsWith("/__tests__/stacks/trigger.test.ts"))).toBe(true);
+    expect(integration.some((file) => file.endsWith("/__tests__/system/lifecycle.integration.test.ts"))).toBe(true);
   });
 });
