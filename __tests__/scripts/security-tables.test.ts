@@ -13,8 +13,8 @@ test("GIVEN the synthesized stack WHEN its roles table is generated THEN docs/se
 test("every statement of every role policy and of the queue policy has its row", () => {
   const rows = rolesTable(json).split("\n").slice(2);
   const statements = [
-    ...Object.values(json.resource.aws_iam_role_policy),
-    ...Object.values(json.resource.aws_sqs_queue_policy),
+    ...Object.values(json.resource.aws_iam_role_policy!),
+    ...Object.values(json.resource.aws_sqs_queue_policy!),
   ].flatMap((policy) => JSON.parse(policy.policy).Statement);
   expect(rows).toHaveLength(statements.length);
   for (const statement of statements) {

@@ -249,7 +249,7 @@ describe("IAM", () => {
   });
 
   test("with kms_key_arn, the workflow may use the key only for this state machine's execution data (Step Functions' encryption context) and for delivering its logs (CloudWatch Logs' encryption context, this account)", () => {
-    const policy = rolePolicies.find((candidate) => candidate.name === "use-execution-data-key");
+    const policy = rolePolicies.find((candidate) => candidate.name === "use-execution-data-key")!;
     expect(policy.count).toBe("${var.kms_key_arn != null ? 1 : 0}");
     expect(JSON.parse(policy.policy).Statement).toEqual([
       {

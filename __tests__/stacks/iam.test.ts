@@ -14,7 +14,7 @@ function policyOf(json: TerraformJson, logicalId: string) {
 }
 
 function roleOf(json: TerraformJson, name: string) {
-  return Object.values(resources(json, "aws_iam_role")).find((role) => role.name === name);
+  return Object.values(resources(json, "aws_iam_role")).find((role) => role.name === name)!;
 }
 
 function functionRef(json: TerraformJson, service: string, attribute: string): string {
