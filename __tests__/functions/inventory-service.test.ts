@@ -1,3 +1,4 @@
+import { expect } from "@jest/globals";
 import { AVAILABLE, CATALOGUE } from "../../functions/shared/catalogue";
 import { MAX_PRODUCTS_PER_ORDER } from "../../functions/shared/items";
 import { freshServices, refusal } from "../helpers/services";

@@ -191,9 +191,22 @@ export type PolicyStatement = {
 };
 export type PolicyDocument = { Version?: string; Statement: PolicyStatement[] };
 
-/** Parses a policy attribute (assume_role_policy, policy). */
+/** A role's trust policy: who may assume it (one service each, as the stack writes them). */
+export type TrustStatement = {
+  Effect: "Allow" | "Deny";
+  Principal: { Service: string };
+  Action: string;
+  Condition?: Record<string, Record<string, string | string[]>>;
+};
+
+/** Parses a permission policy (aws_iam_role_policy's or aws_sqs_queue_policy's `policy`). */
 export function parsePolicy(text: string): PolicyDocument {
   return JSON.parse(text) as PolicyDocument;
+}
+
+/** Parses a role's assume_role_policy. */
+export function parseTrustPolicy(text: string): { Version?: string; Statement: TrustStatement[] } {
+  return JSON.parse(text) as { Version?: string; Statement: TrustStatement[] };
 }
 
 const testOutdirs: string[] = [];

@@ -6,6 +6,7 @@
  * through the real handlers, as the deployed functions would; Step Functions'
  * DescribeExecution answers with how the local run ended.
  */
+import { expect } from "@jest/globals";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";

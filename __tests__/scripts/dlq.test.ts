@@ -4,6 +4,7 @@
  * on the live alias, named after the event's id), when a message is deleted, the
  * deduplication by MessageId and by event id, and every exit status.
  */
+import { expect } from "@jest/globals";
 import { readFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";

@@ -2,6 +2,7 @@
  * The stack as a whole (stacks/order-workflow-stack.ts): its providers, the Terraform it needs,
  * its resources' addresses and names derived from ${var.project_name}, and its outputs.
  */
+import { expect } from "@jest/globals";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { PROJECT_ROOT } from "../../stacks/bundle";

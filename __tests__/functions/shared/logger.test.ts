@@ -1,3 +1,4 @@
+import { expect } from "@jest/globals";
 import { seededMemoryStore } from "../../../functions/shared/default-store";
 import { handlerFor } from "../../../functions/payment-service";
 import { createLogger, setLogSink } from "../../../functions/shared/logger";
