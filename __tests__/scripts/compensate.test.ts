@@ -322,7 +322,7 @@ async function leftPending(
     executionArn,
     stateMachineArn: executionArn.replace(":execution:", ":stateMachine:").replace(`:${name}`, ""),
     name,
-    status: options.status ?? (result.status as ExecutionStatus),
+    status: options.status ?? result.status,
     startDate: new Date(),
     input: JSON.stringify(input),
     ...(result.output === undefined ? {} : { output: JSON.stringify(result.output) }),

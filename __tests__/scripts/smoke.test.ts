@@ -303,8 +303,8 @@ const failures = (results: StepResult[]) => results.filter((result) => !result.o
 /** Every line of the report is a PASS or FAIL line or a console link: no stack frame, no multi-line message. */
 function expectOneLinePerStep(results: StepResult[]) {
   const lines = report(results).split("\n");
-  expect(lines.filter((line) => /^(PASS|FAIL)  /.test(line))).toHaveLength(results.length);
-  for (const line of lines) expect(line).toMatch(/^(PASS|FAIL)  [^:]+: \S|^      https:\/\//);
+  expect(lines.filter((line) => /^(PASS|FAIL) {2}/.test(line))).toHaveLength(results.length);
+  for (const line of lines) expect(line).toMatch(/^(PASS|FAIL) {2}[^:]+: \S|^ {6}https:\/\//);
   expect(report(results)).not.toContain("    at ");
 }
 
