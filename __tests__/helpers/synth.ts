@@ -171,6 +171,7 @@ export type TerraformJson = {
   } & MoreAttributes;
   provider: Record<string, JsonObject[]>;
   variable: Record<string, Variable>;
+  locals: Record<string, Json>;
   /** An output's value: an expression, or a map of them (lambda_log_group_names). */
   output: Record<string, { value: string | Record<string, string>; description: string } & MoreAttributes>;
   resource: { [Type in keyof ResourceTypes]?: Record<string, Resource<Type>> } & Record<string, Record<string, Resource>>;
