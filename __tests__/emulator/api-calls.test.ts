@@ -9,7 +9,6 @@ import * as path from "node:path";
 import { ApiCallLog, attribute, checkCalls, CommandMarker, readLog, RecordedCall } from "../../emulator/api-calls";
 import { RECORDED_ON_EMULATOR } from "../../stacks/deployer-permissions";
 
-
 describe("the check of the recorded calls (the lifecycle's deployer permissions phase)", () => {
   const call = (service: string, operation: string | null): RecordedCall => ({
     service,

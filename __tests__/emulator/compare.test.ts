@@ -2,6 +2,7 @@
  * How the lifecycle compares the two interpreters and recognises a known emulator defect,
  * on made-up runs and histories (no emulator needed), and which orders it runs.
  */
+import { expect } from "@jest/globals";
 import { HistoryEvent } from "@aws-sdk/client-sfn";
 import { disagreement, exampleOrders, firstDifferentState, InterpreterRun, knownDefectIn } from "../../emulator/compare";
 import { KNOWN_DEFECTS, RECORDED_DEFECTS, stateOfEvent, statesByName } from "../../emulator/known-defects";

@@ -9,6 +9,7 @@
  *   deliberately not patched) is still there; when moto fixes one, this fails and says
  *   which entry to delete.
  */
+import { expect } from "@jest/globals";
 import { spawn } from "node:child_process";
 import { readdirSync } from "node:fs";
 import * as path from "node:path";

@@ -1,3 +1,4 @@
+import { expect } from "@jest/globals";
 import { AVAILABLE, CATALOGUE } from "../../functions/shared/catalogue";
 import { MAX_PRODUCTS_PER_ORDER } from "../../functions/shared/items";
 import { freshServices, refusal } from "../helpers/services";
@@ -72,9 +73,9 @@ describe("inventory-service reserve", () => {
       Array.from({ length: 5 }, (_, n) => inventory(reserve([{ productId: "PROD004", quantity: 10 }], `exec-c${n}`))),
     );
     expect(outcomes.filter((outcome) => outcome.status === "fulfilled")).toHaveLength(1);
-    expect(
-      outcomes.filter((outcome) => outcome.status === "rejected").map((o) => (o as PromiseRejectedResult).reason.name),
-    ).toEqual(Array(4).fill("InsufficientInventory"));
+    expect(outcomes.filter((outcome) => outcome.status === "rejected").map((o) => o.reason.name)).toEqual(
+      Array(4).fill("InsufficientInventory"),
+    );
     expect((await store.get("stock", "PROD004"))?.[AVAILABLE]).toBe(0);
   });
 

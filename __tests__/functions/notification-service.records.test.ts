@@ -4,6 +4,7 @@
  * new name); a hand-made notice without an order reads no record; each notice has its own
  * id; the log names the customer by userId, never by address.
  */
+import { expect } from "@jest/globals";
 import { handlerFor } from "../../functions/notification-service";
 import { seededMemoryStore } from "../../functions/shared/default-store";
 import { setLogSink } from "../../functions/shared/logger";

@@ -1,3 +1,4 @@
+import { expect } from "@jest/globals";
 import { MAX_REASON_LENGTH } from "../../functions/notification-service";
 import { freshServices, refusal } from "../helpers/services";
 

@@ -3,6 +3,7 @@
  * in dollars with at most 2 decimals, digits only. Anything else is a deployment mistake,
  * reported as ServiceUnavailable (the caller's order is not at fault).
  */
+import { expect } from "@jest/globals";
 import { maxOrderTotalCents } from "../../functions/order-service";
 
 describe("MAX_ORDER_TOTAL", () => {

@@ -1,3 +1,4 @@
+import { expect } from "@jest/globals";
 import { Order } from "../../functions/order-service";
 import { deriveId } from "../../functions/shared/idempotency";
 import { freshServices, refusal, withMaxOrderTotal } from "../helpers/services";

@@ -1,3 +1,4 @@
+import { expect } from "@jest/globals";
 import { declineReason } from "../../functions/payment-service";
 import { freshServices, refusal } from "../helpers/services";
 

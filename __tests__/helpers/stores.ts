@@ -12,7 +12,7 @@ import * as path from "node:path";
 import { catalogueStockItems } from "../../functions/shared/catalogue";
 import { DynamoStore, marshal, unmarshalItem } from "../../functions/shared/dynamodb-store";
 import { MemoryStore } from "../../functions/shared/memory-store";
-import { Item, StateStore, StoredValue, TABLE_KEYS, TableName, TABLES } from "../../functions/shared/store";
+import { Item, StateStore, TABLE_KEYS, TableName, TABLES } from "../../functions/shared/store";
 import { emulatorClientConfig } from "../../emulator/inventory";
 import { Emulator, findMoto, startEmulator } from "../../emulator/server";
 import { ScannableStore } from "../../local/state-snapshot";
@@ -64,9 +64,7 @@ class TestDynamoStore extends DynamoStore implements TestStore {
         Key: { [TABLE_KEYS[table]]: { S: key } },
         UpdateExpression: `SET ${entries.map((_, index) => `#a${index} = :a${index}`).join(", ")}`,
         ExpressionAttributeNames: Object.fromEntries(entries.map(([name], index) => [`#a${index}`, name])),
-        ExpressionAttributeValues: Object.fromEntries(
-          entries.map(([, value], index) => [`:a${index}`, marshal(value as StoredValue)]),
-        ),
+        ExpressionAttributeValues: Object.fromEntries(entries.map(([, value], index) => [`:a${index}`, marshal(value)])),
       }),
     );
   }

@@ -5,6 +5,7 @@
  * redelivered events, concurrent orders, oversized inputs), and the EventBridge path
  * through the synthesized rule and target. The rules are in docs/errors-and-outcomes.md.
  */
+import { expect } from "@jest/globals";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { AVAILABLE } from "../../functions/shared/catalogue";

@@ -9,12 +9,24 @@ import { INJECTABLE_ERRORS } from "../../local/injectable-errors";
 import { BUSINESS_ERROR_NAMES } from "../../functions/shared/errors";
 import { TRANSIENT_ERRORS } from "../../stacks/workflow-definition";
 
+/** The fields of a printed result the tests read (the command prints more). */
+type PrintedResult = {
+  status: string;
+  error?: string;
+  cause?: string;
+  output: { orderId: string; total: number } & Record<string, unknown>;
+  invocations: unknown[];
+} & Record<string, unknown>;
+
+/** The JSON object the workflow command printed. */
+const parseResult = (text: string) => JSON.parse(text) as PrintedResult;
+
 /** The JSON objects the workflow command printed one after another. */
-function parseResults(stdout: string): any[] {
+function parseResults(stdout: string): PrintedResult[] {
   return stdout
     .split(/\n(?=\{)/)
     .filter((chunk) => chunk.trim() !== "")
-    .map((chunk) => JSON.parse(chunk));
+    .map(parseResult);
 }
 
 const workflow = (args: string[]) => runMain(workflowMain, args);
@@ -26,7 +38,7 @@ describe("npm run workflow", () => {
   test("GIVEN the README's sample order, through npm as typed, THEN SUCCEEDED with total 118.77 as one JSON object on stdout, exit 0", () => {
     const { status, stdout } = npmRun("workflow", ["examples/sample-order.json"]);
     expect(status).toBe(0);
-    const result = JSON.parse(stdout);
+    const result = parseResult(stdout);
     expect(result).toMatchObject({ status: "SUCCEEDED", output: { status: "COMPLETED", total: 118.77 }, transitions: 7 });
     expect(result.invocations).toHaveLength(5);
   });
@@ -49,7 +61,7 @@ describe("npm run workflow", () => {
   test("--event applies the synthesized rule: a matching event runs its detail, another prints NOT_MATCHED and exits 3", async () => {
     const matched = await workflow(["--event", "examples/order-submitted-event.json"]);
     expect(matched.status).toBe(0);
-    expect(JSON.parse(matched.stdout).output.total).toBe(107.99);
+    expect(parseResult(matched.stdout).output.total).toBe(107.99);
     const other = file(
       "cancelled.json",
       JSON.stringify({ source: "microservices.orders", "detail-type": "Order Cancelled", detail: {} }),
@@ -95,12 +107,12 @@ describe("npm run workflow", () => {
   });
 
   test("several files share the services' state: five orders for PROD004's last 10 units, one succeeds", async () => {
-    const { status, stdout } = await workflow(Array(5).fill("examples/last-units-prod004.json"));
+    const { status, stdout } = await workflow(Array<string>(5).fill("examples/last-units-prod004.json"));
     expect(status).toBe(1);
     const results = parseResults(stdout);
     expect(results.map((result) => result.error ?? result.status)).toEqual([
       "SUCCEEDED",
-      ...Array(4).fill("InsufficientInventory"),
+      ...Array<string>(4).fill("InsufficientInventory"),
     ]);
     expect(results[4].cause).toBe("Insufficient inventory for product PROD004: requested 10, available 0");
   });

@@ -117,7 +117,16 @@ describe("comparing the syntheses", () => {
   // Testing.synth leaves out the metadata block that `cdktf synth` writes; this is its shape.
   base["//"] = { metadata: { backend: "local", stackName: "microservices-stepfn", version: "0.21.0" } };
   const stack = (json: { [key: string]: Json }): StackSynthesis => ({ json, files: { "assets/user-service/index.js": "a1" } });
-  const copy = () => JSON.parse(JSON.stringify(base));
+  /** The parts of the synthesized JSON these tests change. */
+  type Synthesis = {
+    "//": { metadata: { version: string } };
+    terraform: { required_providers: Record<string, { source: string; version: string }> };
+    resource: Record<string, Record<string, Record<string, Json>>>;
+    variable: Record<string, { default: Json }>;
+    output: Record<string, Json>;
+    provider: Record<string, { default_tags: { tags: string }[] }[]>;
+  };
+  const copy = () => JSON.parse(JSON.stringify(base)) as Synthesis;
 
   /** What cdktn 0.24 writes differently for the same source, as seen by npm run check:cdktn. */
   function asCdktnWrites() {

@@ -6,13 +6,15 @@
  * through the real handlers, as the deployed functions would; Step Functions'
  * DescribeExecution answers with how the local run ended.
  */
+import { expect } from "@jest/globals";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { DynamoDBClient, DynamoDBServiceException, GetItemCommand } from "@aws-sdk/client-dynamodb";
-import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
+import { DynamoDBClient, DynamoDBServiceException, GetItemCommand, GetItemCommandInput } from "@aws-sdk/client-dynamodb";
+import { InvokeCommand, InvokeCommandInput, LambdaClient } from "@aws-sdk/client-lambda";
 import {
   DescribeExecutionCommand,
+  DescribeExecutionCommandInput,
   DescribeExecutionCommandOutput,
   ExecutionStatus,
   SFNClient,
@@ -60,8 +62,8 @@ beforeEach(() => {
   store = seededMemoryStore();
   failing = new Map();
   executions = new Map();
-  sfn.on(DescribeExecutionCommand).callsFake(async (input) => {
-    const execution = executions.get(input.executionArn);
+  sfn.on(DescribeExecutionCommand).callsFake(async (input: DescribeExecutionCommandInput) => {
+    const execution = executions.get(input.executionArn!);
     if (execution) return execution;
     throw new SFNServiceException({
       name: "ExecutionDoesNotExist",
@@ -70,15 +72,15 @@ beforeEach(() => {
       message: `Execution Does Not Exist: '${input.executionArn}'`,
     });
   });
-  dynamodb.on(GetItemCommand).callsFake(async (input) => {
+  dynamodb.on(GetItemCommand).callsFake(async (input: GetItemCommandInput) => {
     expect(input).toMatchObject({ TableName: OUTPUTS.orders_table_name, ConsistentRead: true });
-    const item = await store.get("orders", input.Key.orderId.S);
+    const item = await store.get("orders", input.Key!.orderId.S!);
     return { Item: item ? marshalItem(item) : undefined };
   });
   // Each function answers as the deployed one would: the real handler on the store, or the runtime's error payload.
-  lambda.on(InvokeCommand).callsFake(async (input) => {
+  lambda.on(InvokeCommand).callsFake(async (input: InvokeCommandInput) => {
     const service = SERVICES.find((name) => input.FunctionName === `orders-prod-${name}`) as ServiceName;
-    const payload = JSON.parse(Buffer.from(input.Payload).toString());
+    const payload = payloadOf(input.Payload);
     const failure = failing.get(`${service} ${payload.action}`);
     const fail = (error: string) => ({
       StatusCode: 200,
@@ -120,9 +122,15 @@ async function run(args: string[]) {
   return { status, out, err };
 }
 
+/** What a function was invoked with: the command's payload, JSON. */
+type Payload = { action: string } & Record<string, unknown>;
+function payloadOf(bytes: InvokeCommandInput["Payload"]): Payload {
+  return JSON.parse(Buffer.from(bytes as Uint8Array).toString()) as Payload;
+}
+
 const invoked = () =>
   lambda.commandCalls(InvokeCommand).map((call) => {
-    const payload = JSON.parse(Buffer.from(call.args[0].input.Payload as Uint8Array).toString());
+    const payload = payloadOf(call.args[0].input.Payload);
     return `${call.args[0].input.FunctionName} ${payload.action}`;
   });
 
@@ -140,9 +148,7 @@ describe("npm run compensate -- <orderId>", () => {
     ]);
     expect(status).toBe(0);
     // Each undo under the execution's key, then resolve with both answers.
-    const payloads = lambda
-      .commandCalls(InvokeCommand)
-      .map((call) => JSON.parse(Buffer.from(call.args[0].input.Payload as Uint8Array).toString()));
+    const payloads = lambda.commandCalls(InvokeCommand).map((call) => payloadOf(call.args[0].input.Payload));
     expect(payloads).toEqual([
       { action: "refund", orderId, idempotencyKey: "exec-refund-fails" },
       { action: "release", orderId, idempotencyKey: "exec-refund-fails" },
@@ -316,12 +322,12 @@ async function leftPending(
   const orderId = deriveId("ord", `execution:${name}`);
   const record = (await store.get("orders", orderId))!;
   expect(record.status).toBe("PENDING");
-  const executionArn = String(record.executionId);
+  const executionArn = record.executionId as string;
   executions.set(executionArn, {
     executionArn,
     stateMachineArn: executionArn.replace(":execution:", ":stateMachine:").replace(`:${name}`, ""),
     name,
-    status: options.status ?? (result.status as ExecutionStatus),
+    status: options.status ?? result.status,
     startDate: new Date(),
     input: JSON.stringify(input),
     ...(result.output === undefined ? {} : { output: JSON.stringify(result.output) }),
@@ -331,8 +337,7 @@ async function leftPending(
   return { orderId, executionArn, result };
 }
 
-const payloads = () =>
-  lambda.commandCalls(InvokeCommand).map((call) => JSON.parse(Buffer.from(call.args[0].input.Payload as Uint8Array).toString()));
+const payloads = () => lambda.commandCalls(InvokeCommand).map((call) => payloadOf(call.args[0].input.Payload));
 
 /** Everything the store holds: a second run must leave it exactly so. */
 const everything = async () => ({

@@ -4,18 +4,26 @@
  * on the live alias, named after the event's id), when a message is deleted, the
  * deduplication by MessageId and by event id, and every exit status.
  */
+import { expect } from "@jest/globals";
 import { readFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import {
   DeleteMessageCommand,
+  DeleteMessageCommandInput,
   GetQueueAttributesCommand,
   Message,
   ReceiveMessageCommand,
   SQSClient,
   SQSServiceException,
 } from "@aws-sdk/client-sqs";
-import { ExecutionAlreadyExists, SFNClient, SFNServiceException, StartExecutionCommand } from "@aws-sdk/client-sfn";
+import {
+  ExecutionAlreadyExists,
+  SFNClient,
+  SFNServiceException,
+  StartExecutionCommand,
+  StartExecutionCommandInput,
+} from "@aws-sdk/client-sfn";
 import { mockClient } from "aws-sdk-client-mock";
 import { executionNameProblem } from "../../functions/shared/validation";
 import { executionInputFor, TargetMapping } from "../../local/event-rule";
@@ -34,9 +42,12 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 const outputsFile = path.join(scratch, "outputs.json");
 writeFileSync(outputsFile, JSON.stringify(Object.fromEntries(Object.entries(OUTPUTS).map(([name, value]) => [name, { value }]))));
 
+/** The fields of an EventBridge event the tests read. */
+type SampleEvent = { id: string; time: string; detail: { userId: string; orderData: unknown } } & Record<string, unknown>;
+
 /** The sample event, as EventBridge delivers it (examples/order-submitted-event.json), with another id. */
-const SAMPLE = JSON.parse(readFileSync(path.join(PROJECT_ROOT, "examples", "order-submitted-event.json"), "utf8"));
-const eventWith = (id: string, changes: Record<string, unknown> = {}) => ({ ...SAMPLE, id, ...changes });
+const SAMPLE = JSON.parse(readFileSync(path.join(PROJECT_ROOT, "examples", "order-submitted-event.json"), "utf8")) as SampleEvent;
+const eventWith = (id: string, changes: Record<string, unknown> = {}): SampleEvent => ({ ...SAMPLE, id, ...changes });
 const EVENT_A = eventWith("6a7e8feb-b491-4cf7-a9f1-bf3703467718");
 const EVENT_B = eventWith("0d3c7a52-9f0e-4c1b-8a57-0c7f0e9b2d41", {
   time: "2026-11-27T10:05:00Z",
@@ -95,8 +106,10 @@ beforeEach(() => {
   sqs.reset();
   sfn.reset();
   calls = [];
-  sqs.on(DeleteMessageCommand).callsFake(async (input) => void calls.push(`DeleteMessage ${input.ReceiptHandle}`));
-  sfn.on(StartExecutionCommand).callsFake(async (input) => {
+  sqs
+    .on(DeleteMessageCommand)
+    .callsFake(async (input: DeleteMessageCommandInput) => void calls.push(`DeleteMessage ${input.ReceiptHandle}`));
+  sfn.on(StartExecutionCommand).callsFake(async (input: StartExecutionCommandInput) => {
     calls.push(`StartExecution ${input.name}`);
     return {
       executionArn: `arn:aws:states:eu-west-1:${ACCOUNT}:execution:orders-prod-workflow:${input.name}`,
@@ -256,9 +269,9 @@ describe("npm run dlq -- replay", () => {
     expect(out.slice(0, 3)).toEqual([
       "message m-1  not replayed: not an EventBridge event (the message body has no event id); message kept",
       expect.stringMatching(
-        /^e-other  not replayed: it does not match the rule's pattern \{.*"account":\["123456789012"\]\}; message kept$/,
+        /^e-other {2}not replayed: it does not match the rule's pattern \{.*"account":\["123456789012"\]\}; message kept$/,
       ),
-      expect.stringMatching(/^e-type  not replayed: it does not match the rule's pattern .*; message kept$/),
+      expect.stringMatching(/^e-type {2}not replayed: it does not match the rule's pattern .*; message kept$/),
     ]);
     expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
     expect(sqs.commandCalls(DeleteMessageCommand)).toHaveLength(0);

@@ -3,6 +3,8 @@
  * answer what AWS would (the functions' payloads come from the real handlers, the
  * executions' outputs from the local runner). No credentials are needed or read.
  */
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
 import {
   DescribeExecutionCommand,
   ListExecutionsCommand,
@@ -11,7 +13,7 @@ import {
   StartExecutionCommand,
 } from "@aws-sdk/client-sfn";
 import { EventBridgeClient, EventBridgeServiceException, PutEventsCommand } from "@aws-sdk/client-eventbridge";
-import { InvokeCommand, LambdaClient, TooManyRequestsException } from "@aws-sdk/client-lambda";
+import { InvokeCommand, InvokeCommandInput, LambdaClient, TooManyRequestsException } from "@aws-sdk/client-lambda";
 import { mockClient } from "aws-sdk-client-mock";
 import { seededMemoryStore } from "../../functions/shared/default-store";
 import { handlersFor } from "../../local/handlers";
@@ -58,9 +60,11 @@ beforeEach(async () => {
   events.reset();
   clock = 1_800_000_000_000;
   // Each function answers with what its real handler returns for the example payload.
-  lambda.on(InvokeCommand).callsFake(async (input) => {
+  lambda.on(InvokeCommand).callsFake(async (input: InvokeCommandInput) => {
     const service = SERVICES.find((name) => input.FunctionName === `microservices-stepfn-${name}`)!;
-    const payload = await handlersFor(seededMemoryStore())[service](JSON.parse(Buffer.from(input.Payload).toString()));
+    const payload = await handlersFor(seededMemoryStore())[service](
+      JSON.parse(Buffer.from(input.Payload as Uint8Array).toString()) as unknown,
+    );
     return { StatusCode: 200, ExecutedVersion: "$LATEST", Payload: encode(payload) };
   });
   sfn.on(StartExecutionCommand).resolves({ executionArn: DIRECT, startDate: new Date(clock) });
@@ -229,10 +233,9 @@ describe("npm run smoke", () => {
 });
 
 test("the put-events entries carry the same order as the sample EventBridge event", () => {
-  const read = (file: string) =>
-    JSON.parse(require("node:fs").readFileSync(require("node:path").join(__dirname, "..", "..", "examples", file), "utf8"));
-  const [entry] = read("put-events-entries.json");
-  const event = read("order-submitted-event.json");
+  const read = (file: string): unknown => JSON.parse(readFileSync(path.join(__dirname, "..", "..", "examples", file), "utf8"));
+  const [entry] = read("put-events-entries.json") as { Source: string; DetailType: string; Detail: string }[];
+  const event = read("order-submitted-event.json") as { source: string; "detail-type": string; detail: unknown };
   expect([entry.Source, entry.DetailType, JSON.parse(entry.Detail)]).toEqual([event.source, event["detail-type"], event.detail]);
 });
 
@@ -303,8 +306,8 @@ const failures = (results: StepResult[]) => results.filter((result) => !result.o
 /** Every line of the report is a PASS or FAIL line or a console link: no stack frame, no multi-line message. */
 function expectOneLinePerStep(results: StepResult[]) {
   const lines = report(results).split("\n");
-  expect(lines.filter((line) => /^(PASS|FAIL)  /.test(line))).toHaveLength(results.length);
-  for (const line of lines) expect(line).toMatch(/^(PASS|FAIL)  [^:]+: \S|^      https:\/\//);
+  expect(lines.filter((line) => /^(PASS|FAIL) {2}/.test(line))).toHaveLength(results.length);
+  for (const line of lines) expect(line).toMatch(/^(PASS|FAIL) {2}[^:]+: \S|^ {6}https:\/\//);
   expect(report(results)).not.toContain("    at ");
 }
 

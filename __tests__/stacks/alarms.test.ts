@@ -9,7 +9,7 @@
 import { evaluateAlarmForPeriod } from "../../local/cloudwatch/alarm";
 import { compileMetricFilter, MetricDatapoint } from "../../local/cloudwatch/metric-filter";
 import { TerraformResolver, resolveString, resolveStringMap, variableResolver } from "../../local/cloudwatch/terraform-values";
-import { resources, synthStack } from "../helpers/synth";
+import { Resource, resources, synthStack } from "../helpers/synth";
 
 const { json } = synthStack("archive");
 
@@ -41,14 +41,14 @@ test.each(Object.keys(filters))("metric filter %s is one CloudWatch accepts", (i
 
 describe("every alarm of the stack", () => {
   /** The datapoints of the metric(s) the alarm watches. */
-  const datapointsFor = (alarm: Record<string, any>, value: number): MetricDatapoint[] =>
+  const datapointsFor = (alarm: Resource<"aws_cloudwatch_metric_alarm">, value: number): MetricDatapoint[] =>
     alarm.metric_query
       ? alarm.metric_query
-          .filter((query: any) => query.metric)
-          .map((query: any) => ({
-            namespace: query.metric.namespace,
-            name: query.metric.metric_name,
-            dimensions: resolveStringMap(query.metric.dimensions, resolve, "dimensions"),
+          .filter((query) => query.metric)
+          .map((query) => ({
+            namespace: query.metric!.namespace,
+            name: query.metric!.metric_name,
+            dimensions: resolveStringMap(query.metric!.dimensions, resolve, "dimensions"),
             value,
           }))
       : [

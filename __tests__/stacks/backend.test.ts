@@ -46,7 +46,7 @@ describe("backend", () => {
       workspaces: { name: "from-context" },
     });
     expect(
-      backendBlock({ TF_WORKSPACE: "from-env" }, { terraformCloud: { organization: "acme", workspace: "from-context" } }).cloud
+      backendBlock({ TF_WORKSPACE: "from-env" }, { terraformCloud: { organization: "acme", workspace: "from-context" } }).cloud!
         .workspaces,
     ).toEqual({
       name: "from-env",
@@ -90,19 +90,19 @@ describe("state in S3", () => {
         use_lockfile: true,
       },
     });
-    expect(backend.s3.dynamodb_table).toBeUndefined();
+    expect(backend!.s3!.dynamodb_table).toBeUndefined();
   });
 
   test("cdktf.json context s3State works the same, and each environment variable wins over its context field", () => {
     const context = { s3State: { bucket: "ctx-bucket", key: "ctx/terraform.tfstate", region: "us-east-2" } };
-    expect(backendBlock({}, context).backend.s3).toEqual({
+    expect(backendBlock({}, context).backend!.s3).toEqual({
       bucket: "ctx-bucket",
       key: "ctx/terraform.tfstate",
       region: "us-east-2",
       encrypt: true,
       use_lockfile: true,
     });
-    expect(backendBlock({ TF_STATE_BUCKET: "env-bucket" }, context).backend.s3).toMatchObject({
+    expect(backendBlock({ TF_STATE_BUCKET: "env-bucket" }, context).backend!.s3).toMatchObject({
       bucket: "env-bucket",
       key: "ctx/terraform.tfstate",
       region: "us-east-2",

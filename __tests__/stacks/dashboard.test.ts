@@ -6,9 +6,21 @@ import { resources, synthStack } from "../helpers/synth";
 
 const { json } = synthStack("archive");
 
+/** The part of a CloudWatch dashboard body the tests read. */
+type DashboardBody = {
+  widgets: {
+    type: string;
+    x: number;
+    y: number;
+    width: number;
+    height: number;
+    properties: { title: string; metrics: unknown[] };
+  }[];
+};
+
 describe("dashboard", () => {
   const dashboard = resources(json, "aws_cloudwatch_dashboard").dashboard_dashboard;
-  const body = JSON.parse(dashboard.dashboard_body);
+  const body = JSON.parse(dashboard.dashboard_body) as DashboardBody;
 
   test("one dashboard named after the project, with enable_dashboard; its address is dashboard_url, or empty", () => {
     expect(dashboard).toMatchObject({ count: "${var.enable_dashboard ? 1 : 0}", dashboard_name: "${var.project_name}" });
@@ -17,7 +29,7 @@ describe("dashboard", () => {
   });
 
   test("orders completed, rejected by reason, failed technically and compensation failures; latency; each function; the queue", () => {
-    const titles = body.widgets.map((widget: any) => widget.properties.title);
+    const titles = body.widgets.map((widget) => widget.properties.title);
     expect(titles).toEqual([
       "Orders",
       "Orders rejected, by reason",
@@ -29,7 +41,7 @@ describe("dashboard", () => {
       "Function duration (p99)",
       "Dead-letter queue (events that could not start the workflow)",
     ]);
-    const metrics = JSON.stringify(body.widgets.map((widget: any) => widget.properties.metrics));
+    const metrics = JSON.stringify(body.widgets.map((widget) => widget.properties.metrics));
     for (const name of ["OrdersCompleted", "OrdersRejected", "OrdersFailedTechnically", "CompensationFailed", "ExecutionTime"])
       expect(metrics).toContain(name);
     for (const service of SERVICES)

@@ -23,7 +23,7 @@ import { removeTestOutdirs, synthStack } from "../helpers/synth";
 const stacks: Stacks = { archive: synthStack("archive").json, synth: synthStack("synth").json };
 afterAll(removeTestOutdirs);
 
-const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value));
+const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
 describe("every type the stack uses has an entry, and only those", () => {
   test("GIVEN both packaging modes (every optional resource is in the synthesized stack, behind its count) THEN the entries are exactly its providers, resource, data source and removed types", () => {

@@ -11,6 +11,7 @@ import { PROJECT_ROOT } from "../../stacks/bundle";
 import { ENV_DIRECTORY, environmentFiles, projectNameIn, settingsFileName } from "../../stacks/environments";
 import { findToolchain, planOffline, prepareForOfflinePlan, terraformAsync } from "../helpers/terraform";
 import { describeUnless } from "../helpers/skip";
+import type { TerraformJson } from "../helpers/synth";
 
 const work = mkdtempSync(path.join(tmpdir(), "order-workflow-environments-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -81,7 +82,8 @@ function synthesizedApp(): string {
 
 describe("the app: a stack per environment", () => {
   beforeAll(() => void synthesizedApp(), 120000);
-  const stackJson = (stack: string) => JSON.parse(readFileSync(path.join(outdir, "stacks", stack, "cdk.tf.json"), "utf8"));
+  const stackJson = (stack: string) =>
+    JSON.parse(readFileSync(path.join(outdir, "stacks", stack, "cdk.tf.json"), "utf8")) as TerraformJson;
 
   test("each in its own directory, with its settings file beside its configuration, for Terraform to load by itself", () => {
     expect(readdirSync(path.join(outdir, "stacks")).sort()).toEqual(["dev", "prod"]);
@@ -113,7 +115,8 @@ describe("the app: a stack per environment", () => {
     // The default packaging: this test reads only the backend, and archive mode zips nothing at synth time.
     synthApp(s3out, { TF_STATE_BUCKET: "acme-tf-state", LAMBDA_PACKAGING: "archive" });
     const key = (stack: string) =>
-      JSON.parse(readFileSync(path.join(s3out, "stacks", stack, "cdk.tf.json"), "utf8")).terraform.backend.s3.key;
+      (JSON.parse(readFileSync(path.join(s3out, "stacks", stack, "cdk.tf.json"), "utf8")) as TerraformJson).terraform.backend!.s3!
+        .key;
     expect([key("dev"), key("prod")]).toEqual([
       "microservices-stepfn/dev/terraform.tfstate",
       "microservices-stepfn/prod/terraform.tfstate",

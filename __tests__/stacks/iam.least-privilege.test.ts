@@ -21,7 +21,7 @@ import {
 } from "../../stacks/iam";
 import { functionFaultsMetric } from "../../stacks/monitoring-signals";
 import { SERVICES } from "../../stacks/services";
-import { onlyResource, reference, resources, synthStack } from "../helpers/synth";
+import { onlyResource, parsePolicy, parseTrustPolicy, reference, resources, synthStack } from "../helpers/synth";
 
 const { json } = synthStack("archive");
 const functions = Object.values(resources(json, "aws_lambda_function"));
@@ -30,7 +30,7 @@ const stateMachine = onlyResource(json, "aws_sfn_state_machine");
 const roles = Object.entries(resources(json, "aws_iam_role"));
 const rolePolicies = Object.values(resources(json, "aws_iam_role_policy"));
 const statements = rolePolicies.flatMap((policy) =>
-  JSON.parse(policy.policy).Statement.map((statement: any) => ({ role: policy.role, ...statement })),
+  parsePolicy(policy.policy).Statement.map((statement) => ({ role: policy.role, ...statement })),
 );
 
 /** The actions each role is allowed, over all its policies. */
@@ -133,7 +133,7 @@ describe("SQS and SNS", () => {
   });
 
   test("the dead-letter queue accepts messages only from EventBridge, for this rule", () => {
-    const policy = JSON.parse(onlyResource(json, "aws_sqs_queue_policy").policy);
+    const policy = parsePolicy(onlyResource(json, "aws_sqs_queue_policy").policy);
     expect(policy.Statement).toEqual([
       {
         Sid: "OnlyThisRuleMayDeadLetter",
@@ -153,7 +153,8 @@ describe("SQS and SNS", () => {
 
 describe("IAM", () => {
   test("CKV_AWS_60: every role can be assumed by one AWS service only; the workflow's and the trigger's only for this account's own resource", () => {
-    const trustOf = (name: string) => JSON.parse(roles.find(([, role]) => role.name === name)![1].assume_role_policy).Statement;
+    const trustOf = (name: string) =>
+      parseTrustPolicy(roles.find(([, role]) => role.name === name)![1].assume_role_policy).Statement;
     for (const service of SERVICES) {
       expect(trustOf(`\${var.project_name}-${service}`)).toEqual([
         { Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" },
@@ -213,7 +214,7 @@ describe("IAM", () => {
       for (const resource of statement.Resource) {
         if (resource !== "${var.kms_key_arn}") expect(resource).toMatch(ownReference);
         // The customer's key: only through DynamoDB, or only for this state machine's data.
-        else expect(Object.keys(statement.Condition)).toHaveLength(1);
+        else expect(Object.keys(statement.Condition!)).toHaveLength(1);
       }
     }
   });
@@ -249,9 +250,9 @@ describe("IAM", () => {
   });
 
   test("with kms_key_arn, the workflow may use the key only for this state machine's execution data (Step Functions' encryption context) and for delivering its logs (CloudWatch Logs' encryption context, this account)", () => {
-    const policy = rolePolicies.find((candidate) => candidate.name === "use-execution-data-key");
+    const policy = rolePolicies.find((candidate) => candidate.name === "use-execution-data-key")!;
     expect(policy.count).toBe("${var.kms_key_arn != null ? 1 : 0}");
-    expect(JSON.parse(policy.policy).Statement).toEqual([
+    expect(parsePolicy(policy.policy).Statement).toEqual([
       {
         Sid: "EncryptExecutionData",
         Effect: "Allow",
@@ -299,11 +300,11 @@ describe("no lost events, no silent failures", () => {
 
   test("alarms (enable_alarms): compensation failures, technical order failures, failed calls, each function's faults and throttles, dead letters, throttled executions", () => {
     const alarms = Object.values(resources(json, "aws_cloudwatch_metric_alarm"));
-    const watched = (alarm: any) =>
+    const watched = (alarm: (typeof alarms)[number]) =>
       alarm.metric_query
         ? alarm.metric_query
-            .filter((query: any) => query.metric)
-            .map((query: any) => `${query.metric.namespace} ${query.metric.metric_name}`)
+            .filter((query) => query.metric)
+            .map((query) => `${query.metric!.namespace} ${query.metric!.metric_name}`)
             .join(" + ")
         : `${alarm.namespace} ${alarm.metric_name}`;
     expect(alarms.map(watched).sort()).toEqual(

@@ -3,18 +3,18 @@
  * each principal may do exactly what it needs, on exactly its resources.
  */
 import { SERVICES } from "../../stacks/services";
-import { reference, resources, synthStack, TerraformJson } from "../helpers/synth";
+import { parsePolicy, parseTrustPolicy, reference, resources, synthStack, TerraformJson } from "../helpers/synth";
 
 const { json } = synthStack("archive");
 
 function policyOf(json: TerraformJson, logicalId: string) {
   const policy = resources(json, "aws_iam_role_policy")[logicalId];
   if (!policy) throw new Error(`no aws_iam_role_policy.${logicalId}`);
-  return JSON.parse(policy.policy);
+  return parsePolicy(policy.policy);
 }
 
 function roleOf(json: TerraformJson, name: string) {
-  return Object.values(resources(json, "aws_iam_role")).find((role) => role.name === name);
+  return Object.values(resources(json, "aws_iam_role")).find((role) => role.name === name)!;
 }
 
 function functionRef(json: TerraformJson, service: string, attribute: string): string {
@@ -22,7 +22,7 @@ function functionRef(json: TerraformJson, service: string, attribute: string): s
 }
 
 describe("IAM, least privilege", () => {
-  const allPolicies = Object.values(resources(json, "aws_iam_role_policy")).map((policy) => JSON.parse(policy.policy));
+  const allPolicies = Object.values(resources(json, "aws_iam_role_policy")).map((policy) => parsePolicy(policy.policy));
 
   test("no policy allows a '*' action or a service-wide wildcard action", () => {
     for (const document of allPolicies) {
@@ -83,7 +83,7 @@ describe("IAM, least privilege", () => {
     (service, tableStatements) => {
       const key = service.replace(/-/g, "_");
       const role = roleOf(json, `\${var.project_name}-${service}`);
-      expect(JSON.parse(role.assume_role_policy).Statement).toEqual([
+      expect(parseTrustPolicy(role.assume_role_policy).Statement).toEqual([
         { Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" },
       ]);
       expect(policyOf(json, `${key}_execution_policy`).Statement).toEqual([
@@ -100,7 +100,7 @@ describe("IAM, least privilege", () => {
 
   test("the state machine role may invoke only the five functions' published versions (not $LATEST) and deliver its logs", () => {
     const role = roleOf(json, "${var.project_name}-workflow-role");
-    expect(JSON.parse(role.assume_role_policy).Statement[0].Principal).toEqual({ Service: "states.amazonaws.com" });
+    expect(parseTrustPolicy(role.assume_role_policy).Statement[0].Principal).toEqual({ Service: "states.amazonaws.com" });
     const [invoke, logs, ...rest] = policyOf(json, "workflow_policy").Statement;
     expect(rest).toEqual([]);
     expect(invoke.Action).toEqual(["lambda:InvokeFunction"]);
@@ -125,7 +125,7 @@ describe("IAM, least privilege", () => {
 
   test("the EventBridge role may only start the workflow's live alias", () => {
     const role = roleOf(json, "${var.project_name}-trigger-role");
-    expect(JSON.parse(role.assume_role_policy).Statement[0].Principal).toEqual({ Service: "events.amazonaws.com" });
+    expect(parseTrustPolicy(role.assume_role_policy).Statement[0].Principal).toEqual({ Service: "events.amazonaws.com" });
     expect(policyOf(json, "trigger_policy").Statement).toEqual([
       {
         Sid: "StartOrderWorkflow",

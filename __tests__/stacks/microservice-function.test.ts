@@ -17,7 +17,7 @@ describe("functions", () => {
       timeout: "${var.lambda_timeout}",
       memory_size: "${var.lambda_memory_size}",
     });
-    const fn = Object.values(resources(json, "aws_lambda_function")).find((f) => f.function_name.endsWith(`-${service}`));
+    const fn = Object.values(resources(json, "aws_lambda_function")).find((f) => f.function_name.endsWith(`-${service}`))!;
     const logGroup = Object.entries(resources(json, "aws_cloudwatch_log_group")).find(
       ([, group]) => group.name === `/aws/lambda/\${var.project_name}-${service}`,
     );
@@ -48,7 +48,7 @@ describe("functions", () => {
       },
     ],
   ])("%s is told the names of exactly the tables it uses, and logs by environment", (service, tables) => {
-    const fn = Object.values(resources(json, "aws_lambda_function")).find((f) => f.function_name.endsWith(`-${service}`));
+    const fn = Object.values(resources(json, "aws_lambda_function")).find((f) => f.function_name.endsWith(`-${service}`))!;
     expect(fn.environment.variables).toEqual({
       LOG_LEVEL: '${var.environment == "prod" ? "WARN" : "INFO"}',
       LOG_CUSTOMER_DATA: '${var.environment == "prod" ? "omit" : "include"}',

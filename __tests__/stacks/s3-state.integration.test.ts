@@ -44,7 +44,7 @@ describeUnless(toolchain ? undefined : noToolchain, "S3 backend Terraform tests"
     let stackDir: string;
     ({ root, stackDir } = synthWith({ TF_STATE_BUCKET: BUCKET, TF_STATE_REGION: "eu-west-1" }));
     const json = prepareForOfflinePlan(stackDir, toolchain!) as unknown as TerraformJson;
-    expect(json.terraform.backend.s3).toMatchObject({ bucket: BUCKET, key: KEY, use_lockfile: true, encrypt: true });
+    expect(json.terraform.backend!.s3).toMatchObject({ bucket: BUCKET, key: KEY, use_lockfile: true, encrypt: true });
     const init = terraform(stackDir, ["init", "-backend=false", "-input=false"]);
     expect(init.text).toContain("Terraform has been successfully initialized");
     const validate = terraform(stackDir, ["validate"]);
@@ -69,8 +69,8 @@ describeUnless(reason, "S3 backend emulator test")("S3 backend against the AWS e
     // The emulator instead of AWS: its endpoint, path-style addressing, and no call to
     // STS, IAM or the metadata service (the dummy credentials come from the helper's environment).
     const file = path.join(stackDir, "cdk.tf.json");
-    const json: TerraformJson = JSON.parse(readFileSync(file, "utf8"));
-    Object.assign(json.terraform.backend.s3, {
+    const json = JSON.parse(readFileSync(file, "utf8")) as TerraformJson;
+    Object.assign(json.terraform.backend!.s3!, {
       endpoints: { s3: emulator.endpoint },
       use_path_style: true,
       skip_credentials_validation: true,

@@ -2,6 +2,7 @@
  * Durable state (stacks/state-tables.ts, stock-seed.ts, destroy-guard.ts): the tables, the
  * seeding of absent products, and the guard that refuses a destroy while they are protected.
  */
+import { expect } from "@jest/globals";
 import { CATALOGUE } from "../../functions/shared/catalogue";
 import { DESTROY_REFUSED } from "../../stacks/destroy-guard";
 import { SERVICES } from "../../stacks/services";

@@ -19,7 +19,7 @@ describe("trigger", () => {
 
   test("the deploying account, partition and Region come from the workflow log group's ARN: no data source asks STS at plan time", () => {
     const arn = "aws_cloudwatch_log_group.workflow_logs.arn";
-    expect((json as any).locals).toMatchObject({
+    expect(json.locals).toMatchObject({
       deployment_partition: `\${element(split(":", ${arn}), 1)}`,
       deployment_region: `\${element(split(":", ${arn}), 3)}`,
       deployment_account: `\${element(split(":", ${arn}), 4)}`,

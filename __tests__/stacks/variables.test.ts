@@ -16,8 +16,8 @@ describe("variables (docs/inputs-and-names.md)", () => {
     expect(variable.type).toBe(type);
     expect(variable.default).toBe(defaultValue);
     expect(variable.description.length).toBeGreaterThan(20);
-    expect(variable.validation.length).toBeGreaterThan(0);
-    for (const rule of variable.validation) {
+    expect(variable.validation!.length).toBeGreaterThan(0);
+    for (const rule of variable.validation!) {
       expect(rule.condition).toContain(`var.${name}`);
       expect(rule.error_message).toMatch(new RegExp(`^${name} `));
     }
@@ -27,7 +27,7 @@ describe("variables (docs/inputs-and-names.md)", () => {
     for (const [name, variable] of Object.entries(json.variable)) {
       const type = /^(string|number|bool|map\(string\)|object\(\{.*\}\))$/;
       expect([name, typeof variable.description, type.test(variable.type)]).toEqual([name, "string", true]);
-      if (variable.type !== "bool") expect([name, variable.validation?.length > 0]).toEqual([name, true]);
+      if (variable.type !== "bool") expect([name, (variable.validation?.length ?? 0) > 0]).toEqual([name, true]);
     }
   });
 });

@@ -52,7 +52,7 @@ describe("state machine", () => {
   });
 
   test("order data stays out of prod logs unless asked for: ERROR without execution data in prod, ALL with data elsewhere", () => {
-    expect((json as any).locals).toMatchObject({
+    expect(json.locals).toMatchObject({
       workflow_log_level:
         '${var.workflow_log_level != null ? var.workflow_log_level : (var.environment == "prod" ? "ERROR" : "ALL")}',
       workflow_log_include_execution_data:
@@ -121,7 +121,7 @@ describe("versions and the live alias", () => {
       },
     });
     const newest = `${machine}.state_machine_version_arn`;
-    expect((json as any).locals).toMatchObject({
+    expect(json.locals).toMatchObject({
       workflow_alias_versions:
         `\${var.workflow_rollout_percent == 100 ? [${newest}] : var.workflow_rollout_percent == 0 ? [${stableArn}] : ` +
         `[${newest}, ${stableArn}]}`,

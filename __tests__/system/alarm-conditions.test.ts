@@ -50,8 +50,9 @@ const resolve: TerraformResolver = (expression) =>
 const PROJECT = String(fromVariables("${var.project_name}"));
 
 /** Where things are, as the stack's outputs name them. */
-const output = (name: string) => json.output[name].value;
-const functionLogGroup = (service: ServiceName): string => output("lambda_log_group_names")[service];
+const output = (name: string) => json.output[name].value as string;
+const functionLogGroup = (service: ServiceName): string =>
+  (json.output.lambda_log_group_names.value as Record<ServiceName, string>)[service];
 const workflowLogGroup: string = output("state_machine_log_group_name");
 const functionName = (service: ServiceName): string => output(`${service.replace(/-/g, "_")}_function_name`);
 

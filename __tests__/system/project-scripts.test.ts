@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { PROJECT_ROOT } from "../../stacks/bundle";
 
 const read = (file: string) => readFileSync(path.join(PROJECT_ROOT, file), "utf8");
-const packageJson = JSON.parse(read("package.json"));
+const packageJson = JSON.parse(read("package.json")) as { scripts: Record<string, string>; license: string };
 
 const work = mkdtempSync(path.join(tmpdir(), "order-workflow-scripts-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -72,7 +72,7 @@ describe("scaffolding files", () => {
 
   test(".editorconfig agrees with Prettier's settings (line length, indent, line ends)", () => {
     const editorconfig = read(".editorconfig");
-    const prettier = JSON.parse(read(".prettierrc.json"));
+    const prettier = JSON.parse(read(".prettierrc.json")) as { printWidth: number; tabWidth?: number; endOfLine?: string };
     const star = editorconfig.split(/^\[/m).find((section) => section.startsWith("*]"))!;
     expect(star).toContain(`max_line_length = ${prettier.printWidth}`);
     expect(star).toContain(`indent_size = ${prettier.tabWidth ?? 2}`);

@@ -5,6 +5,7 @@
  * the durable state agrees: a completed order holds its stock and payment, a failed one
  * holds nothing, unless the execution says CompensationFailed.
  */
+import { expect } from "@jest/globals";
 import fc from "fast-check";
 import { AVAILABLE, CATALOGUE } from "../../functions/shared/catalogue";
 import { PAYMENT_LEDGER } from "../../functions/payment-service";

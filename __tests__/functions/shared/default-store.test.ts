@@ -3,6 +3,7 @@
  * stack names in the environment, the seeded in-process store on a laptop, and a clear
  * ServiceUnavailable in Lambda when the stack set no table at all. No AWS call is made.
  */
+import { expect } from "@jest/globals";
 import { DynamoStore } from "../../../functions/shared/dynamodb-store";
 import { MemoryStore } from "../../../functions/shared/memory-store";
 import { storeFromEnvironment } from "../../../functions/shared/default-store";

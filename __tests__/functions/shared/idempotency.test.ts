@@ -2,6 +2,7 @@
  * Acting once per idempotency key (functions/shared/idempotency.ts), and the FNV-1a hash it
  * derives ids with.
  */
+import { expect } from "@jest/globals";
 import { deriveId, fingerprintOf, fnv1a32, once, RECORD_TTL_DAYS } from "../../../functions/shared/idempotency";
 import { MemoryStore } from "../../../functions/shared/memory-store";
 

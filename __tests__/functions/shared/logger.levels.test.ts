@@ -3,6 +3,7 @@
  * lets through, and what LOG_CUSTOMER_DATA=omit keeps out of a refusal's line (the
  * execution's Cause still carries the reason).
  */
+import { expect } from "@jest/globals";
 import { handlerFor as notificationService } from "../../../functions/notification-service";
 import { handlerFor as orderService } from "../../../functions/order-service";
 import { seededMemoryStore } from "../../../functions/shared/default-store";

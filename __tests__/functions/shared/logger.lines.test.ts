@@ -75,7 +75,9 @@ describe("log lines per service and action", () => {
       const handler = handlersFor(seededMemoryStore())[service];
       await handler(event);
       await handler(event);
-      const own = lines.map((line) => JSON.parse(line)).filter((line) => line.message === "done" || line.message === "replayed");
+      const own = lines
+        .map((line) => JSON.parse(line) as Record<string, unknown>)
+        .filter((line) => line.message === "done" || line.message === "replayed");
       const replays = service === "user-service" ? "done" : "replayed";
       expect(own.map(({ service, action, message, outcome }) => ({ service, action, message, outcome }))).toEqual([
         { service, action, message: "done", outcome: "succeeded" },

@@ -1,6 +1,10 @@
+import { expect } from "@jest/globals";
 import { seededMemoryStore } from "../../../functions/shared/default-store";
 import { handlerFor } from "../../../functions/payment-service";
 import { createLogger, setLogSink } from "../../../functions/shared/logger";
+
+/** A log line's fields the tests read. */
+type LogLine = { message: string; outcome?: string } & Record<string, unknown>;
 
 const paymentService = handlerFor(seededMemoryStore());
 
@@ -53,7 +57,7 @@ describe("structured logs", () => {
     const event = { action: "refund", orderId: "ord-1", idempotencyKey: "exec-replay" };
     await paymentService(event);
     await paymentService(event);
-    expect(lines.map((line) => JSON.parse(line).outcome)).toEqual(["succeeded", "replayed"]);
+    expect(lines.map((line) => (JSON.parse(line) as LogLine).outcome)).toEqual(["succeeded", "replayed"]);
   });
 
   test("LOG_LEVEL filters lines below it", () => {
@@ -62,6 +66,6 @@ describe("structured logs", () => {
     log.info("hidden");
     log.error("shown");
     process.env.LOG_LEVEL = "INFO";
-    expect(lines.map((line) => JSON.parse(line).message)).toEqual(["shown"]);
+    expect(lines.map((line) => (JSON.parse(line) as LogLine).message)).toEqual(["shown"]);
   });
 });
