@@ -36,7 +36,7 @@ describeWithMoto("the recorder (emulator/moto/recorder.py)", () => {
       },
     );
     expect(run.stderr).toBe("");
-    const { checked, problems } = JSON.parse(run.stdout);
+    const { checked, problems } = JSON.parse(run.stdout) as { checked: Record<string, number>; problems: string[] };
     expect(problems).toEqual([]);
     // Every one of Lambda's REST operations, the one protocol named by matching paths.
     expect(checked.lambda).toBeGreaterThanOrEqual(80);

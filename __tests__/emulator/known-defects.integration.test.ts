@@ -46,7 +46,9 @@ function probes(args: string[]): Promise<ProbeAnswers> {
     child.stdout.on("data", (chunk) => (stdout += chunk));
     child.stderr.on("data", (chunk) => (stderr += chunk));
     child.on("close", (status) =>
-      status === 0 ? resolve(JSON.parse(stdout)) : reject(new Error(`probes.py ${args.join(" ")}: ${stderr.slice(-2000)}`)),
+      status === 0
+        ? resolve(JSON.parse(stdout) as ProbeAnswers)
+        : reject(new Error(`probes.py ${args.join(" ")}: ${stderr.slice(-2000)}`)),
     );
   });
 }

@@ -73,7 +73,7 @@ describe("inventory-service reserve", () => {
       Array.from({ length: 5 }, (_, n) => inventory(reserve([{ productId: "PROD004", quantity: 10 }], `exec-c${n}`))),
     );
     expect(outcomes.filter((outcome) => outcome.status === "fulfilled")).toHaveLength(1);
-    expect(outcomes.filter((outcome) => outcome.status === "rejected").map((o) => o.reason.name)).toEqual(
+    expect(outcomes.filter((outcome) => outcome.status === "rejected").map((o) => (o.reason as Error).name)).toEqual(
       Array(4).fill("InsufficientInventory"),
     );
     expect((await store.get("stock", "PROD004"))?.[AVAILABLE]).toBe(0);

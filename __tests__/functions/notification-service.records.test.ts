@@ -75,7 +75,7 @@ describe("notification-service and the order's record", () => {
       setLogSink((line) => process.stdout.write(line));
       process.env.LOG_LEVEL = level;
     }
-    expect(lines.map((line) => JSON.parse(line))).toContainEqual({
+    expect(lines.map((line) => JSON.parse(line) as unknown)).toContainEqual({
       timestamp: expect.any(String),
       level: "INFO",
       service: "notification-service",

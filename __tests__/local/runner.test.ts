@@ -20,6 +20,7 @@ import { synthesizeTrigger } from "../../local/synthesized-trigger";
 import { PROJECT_ROOT } from "../../stacks/bundle";
 import { SAMPLE_ORDER } from "../../stacks/order-workflow-stack";
 import { TRANSIENT_ERRORS } from "../../stacks/workflow-definition";
+import type { JsonObject } from "../helpers/synth";
 
 // Built before the tests rather than at load: a definition the interpreter refuses then fails
 // the tests (a killed mutant for `npm run mutation`) instead of the file's loading.
@@ -298,7 +299,7 @@ describe("crashes, function timeouts and sandbox timeouts are retried like the o
     expect(result).toMatchObject({ status: "FAILED", error: "ServiceUnavailable" });
     expect(result.cause).toContain("user-service did not answer after retries (last error: Lambda.ServiceException)");
     // Recorded under the request's key, so that a second run of the execution ends the same way.
-    expect(calls(result)).toEqual([...Array(4).fill("user-service get"), "order-service close"]);
+    expect(calls(result)).toEqual([...Array<string>(4).fill("user-service get"), "order-service close"]);
   });
 
   test("order-service unavailable: the user is told", async () => {
@@ -568,7 +569,12 @@ describe("payload size: no input StartExecution accepts reaches Step Functions' 
       error: "InvalidInput",
       cause: "orderData.items[0].productId must be at most 64 characters, got 200",
     });
-    const tooMany = await run(order("test123", Array(101).fill({ productId: "PROD001", quantity: 1, price: 1 })));
+    const tooMany = await run(
+      order(
+        "test123",
+        Array.from({ length: 101 }, () => ({ productId: "PROD001", quantity: 1, price: 1 })),
+      ),
+    );
     expect(tooMany).toMatchObject({ error: "InvalidInput", cause: "orderData.items must have at most 100 entries, got 101" });
   });
 });
@@ -606,7 +612,7 @@ describe("examples/failures/", () => {
       ["payment-service refund", "inventory-service release", "notification-service failure"],
     ],
   ])("%s ends FAILED with %s after %j", async (file, error, lastCalls) => {
-    const input = JSON.parse(readFileSync(path.join(PROJECT_ROOT, "examples", "failures", file), "utf8"));
+    const input = JSON.parse(readFileSync(path.join(PROJECT_ROOT, "examples", "failures", file), "utf8")) as JsonObject;
     const result = await run(input);
     expect([result.status, result.error]).toEqual(["FAILED", error]);
     expect(calls(result).slice(-lastCalls.length)).toEqual(lastCalls);

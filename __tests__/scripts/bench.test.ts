@@ -5,10 +5,17 @@ import { LocalWorkflow } from "../../local/runner";
 import { costPerMillion } from "../../scripts/bench";
 import { SAMPLE_ORDER } from "../../stacks/order-workflow-stack";
 
-const prices = JSON.parse(readFileSync(path.join(__dirname, "..", "..", "scripts", "aws-prices.json"), "utf8"));
+/** What the tests read of the price table. */
+interface PriceTable {
+  date: string;
+  source: string[];
+  region: string;
+}
+
+const prices = JSON.parse(readFileSync(path.join(__dirname, "..", "..", "scripts", "aws-prices.json"), "utf8")) as PriceTable;
 
 test("GIVEN the happy path (7 transitions, 5 invocations, 6 RRU + 17 WRU) WHEN priced THEN per-million costs follow the price table", () => {
-  const invocations = Array(5).fill({ function: "user-service", action: "get" });
+  const invocations = Array.from({ length: 5 }, () => ({ function: "user-service" as const, action: "get" }));
   const cost = costPerMillion({ transitions: 7, invocations, requestUnits: { read: 6, write: 17 } });
   // 5 x 10 ms at 128 MB = 0.00625 GB-s per order.
   const lambda = (gbSecond: number) => 5 * 0.0000002 + 0.00625 * gbSecond;
@@ -25,7 +32,7 @@ test("GIVEN the happy path (7 transitions, 5 invocations, 6 RRU + 17 WRU) WHEN p
 
 test("the price table says where and when its prices come from", () => {
   expect(prices.date).toMatch(/^\d{4}-\d\d-\d\d$/);
-  expect(prices.source.every((url: string) => url.startsWith("https://aws.amazon.com/"))).toBe(true);
+  expect(prices.source.every((url) => url.startsWith("https://aws.amazon.com/"))).toBe(true);
   expect(prices.region).toBe("us-east-1");
 });
 

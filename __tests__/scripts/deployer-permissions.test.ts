@@ -17,7 +17,9 @@ describe("docs/deploying-identity.md", () => {
   });
 
   test("the page's policies are the module's, as JSON ready to paste", () => {
-    const blocks = [...readFileSync(PAGE, "utf8").matchAll(/```json\n([\s\S]*?)\n```/g)].map((match) => JSON.parse(match[1]));
+    const blocks = [...readFileSync(PAGE, "utf8").matchAll(/```json\n([\s\S]*?)\n```/g)].map(
+      (match) => JSON.parse(match[1]) as unknown,
+    );
     expect(blocks).toEqual([policyDocument("plan"), policyDocument("apply")]);
   });
 });

@@ -1,5 +1,5 @@
 /** When the synth may skip esbuild: only when every source is older than the last build. */
-import { mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { isUpToDate, markBuilt } from "../../scripts/freshness.cjs";
@@ -14,7 +14,7 @@ describe("build freshness", () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   test("GIVEN no stamp THEN a build is needed; GIVEN a stamp after every source THEN none", () => {
-    require("node:fs").mkdirSync(source);
+    mkdirSync(source);
     writeFileSync(path.join(source, "a.ts"), "");
     utimesSync(path.join(source, "a.ts"), at(0), at(0));
     utimesSync(source, at(0), at(0));

@@ -9,6 +9,7 @@ import { spawnSync } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
+import * as semver from "semver";
 import { findLambdaNode } from "../../emulator/server";
 import { cacheDir, findNode, NODE22_VERSION, NODE_PACKAGE } from "../../scripts/node22.cjs";
 import { PROJECT_ROOT } from "../../stacks/bundle";
@@ -111,8 +112,9 @@ describe("one Node.js version, stated alike", () => {
   });
 
   test("package.json engines accept the pinned Node.js 22 and refuse Node.js 20 (end of life)", () => {
-    const { engines } = JSON.parse(readFileSync(path.join(PROJECT_ROOT, "package.json"), "utf8"));
-    const semver = require("semver");
+    const { engines } = JSON.parse(readFileSync(path.join(PROJECT_ROOT, "package.json"), "utf8")) as {
+      engines: { node: string };
+    };
     expect(semver.satisfies(NODE22_VERSION, engines.node)).toBe(true);
     expect(semver.satisfies("20.20.2", engines.node)).toBe(false);
   });

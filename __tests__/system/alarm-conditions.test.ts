@@ -29,7 +29,7 @@ import { PROJECT_ROOT } from "../../stacks/bundle";
 import { METRIC, REASON_DIMENSION } from "../../stacks/monitoring-signals";
 import { SAMPLE_ORDER } from "../../stacks/order-workflow-stack";
 import { SERVICES, ServiceName } from "../../stacks/services";
-import { resources, synthStack } from "../helpers/synth";
+import { JsonObject, resources, synthStack } from "../helpers/synth";
 
 const { json } = synthStack("archive");
 const filters = Object.values(resources(json, "aws_cloudwatch_log_metric_filter"));
@@ -124,7 +124,7 @@ async function signalsOf(
     process.env.LOG_CUSTOMER_DATA = level.data;
   }
   for (const line of lines) {
-    const service = JSON.parse(line).service as ServiceName;
+    const { service } = JSON.parse(line) as { service: ServiceName };
     expect(SERVICES).toContain(service);
     logEvents.push({ logGroupName: functionLogGroup(service), message: line });
   }
@@ -159,8 +159,8 @@ function total(datapoints: MetricDatapoint[], name: string, dimensions: Record<s
     .reduce((sum, point) => sum + point.value, 0);
 }
 
-const example = (file: string) => JSON.parse(readFileSync(path.join(PROJECT_ROOT, "examples", file), "utf8"));
-const event = example("order-submitted-event.json");
+const example = (file: string) => JSON.parse(readFileSync(path.join(PROJECT_ROOT, "examples", file), "utf8")) as JsonObject;
+const event = example("order-submitted-event.json") as { id: string; detail: JsonObject };
 const inject = (...injections: Injection[]): RunOptions => ({ inject: injections });
 
 const BUSINESS: Record<string, Run[]> = {

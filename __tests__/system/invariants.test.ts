@@ -72,15 +72,15 @@ const sumBy = <T>(values: T[], amount: (value: T) => number) => values.reduce((s
 
 async function checkInvariants(store: MemoryStore, lastResults: Map<string, WorkflowResult>) {
   const stock: Record<string, number> = Object.fromEntries(
-    (await store.items("stock")).map((item) => [item.productId, item[AVAILABLE] as number]),
+    (await store.items("stock")).map((item) => [item.productId as string, item[AVAILABLE] as number]),
   );
   const orders = new Map((await store.items("orders")).map((order) => [order.orderId as string, order]));
   const ledger = await store.items("idempotency");
   const entriesOf = (prefix: string, status: string) =>
-    ledger.filter((item) => String(item.recordKey).startsWith(prefix) && item.status === status);
+    ledger.filter((item) => (item.recordKey as string).startsWith(prefix) && item.status === status);
   const reserved = entriesOf(ledgerKey(INVENTORY_LEDGER, ""), "RESERVED");
   const authorized = entriesOf(ledgerKey(PAYMENT_LEDGER, ""), "AUTHORIZED");
-  const keyOf = (entry: Item) => String(entry.recordKey).split(":").slice(2).join(":");
+  const keyOf = (entry: Item) => (entry.recordKey as string).split(":").slice(2).join(":");
   /** Whether the execution of this key ended CompensationFailed, with a Cause naming what it holds. */
   const saidHeld = (entry: Item, what: RegExp) => {
     const result = lastResults.get(keyOf(entry));

@@ -131,7 +131,7 @@ describe.each(stores)("on %s", (_name, makeStore) => {
   test(`a name used again after its records expired (${ORDER_REPLAY_WINDOW_DAYS}+ days) is refused as a duplicate: no second charge or reservation under the old order`, async () => {
     await run("order-reused");
     // 91 days later: DynamoDB's TTL has deleted the idempotency records; the order is kept.
-    for (const item of await store.items("idempotency")) await store.remove("idempotency", String(item.recordKey));
+    for (const item of await store.items("idempotency")) await store.remove("idempotency", item.recordKey as string);
     const longAgo = new Date(Date.now() - 91 * 86_400_000).toISOString();
     await store.overwrite("orders", orderIdOf("order-reused"), { createdAt: longAgo });
     const again = await run("order-reused");

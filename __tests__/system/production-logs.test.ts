@@ -12,8 +12,12 @@ import { handlersFor } from "../../local/handlers";
 import { PROJECT_ROOT } from "../../stacks/bundle";
 import { SERVICES } from "../../stacks/services";
 import { workflowPaths } from "../../scripts/bench";
+import type { JsonObject } from "../helpers/synth";
 
 /** What production logs must never show: the sample customers' addresses and scores, any product of an order. */
+/** What the tests read of a log line: its level, and the status it reports, if any. */
+type LogLine = { level?: string; orderStatus?: string; [field: string]: unknown };
+
 const PERSONAL = [/@example\.com/, /test123@|user-1@/, /score/i, /\b(830|638|716)\b/, /PROD\d{3}/, /"items"/, /29\.99|49\.99/];
 
 const lines: string[] = [];
@@ -46,10 +50,10 @@ test("every path of the workflow (happy, each refusal, faults, lost answers, fai
   expect(lines.length).toBeGreaterThan(5);
   // Besides WARN and ERROR lines, only metric documents (functions/shared/metrics.ts), written at every level.
   const [metrics, messages] = partition(
-    lines.map((line) => JSON.parse(line)),
+    lines.map((line) => JSON.parse(line) as LogLine),
     (line) => "_aws" in line,
   );
-  expect(messages.every((line) => ["WARN", "ERROR"].includes(line.level))).toBe(true);
+  expect(messages.every((line) => ["WARN", "ERROR"].includes(line.level ?? ""))).toBe(true);
   expect(metrics.map((metric) => Object.keys(metric).sort())).toContainEqual(["OrdersCompleted", "_aws", "orderId", "service"]);
   expectNothingPersonal();
   // The line that tells an operator an order needs finishing is there, once per such order (3 paths).
@@ -59,7 +63,7 @@ test("every path of the workflow (happy, each refusal, faults, lost answers, fai
 
 test.each(SERVICES)("%s, called with its example and with refusals, logs nothing personal", async (service) => {
   const handler = handlersFor(seededMemoryStore())[service];
-  const example = JSON.parse(readFileSync(path.join(PROJECT_ROOT, "examples", `${service}.json`), "utf8"));
+  const example = JSON.parse(readFileSync(path.join(PROJECT_ROOT, "examples", `${service}.json`), "utf8")) as JsonObject;
   const attempts = [
     example,
     { ...example, idempotencyKey: "exec-other", creditScore: 601, amountCents: 100_000_000 },

@@ -17,7 +17,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { PROJECT_ROOT } from "../../stacks/bundle";
-import { removeDirectory, synthToDirectory } from "../helpers/synth";
+import { Json, JsonObject, removeDirectory, synthToDirectory } from "../helpers/synth";
 import { describeUnless } from "../helpers/skip";
 
 /** The diagnostic ("Error: ...") of a Terraform run that says `message`, from its title to the next one. */
@@ -262,7 +262,7 @@ describeWithTerraform("terraform init, validate and plan, offline", () => {
     const { changes } = await runs.defaults;
     expect(
       afterOf(changes, "aws_lambda_function")
-        .map((fn) => fn.function_name)
+        .map((fn) => fn.function_name as string)
         .sort(),
     ).toEqual([
       "microservices-stepfn-inventory-service",
@@ -326,7 +326,7 @@ describeWithTerraform("terraform init, validate and plan, offline", () => {
     for (const alarm of alarms) {
       expect(alarm.evaluation_periods).toBe(3);
       expect(alarm.threshold).toBe(alarm.alarm_name === "shop-orders-2-service-call-faults" ? 5 : 1);
-      if (alarm.metric_query.length === 0) expect(alarm.period).toBe(60);
+      if ((alarm.metric_query as Json[]).length === 0) expect(alarm.period).toBe(60);
     }
     expect(afterOf(changes, "aws_cloudwatch_dashboard")).toEqual([]);
     expect(afterOf(changes, "aws_sns_topic")).toHaveLength(1);
@@ -372,8 +372,10 @@ describeWithTerraform("terraform init, validate and plan, offline", () => {
       { type: "CUSTOMER_MANAGED_KMS_KEY", kms_key_id: SWITCHED.kms_key_arn, kms_data_key_reuse_period_seconds: 300 },
     ]);
     // Production: functions log warnings only and no customer data; the order limit reaches order-service.
-    const orderService = afterOf(changes, "aws_lambda_function").find((fn) => fn.function_name.endsWith("-order-service"));
-    expect(orderService!.environment[0].variables).toMatchObject({
+    const orderService = afterOf(changes, "aws_lambda_function").find((fn) =>
+      (fn.function_name as string).endsWith("-order-service"),
+    );
+    expect((orderService!.environment as { variables: JsonObject }[])[0].variables).toMatchObject({
       LOG_LEVEL: "WARN",
       LOG_CUSTOMER_DATA: "omit",
       MAX_ORDER_TOTAL: "2500.5",

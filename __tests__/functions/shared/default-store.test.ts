@@ -42,7 +42,9 @@ describe("the store a handler works on", () => {
 
   test("the process's store is chosen once and kept", () => {
     jest.isolateModules(() => {
+      // require, not import: jest.isolateModules loads the module again only through require.
       const { defaultStore } =
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
         require("../../../functions/shared/default-store") as typeof import("../../../functions/shared/default-store");
       const first = defaultStore();
       // Another module registry: its MemoryStore is another class of the same name.

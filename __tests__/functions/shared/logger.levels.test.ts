@@ -79,6 +79,7 @@ describe("log lines", () => {
 
   test("a thrown value that is no Error is logged as Error with its text, and passed on unchanged", async () => {
     const { handlerFor } = defineHandler("test-service", async () => {
+      // eslint-disable-next-line @typescript-eslint/only-throw-error -- what this test throws: a value that is no Error.
       throw "boom";
     });
     await expect(handlerFor(seededMemoryStore())({})).rejects.toBe("boom");
@@ -128,7 +129,7 @@ describe("LOG_LEVEL", () => {
     log.info("i");
     log.warn("w");
     log.error("e");
-    return logged().map((line) => `${line.level}:${line.message}`);
+    return logged().map((line) => `${String(line.level)}:${String(line.message)}`);
   };
 
   test.each([
@@ -198,12 +199,16 @@ describe("where lines go", () => {
     });
     try {
       jest.isolateModules(() => {
+        // require, not import: jest.isolateModules loads the module again only through require.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
         const fresh = require("../../../functions/shared/logger") as typeof import("../../../functions/shared/logger");
         fresh.createLogger("x").warn("to stdout");
       });
     } finally {
       spy.mockRestore();
     }
-    expect(written.map((line) => JSON.parse(line))).toMatchObject([{ level: "WARN", service: "x", message: "to stdout" }]);
+    expect(written.map((line) => JSON.parse(line) as unknown)).toMatchObject([
+      { level: "WARN", service: "x", message: "to stdout" },
+    ]);
   });
 });

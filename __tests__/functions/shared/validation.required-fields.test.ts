@@ -66,7 +66,7 @@ function withoutEachField(root: Record<string, unknown>): [string, unknown][] {
       const fieldPath = path === "" ? key : `${path}.${key}`;
       cases.push([fieldPath, remove(key)]);
       const child = value[key];
-      const nested = Array.isArray(child) ? child[0] : child;
+      const nested: unknown = Array.isArray(child) ? (child as unknown[])[0] : child;
       const nestedPath = Array.isArray(child) ? `${fieldPath}[0]` : fieldPath;
       if (typeof nested === "object" && nested !== null) {
         walk(nested as Record<string, unknown>, nestedPath, (inner) => {
@@ -110,7 +110,7 @@ const NOT_REQUIRED = new Set([
 const CASES = VALID.flatMap(([service, event]) =>
   withoutEachField(event)
     .filter(([field]) => !NOT_REQUIRED.has(`${service} ${field}`) && !NOT_REQUIRED.has(`* ${field}`))
-    .map(([field, without]) => [service, String(event.action ?? "request"), field, without] as const),
+    .map(([field, without]) => [service, (event.action as string | undefined) ?? "request", field, without] as const),
 );
 
 describe("a missing field is named by its whole path", () => {

@@ -3,7 +3,7 @@
  * for (docs/errors-and-outcomes.md), retries only on transient faults with the stated
  * timing, exactly the fields each Task keeps, and timeouts that nest.
  */
-import aslValidator = require("asl-validator");
+import aslValidator from "asl-validator";
 import { BUSINESS_ERROR_NAMES } from "../../../functions/shared/errors";
 import { localFunctionArns } from "../../../local/runner";
 import {
