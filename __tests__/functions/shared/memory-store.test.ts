@@ -46,3 +46,21 @@ describe("store contract edges", () => {
     expect(await store.get("stock", "P99")).toEqual({ productId: "P99" });
   });
 });
+
+describe("items (a Scan, for npm run workflow -- --state)", () => {
+  test("every item of the table, as stored, and none of another table's", async () => {
+    const store = new MemoryStore({
+      stock: [
+        { productId: "P", [AVAILABLE]: 1 },
+        { productId: "Q", [AVAILABLE]: 0 },
+      ],
+    });
+    await store.transact([{ type: "put", table: "orders", item: { orderId: "o-1", status: "PENDING" } }]);
+    expect(await store.items("stock")).toEqual([
+      { productId: "P", [AVAILABLE]: 1 },
+      { productId: "Q", [AVAILABLE]: 0 },
+    ]);
+    expect(await store.items("orders")).toEqual([{ orderId: "o-1", status: "PENDING" }]);
+    expect(await store.items("idempotency")).toEqual([]);
+  });
+});
