@@ -81,8 +81,13 @@ describe("scaffolding files", () => {
 });
 
 describe("npm test and its parts", () => {
-  test("npm test type-checks, checks the formatting, lints, then runs both jest projects", () => {
-    expect(packageJson.scripts.test).toBe("tsc -p . && prettier --check . && npm run --silent lint && jest");
+  test("npm test runs the type check, the formatting check and the lint beside both jest projects (scripts/test.mjs)", () => {
+    expect(packageJson.scripts.test).toBe("node scripts/test.mjs");
+    const runner = read("scripts/test.mjs");
+    expect(/export const CHECKS = (\[[^\]]*\])/.exec(runner)?.[1]).toBe('["typecheck", "format:check", "lint"]');
+    expect(packageJson.scripts.typecheck).toBe("tsc -p .");
+    expect(packageJson.scripts["format:check"]).toBe("prettier --check .");
+    expect(packageJson.scripts.lint).toBe("eslint . --max-warnings 0");
   });
 
   test("npm run test:unit and test:integration each select one of jest.config.js's projects, and together they are every test file", () => {

@@ -34,6 +34,7 @@ const TESTED_WITH: Record<string, string> = {
   "scripts/cdktn/migrate.ts": "scripts/check-cdktn.test.ts",
   "scripts/cdktf.mjs": "system/project-scripts.test.ts (npm run synth, deploy and destroy)",
   "scripts/run-app.mjs": "stacks/app.integration.test.ts (the app run by itself)",
+  "scripts/test.mjs": "system/project-scripts.test.ts (npm test's parts)",
   "scripts/generated-sections.ts": "scripts/docs-tables.test.ts and security-tables.test.ts (the generated sections are fresh)",
   "scripts/moto-status.ts": "emulator/server.test.ts (.ci/run's report on moto)",
   "scripts/provider-mirror.ts": "scripts/terraform-toolchain.test.ts (what .ci/run exports)",
