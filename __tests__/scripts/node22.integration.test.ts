@@ -137,7 +137,7 @@ describeUnless("reason" in node22 ? node22.reason : undefined, "synth on Node.js
 
   test("every other warning still shows", () => {
     const script = [
-      'require("../stacks/quiet-cdktf-deprecation.ts");',
+      'require("./stacks/quiet-cdktf-deprecation.ts");',
       'require("node:util").isArray([]);',
       'process.emitWarning("another deprecation", "DeprecationWarning", "DEP0001");',
       'process.emitWarning("an options form", { type: "DeprecationWarning", code: "DEP0044" });',
