@@ -6,7 +6,7 @@
  * tested instead, or why it has nothing of its own to test; and a test file that names no
  * module is a cross-cutting suite, in __tests__/system/.
  */
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { PROJECT_ROOT } from "../../stacks/bundle";
 
@@ -113,4 +113,26 @@ test("every test file outside __tests__/system/ is named after a module", () => 
     (test) => !test.startsWith("system/") && !test.startsWith("fixtures/") && !names.has(testedModule(test)),
   );
   expect(orphans).toEqual([]);
+});
+
+test("every test file a document or a comment names by its path exists", () => {
+  const texts = [
+    "README.md",
+    "CONTRIBUTING.md",
+    ...filesBelow("docs").filter((file) => file.endsWith(".md")),
+    ...["main.ts", ...SOURCE_FOLDERS.flatMap(filesBelow), ...filesBelow("__tests__")].filter((file) =>
+      /\.(ts|cjs|mjs|py|md)$/.test(file),
+    ),
+  ];
+  const named = texts.flatMap((file) =>
+    [...readFileSync(path.join(PROJECT_ROOT, file), "utf8").matchAll(/__tests__\/[\w./-]+\.test\.ts/g)].map(
+      (match) => `${file}: ${match[0]}`,
+    ),
+  );
+  // The example of CONTRIBUTING.md's "Adding a sixth service" is a file to write.
+  const missing = named.filter(
+    (entry) => !entry.includes("loyalty-service") && !existsSync(path.join(PROJECT_ROOT, entry.split(": ")[1])),
+  );
+  expect(missing).toEqual([]);
+  expect(named.length).toBeGreaterThan(20);
 });
