@@ -80,11 +80,10 @@ let emulator: Emulator | undefined;
 let workDir: string | undefined;
 let tableCounter = 0;
 
-async function dynamoStore(seed: { stock?: Item[] } = {}): Promise<TestStore> {
-  const config = emulatorClientConfig(emulator!.endpoint);
-  const client = new DynamoDBClient(config);
+/** Fresh, empty tables in the emulator, keyed as the stack keys them, named `<prefix>-<table>-<unique>`. */
+export async function createTables(client: DynamoDBClient, prefix: string): Promise<Record<TableName, string>> {
   const suffix = `${process.pid}-${++tableCounter}`;
-  const names = Object.fromEntries(TABLES.map((table) => [table, `test-${table}-${suffix}`])) as Record<TableName, string>;
+  const names = Object.fromEntries(TABLES.map((table) => [table, `${prefix}-${table}-${suffix}`])) as Record<TableName, string>;
   for (const table of TABLES) {
     await client.send(
       new CreateTableCommand({
@@ -95,6 +94,13 @@ async function dynamoStore(seed: { stock?: Item[] } = {}): Promise<TestStore> {
       }),
     );
   }
+  return names;
+}
+
+async function dynamoStore(seed: { stock?: Item[] } = {}): Promise<TestStore> {
+  const config = emulatorClientConfig(emulator!.endpoint);
+  const client = new DynamoDBClient(config);
+  const names = await createTables(client, "test");
   const store = new TestDynamoStore(names, client, config);
   for (const item of seed.stock ?? catalogueStockItems()) await store.transact([{ type: "put", table: "stock", item }]);
   return store;

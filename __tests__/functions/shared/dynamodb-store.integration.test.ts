@@ -4,11 +4,11 @@
  * cases run against MemoryStore and against DynamoStore on DynamoDB in the moto emulator
  * (when moto_server is installed); then the whole workflow runs on the DynamoDB store.
  */
-import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { catalogueStockItems, AVAILABLE } from "../../../functions/shared/catalogue";
 import { DynamoStore } from "../../../functions/shared/dynamodb-store";
 import { MemoryStore } from "../../../functions/shared/memory-store";
-import { ConditionFailed, Item, Operation, StateStore, TABLE_KEYS, TableName, TABLES } from "../../../functions/shared/store";
+import { ConditionFailed, Item, Operation, StateStore, TableName } from "../../../functions/shared/store";
 import { LocalWorkflow } from "../../../local/runner";
 import { SAMPLE_ORDER } from "../../../stacks/order-workflow-stack";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -16,6 +16,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { Emulator, emulatorClientConfig, findMoto, startEmulator } from "../../../emulator/server";
 import { describeUnless } from "../../helpers/skip";
+import { createTables } from "../../helpers/stores";
 
 jest.setTimeout(120000);
 
@@ -24,24 +25,12 @@ const { moto, reason: motoMissing } = findMoto();
 
 let emulator: Emulator | undefined;
 let workDir: string | undefined;
-let tableCounter = 0;
 
-/** Fresh tables in the emulator, keyed as the stack keys them. */
+/** Fresh, empty tables in the emulator. */
 async function dynamoStore(): Promise<StateStore> {
   const config = emulatorClientConfig(emulator!.endpoint);
   const client = new DynamoDBClient(config);
-  const suffix = ++tableCounter;
-  const names = Object.fromEntries(TABLES.map((table) => [table, `contract-${table}-${suffix}`])) as Record<TableName, string>;
-  for (const table of TABLES) {
-    await client.send(
-      new CreateTableCommand({
-        TableName: names[table],
-        BillingMode: "PAY_PER_REQUEST",
-        KeySchema: [{ AttributeName: TABLE_KEYS[table], KeyType: "HASH" }],
-        AttributeDefinitions: [{ AttributeName: TABLE_KEYS[table], AttributeType: "S" }],
-      }),
-    );
-  }
+  const names = await createTables(client, "contract");
   client.destroy();
   return new DynamoStore(names, config);
 }
