@@ -1,5 +1,5 @@
 /** The local CLIs (npm run workflow, npm run invoke) run as typed, in a process or in-process. */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -10,6 +10,19 @@ export interface Run {
   status: number | null;
   stdout: string;
   stderr: string;
+}
+
+/** A command in a process of its own, without blocking the test's event loop (an emulator may be answering it). */
+export function spawnCollected(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
+  return new Promise<Run>((resolve, reject) => {
+    const child = spawn(command, args, { cwd: options.cwd ?? PROJECT_ROOT, env: options.env ?? process.env });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => (stdout += chunk));
+    child.stderr.on("data", (chunk) => (stderr += chunk));
+    child.on("error", reject);
+    child.on("close", (status) => resolve({ status, stdout, stderr }));
+  });
 }
 
 /** The script in a process of its own, as `npm run` starts it: node with tsx, in the project folder. */

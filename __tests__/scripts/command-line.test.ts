@@ -5,18 +5,17 @@
  * with dummy credentials; nothing reaches AWS. The others stop before any AWS client is
  * made: they call the command's main in this process, as its script does.
  */
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { PROJECT_ROOT } from "../../stacks/bundle";
 import { functionOutput } from "../../stacks/order-workflow-stack";
 import { SERVICES } from "../../stacks/services";
 import { CommandIO } from "../../scripts/command-line";
 import { main as compensateMain, USAGE as COMPENSATE_USAGE } from "../../scripts/compensate";
 import { main as dlqMain, USAGE as DLQ_USAGE } from "../../scripts/dlq";
 import { main as versionsMain, USAGE as VERSIONS_USAGE } from "../../scripts/versions";
+import { spawnCollected } from "../helpers/cli";
 
 const MACHINE = "arn:aws:states:eu-west-1:123456789012:stateMachine:orders-prod-workflow";
 const OUTPUTS = {
@@ -57,18 +56,7 @@ function awsSettings(): Record<string, string> {
 
 function npmRun(script: string, args: string[]) {
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("AWS_")));
-  return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn("npm", ["run", "--silent", script, "--", ...args], {
-      cwd: PROJECT_ROOT,
-      env: { ...env, ...awsSettings() },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => (stdout += chunk));
-    child.stderr.on("data", (chunk) => (stderr += chunk));
-    child.on("error", reject);
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-  });
+  return spawnCollected("npm", ["run", "--silent", script, "--", ...args], { env: { ...env, ...awsSettings() } });
 }
 
 /**

@@ -6,7 +6,6 @@
  * stop before any AWS call (bad arguments, unreadable outputs, --help) call the command's
  * main in this process and read what it writes and its exit status.
  */
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, IncomingMessage, Server } from "node:http";
 import { AddressInfo } from "node:net";
@@ -15,9 +14,9 @@ import * as path from "node:path";
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { LambdaClient } from "@aws-sdk/client-lambda";
 import { SFNClient } from "@aws-sdk/client-sfn";
-import { PROJECT_ROOT } from "../../stacks/bundle";
 import { SERVICES } from "../../stacks/services";
 import { main, parseSmokeArguments, runSmoke, USAGE } from "../../scripts/smoke";
+import { spawnCollected } from "../helpers/cli";
 
 const ARN = "arn:aws:states:eu-west-1:123456789012:stateMachine:microservices-stepfn-workflow";
 const outputs = {
@@ -85,15 +84,7 @@ function nodeSmoke(args: string[], env: NodeJS.ProcessEnv) {
 }
 
 function spawnSmoke(command: string, args: string[], env: NodeJS.ProcessEnv) {
-  return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(command, args, { cwd: PROJECT_ROOT, env });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => (stdout += chunk));
-    child.stderr.on("data", (chunk) => (stderr += chunk));
-    child.on("error", reject);
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-  });
+  return spawnCollected(command, args, { env });
 }
 
 /**

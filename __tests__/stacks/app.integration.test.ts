@@ -3,12 +3,12 @@
  * prints the one line, no stack trace, and exits non-zero (the in-process cases:
  * stacks/app.test.ts).
  */
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { PROJECT_ROOT } from "../../stacks/bundle";
 import { CASES } from "../helpers/input-error-cases";
+import { Run, spawnCollected } from "../helpers/cli";
 
 const APP = path.join(PROJECT_ROOT, "scripts", "run-app.mjs");
 const CDKTF = path.join(PROJECT_ROOT, "node_modules", "cdktf-cli", "bundle", "bin", "cdktf");
@@ -16,27 +16,13 @@ const CDKTF = path.join(PROJECT_ROOT, "node_modules", "cdktf-cli", "bundle", "bi
 const work = mkdtempSync(path.join(tmpdir(), "order-workflow-input-errors-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 function run(command: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const env: NodeJS.ProcessEnv = { ...process.env, CHECKPOINT_DISABLE: "1", ...options.env };
-    // None of the caller's own backend settings may leak into a case.
-    for (const name of ["TF_CLOUD_ORGANIZATION", "TF_WORKSPACE", "TF_CLOUD_HOSTNAME", "TF_STATE_BUCKET", "TF_STATE_KEY"]) {
-      if (!options.env || !(name in options.env)) delete env[name];
-    }
-    const child = spawn(command, args, { cwd: options.cwd ?? PROJECT_ROOT, env });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => (stdout += chunk));
-    child.stderr.on("data", (chunk) => (stderr += chunk));
-    child.on("error", reject);
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-  });
+  const env: NodeJS.ProcessEnv = { ...process.env, CHECKPOINT_DISABLE: "1", ...options.env };
+  // None of the caller's own backend settings may leak into a case.
+  for (const name of ["TF_CLOUD_ORGANIZATION", "TF_WORKSPACE", "TF_CLOUD_HOSTNAME", "TF_STATE_BUCKET", "TF_STATE_KEY"]) {
+    if (!options.env || !(name in options.env)) delete env[name];
+  }
+  return spawnCollected(command, args, { cwd: options.cwd, env });
 }
 
 /** The app as cdktf runs it: context comes in CDKTF_CONTEXT_JSON, as the CLI passes cdktf.json's. */
