@@ -30,7 +30,8 @@ export type Item = { [attribute: string]: StoredValue };
  * writes it, except that a list or map is written as JSON rather than "a,b" or "[object Object]".
  */
 export function storedText(value: StoredValue | undefined): string {
-  return typeof value === "object" && value !== null ? JSON.stringify(value) : String(value);
+  // typeof null is "object" too, and JSON writes null as String() does: "null".
+  return typeof value === "object" ? JSON.stringify(value) : String(value);
 }
 
 /** One write of a transaction; each names its item by the table's key. */
