@@ -19,8 +19,6 @@ const TESTED_WITH: Record<string, string> = {
   "emulator/recovery-phases.ts": "system/lifecycle.integration.test.ts (the recovery commands' phases of the lifecycle)",
   "functions/shared/errors.ts": "functions/*.test.ts (each service's errors, by name and message)",
   "functions/shared/items.ts": "functions/inventory-service.test.ts (an order's items as inventory reads them)",
-  "functions/shared/ledger.ts": "system/invariants.test.ts (stock conserved and payments settled, checked on the ledger)",
-  "functions/shared/order-record.ts": "system/lose-nothing.test.ts (the order record's closing rules, on both stores)",
   "local/handlers.ts": "local/runner.test.ts (the handlers the runner calls)",
   "local/injectable-errors.ts": "local/workflow-cli.test.ts (--inject's list of errors)",
   "local/input-limits.ts": "local/runner.test.ts (payload size and depth)",
