@@ -6,6 +6,7 @@
 import { expect } from "@jest/globals";
 import { AVAILABLE } from "../../functions/shared/catalogue";
 import { ServiceUnavailable } from "../../functions/shared/errors";
+import { setLogSink } from "../../functions/shared/logger";
 import { freshServices, refusal } from "../helpers/services";
 
 const seed = (stock: unknown) => ({ action: "seed", stock });
@@ -72,11 +73,30 @@ describe("inventory-service seed", () => {
     });
   });
 
+  test("a field beside action and stock is refused, named as it was sent", async () => {
+    const { store, "inventory-service": inventory } = freshServices();
+    expect(await refusal(inventory({ ...seed([{ productId: "PROD006", available: 1 }]), catalogue: "v3" }))).toEqual({
+      name: "InvalidInput",
+      message: "catalogue is not an accepted field (accepted: action, stock)",
+    });
+    expect(await store.get("stock", "PROD006")).toBeUndefined();
+  });
+
+  test("the call is logged as a seed that succeeded", async () => {
+    const lines: Record<string, unknown>[] = [];
+    const level = process.env.LOG_LEVEL;
+    process.env.LOG_LEVEL = "INFO";
+    setLogSink((line) => lines.push(JSON.parse(line) as Record<string, unknown>));
+    try {
+      await freshServices()["inventory-service"](seed([{ productId: "PROD006", available: 7 }]));
+    } finally {
+      setLogSink((line) => process.stdout.write(line));
+      process.env.LOG_LEVEL = level;
+    }
+    expect(lines).toEqual([expect.objectContaining({ message: "done", action: "seed", outcome: "succeeded" })]);
+  });
+
   test.each([
-    [
-      { ...seed([{ productId: "PROD006", available: 1 }]), catalogue: "v3" },
-      "catalogue is not an accepted field (accepted: action, stock)",
-    ],
     [
       seed([
         { productId: "PROD006", available: 1 },

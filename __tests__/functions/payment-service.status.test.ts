@@ -6,6 +6,7 @@
  */
 import { expect } from "@jest/globals";
 import { deriveId, fingerprintOf } from "../../functions/shared/idempotency";
+import { setLogSink } from "../../functions/shared/logger";
 import { freshServices } from "../helpers/services";
 
 const authorize = (key: string, orderId = "ord-1") => ({
@@ -75,6 +76,22 @@ describe("payment-service status", () => {
     expect(await store.get("idempotency", key)).toMatchObject({ status: "AUTHORIZED", orderId: "ord-1" });
     await payment(refund("exec-ledger"));
     expect(await store.get("idempotency", key)).toMatchObject({ status: "REFUNDED", orderId: "ord-1" });
+  });
+
+  test("the call is logged as a status that succeeded, under its key", async () => {
+    const lines: Record<string, unknown>[] = [];
+    const level = process.env.LOG_LEVEL;
+    process.env.LOG_LEVEL = "INFO";
+    setLogSink((line) => lines.push(JSON.parse(line) as Record<string, unknown>));
+    try {
+      await freshServices()["payment-service"](status("exec-logged"));
+    } finally {
+      setLogSink((line) => process.stdout.write(line));
+      process.env.LOG_LEVEL = level;
+    }
+    expect(lines).toEqual([
+      expect.objectContaining({ message: "done", action: "status", idempotencyKey: "exec-logged", outcome: "succeeded" }),
+    ]);
   });
 });
 
