@@ -17,19 +17,17 @@ const SCOPES = {
   functions: {
     description: "the five services and their shared code, without the stores",
     mutate: ["functions/**/*.ts", "!functions/shared/*store*.ts"],
-    tests: ["__tests__/services/**/*.test.ts"],
+    // Every test of functions/ that runs in-process (the DynamoDB contract needs moto).
+    tests: ["__tests__/functions/**/*.test.ts", "!**/*.integration.test.ts"],
   },
   stores: {
     description: "the state stores, against the store contract",
     // dynamodb-store.ts is left out: its contract cases need DynamoDB in the moto emulator,
     // whose start for every mutant is too slow here; `npm test` runs them on moto.
     mutate: ["functions/shared/*store*.ts", "!functions/shared/dynamodb-store.ts"],
-    tests: [
-      "__tests__/store-contract.test.ts",
-      "__tests__/store-choice.test.ts",
-      "__tests__/store-edges.test.ts",
-      "__tests__/services/**/*.test.ts",
-    ],
+    // The store contract (functions/shared/dynamodb-store.integration.test.ts) and every
+    // other test of functions/.
+    tests: ["__tests__/functions/**/*.test.ts"],
     // The MemoryStore-backed contract only: scripts/mutation.ts runs this scope with moto_server
     // off the PATH, and the contract test then runs its DynamoStore cases nowhere.
     hideMoto: true,
@@ -39,14 +37,13 @@ const SCOPES = {
     // Every file of the builder, and the Terraform expressions its timeouts are written with.
     mutate: ["stacks/workflow-definition/*.ts", "stacks/terraform-expression.ts"],
     // Every mutant here is static (the test files build the definition when they load), so
-    // each one runs every listed file. workflow-property.test.ts is left out: its fast-check
+    // each one runs every listed file. system/workflow-property.test.ts is left out: its fast-check
     // runs cost about 7 s per mutant, and what it checks of the definition (outcomes of
-    // random orders) workflow.test.ts checks by name.
+    // random orders) local/runner.test.ts checks by name.
     tests: [
-      "__tests__/workflow-definition.test.ts",
-      "__tests__/workflow-definition-*.test.ts",
-      "__tests__/terraform-expression.test.ts",
-      "__tests__/workflow.test.ts",
+      "__tests__/stacks/workflow-definition/*.test.ts",
+      "__tests__/stacks/terraform-expression.test.ts",
+      "__tests__/local/runner.test.ts",
     ],
   },
 };
@@ -57,6 +54,7 @@ const SCOPES = {
  * - functions/shared/idempotency.ts, fnv1a32: Buffer.from(text, "") is utf8 as well.
  * - functions/shared/idempotency.ts, once(): the default onConflict's answer is never read.
  * - functions/order-service: a content key's source name is only in a message it can never produce.
+ * - functions/inventory-service, reserve: requireItems asks only whether its price rule is "required".
  * The disabled lines hold a few mutants that tests do kill (the same mutator elsewhere on the line).
  */
 
@@ -76,10 +74,14 @@ module.exports = {
   coverageAnalysis: "perTest",
   concurrency: 2,
   jest: {
-    configFile: "jest.config.js",
     enableFindRelatedTests: false,
+    // The unit project's settings (jest.config.js), on the scope's test files only.
     config: {
-      testMatch: scope.tests.map((test) => `<rootDir>/${test}`),
+      ...require("./jest.config.js").projects[0],
+      displayName: undefined,
+      testPathIgnorePatterns: ["/node_modules/"],
+      // A pattern starting with "!" leaves files out, wherever they are.
+      testMatch: scope.tests.map((test) => (test.startsWith("!") ? test : `<rootDir>/${test}`)),
       // Without cdktf: loading it in every test file for every mutant doubled the time of a run.
       setupFilesAfterEnv: ["<rootDir>/__tests__/helpers/mutation-setup.ts"],
     },

@@ -90,7 +90,7 @@ export function readLog(file: string): (RecordedCall | CommandMarker)[] {
   return readFileSync(file, "utf8")
     .split("\n")
     .filter((line) => line.trim() !== "")
-    .map((line) => JSON.parse(line));
+    .map((line) => JSON.parse(line) as RecordedCall | CommandMarker);
 }
 
 export interface CheckResult {

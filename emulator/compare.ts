@@ -41,7 +41,7 @@ export function exampleOrders(root = PROJECT_ROOT): ExampleOrder[] {
       .sort()
       .map((name) => path.join(failures, name)),
   ];
-  return files.map((file) => ({ file, input: JSON.parse(readFileSync(path.join(root, file), "utf8")) }));
+  return files.map((file) => ({ file, input: JSON.parse(readFileSync(path.join(root, file), "utf8")) as unknown }));
 }
 
 export interface InterpreterRun {
@@ -188,7 +188,7 @@ export async function compareInterpreters(
   const { sfn } = options;
   const workflow = new LocalWorkflow({ functionArns: options.functionArns });
   // The comparison is only meaningful when both interpreters run the same program.
-  const deployed = JSON.parse(
+  const deployed: unknown = JSON.parse(
     (await sfn.send(new DescribeStateMachineCommand({ stateMachineArn: options.versionArn }))).definition ?? "null",
   );
   const definitionDiffers = isDeepStrictEqual(deployed, JSON.parse(JSON.stringify(workflow.definition)))

@@ -112,4 +112,4 @@ export const RECORDED_DEFECTS: KnownDefect[] = [
 ];
 
 /** The defects that block a comparison instead of failing it. */
-export const KNOWN_DEFECTS = RECORDED_DEFECTS.filter((defect) => defect.hitIn);
+export const KNOWN_DEFECTS = RECORDED_DEFECTS.filter((defect) => defect.hitIn !== undefined);

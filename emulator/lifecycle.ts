@@ -1,6 +1,6 @@
 /**
  * The whole deployment lifecycle against the AWS emulator, as `npm run e2e` and the test
- * __tests__/emulator-lifecycle.test.ts run it (one implementation):
+ * __tests__/system/lifecycle.integration.test.ts run it (one implementation):
  *
  *   start the emulator -> synthesize (synth-time packaging: one stack per environment, dev
  *   and prod) -> terraform init -> apply dev, then two paths side by side:
@@ -44,13 +44,12 @@ import {
   runCommand,
   terraformAsync,
   TerraformRun,
-  Toolchain,
 } from "../scripts/terraform-toolchain";
 import { ApiCallLog } from "./api-calls";
 import { Comparison, compareInterpreters, emulatorRun, exampleOrders, knownDefectIn } from "./compare";
 import { emulatorClientConfig, inventory } from "./inventory";
 import { recoveryPhases, versionsPhase } from "./recovery-phases";
-import { Emulator, findMoto, MotoInstallation, startEmulator, stopEmulators } from "./server";
+import { Emulator, findMoto, startEmulator, stopEmulators } from "./server";
 
 /**
  * The stack's variables for the run: alarm_email adds the SNS topic and subscription, so SNS
@@ -266,7 +265,7 @@ export async function runLifecycle(options: LifecycleOptions = {}): Promise<Life
       const tools = findToolchain(env);
       if (!tools.toolchain) throw new Error(tools.reason);
       return {
-        value: { moto: found.moto as MotoInstallation, toolchain: tools.toolchain as Toolchain },
+        value: { moto: found.moto, toolchain: tools.toolchain },
         summary: `moto ${found.moto.version}, terraform with hashicorp/aws ${tools.toolchain.awsVersion} from ${tools.toolchain.mirror}`,
       };
     });
@@ -384,7 +383,7 @@ export async function runLifecycle(options: LifecycleOptions = {}): Promise<Life
     };
     const outputs = await phase("read outputs", () => readOutputs(outputsFile));
     const sfn = new SFNClient(emulatorClientConfig(startedEmulator.endpoint));
-    const deployedDefinition = async () =>
+    const deployedDefinition = async (): Promise<unknown> =>
       JSON.parse((await sfn.send(new DescribeStateMachineCommand({ stateMachineArn: outputs.state_machine_arn }))).definition!);
 
     // The plan only reads: it runs beside the orders, which change no resource.

@@ -16,7 +16,7 @@
  *         order for PROD999 (authorized, then refused by inventory-service) ends
  *         CompensationFailed; `npm run compensate` exits 1 naming the transaction still held;
  *         the fault switched off, it refunds, the record becomes FAILED closed by the operator.
- *         (A second run saying it was already finished is covered by __tests__/compensate.test.ts.)
+ *         (A second run saying it was already finished is covered by __tests__/scripts/compensate.test.ts.)
  *   versionsPhase, after the update published version 2:
  *     (d) "versions: previous version named": `npm run versions` names version 1 and the
  *         tfvars lines that roll back to it.
@@ -159,7 +159,7 @@ async function orderRecord(ddb: DynamoDBClient, table: string, orderId: string):
   const { Item } = await ddb.send(
     new GetItemCommand({ TableName: table, Key: { orderId: { S: orderId } }, ConsistentRead: true }),
   );
-  return Item as Stored | undefined;
+  return Item;
 }
 
 /** The record once its execution closed it (status no longer PENDING). */

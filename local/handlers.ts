@@ -21,6 +21,7 @@ export const handlerModule = (service: ServiceName) => path.join(__dirname, ".."
 
 export function handlersFor(store: StateStore): PerService<Handler> {
   return mapServices((service) => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a module named at run time, loaded synchronously
     const { handlerFor } = require(handlerModule(service)) as ServiceModule;
     if (typeof handlerFor !== "function") {
       throw new Error(

@@ -15,11 +15,13 @@ export interface JsonSyntaxError {
   problem: string;
 }
 
-class Stop {
+class Stop extends Error {
   constructor(
     readonly offset: number,
     readonly problem: string,
-  ) {}
+  ) {
+    super(problem);
+  }
 }
 
 const WHITESPACE = new Set([" ", "\t", "\n", "\r"]);

@@ -53,9 +53,12 @@ export function failingHandler(service: string, errorName: string): Handler {
   }).handler;
 }
 
+/** What JSON.parse returns for JSON text. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
 export async function invokeLikeStepFunctions(handler: Handler, payload: unknown) {
   // Lambda receives JSON, never shared objects; `undefined` becomes null as it would on the wire.
-  const event = JSON.parse(JSON.stringify(payload ?? null));
+  const event: unknown = JSON.parse(JSON.stringify(payload ?? null));
   let result: unknown;
   try {
     result = await handler(event);
@@ -64,7 +67,7 @@ export async function invokeLikeStepFunctions(handler: Handler, payload: unknown
   }
   return {
     ExecutedVersion: "$LATEST",
-    Payload: result === undefined ? null : JSON.parse(JSON.stringify(result)),
+    Payload: result === undefined ? null : (JSON.parse(JSON.stringify(result)) as JsonValue),
     StatusCode: 200,
   };
 }

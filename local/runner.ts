@@ -5,7 +5,7 @@
  * DynamoDB's behaviour; executions of one LocalWorkflow share it unless told otherwise.
  */
 import "./promise-with-resolvers";
-import { ExecutionAbortedError, ExecutionError, StateMachine } from "aws-local-stepfunctions";
+import { ExecutionAbortedError, ExecutionError, StateMachine, StateMachineDefinition } from "aws-local-stepfunctions";
 import { seededMemoryStore } from "../functions/shared/default-store";
 import { StateStore } from "../functions/shared/store";
 import { mapServices, PerService, SERVICES, ServiceName } from "../stacks/services";
@@ -107,7 +107,10 @@ function taskServices(states: States, arns: PerService<string>): Map<string, Ser
     if (state.Type !== "Task") continue;
     const functionName = state.Parameters.FunctionName;
     const service = SERVICES.find((candidate) => arns[candidate] === functionName);
-    if (!service) throw new Error(`Task ${name} calls ${functionName}, which is none of the five services`);
+    if (!service) {
+      const called = typeof functionName === "string" ? functionName : JSON.stringify(functionName);
+      throw new Error(`Task ${name} calls ${called}, which is none of the five services`);
+    }
     found.set(name, service);
   }
   return found;
@@ -134,7 +137,9 @@ function machineFor(definition: WorkflowDefinition): StateMachine {
   if (!machine) {
     // A JSON copy, not structuredClone: under Jest that yields objects of another realm, which the
     // library's plain-object check rejects, silently skipping nested payload templates.
-    machine = new StateMachine(JSON.parse(text), { validationOptions: { checkPaths: true, checkArn: true } });
+    machine = new StateMachine(JSON.parse(text) as StateMachineDefinition, {
+      validationOptions: { checkPaths: true, checkArn: true },
+    });
     machines.set(text, machine);
   }
   return machine;
@@ -231,7 +236,7 @@ export class LocalWorkflow {
     const executionId = `arn:aws:states:${REGION}:${LOCAL_ACCOUNT}:execution:${this.stateMachineName}:${executionName}`;
     // Copies: the library's States.JsonMerge merges into its first argument (Object.assign), which
     // here is $$.Execution.Input; on AWS intrinsic functions change nothing. The caller's object stays as given.
-    const copy = () => (input === undefined ? undefined : JSON.parse(JSON.stringify(input)));
+    const copy = (): unknown => (input === undefined ? undefined : JSON.parse(JSON.stringify(input)));
     const execution = this.machine.run(copy() as never, {
       overrides: { taskResourceLocalHandlers, retryIntervalOverrides },
       context: {
@@ -305,7 +310,9 @@ function traceLine(event: EventLog, write: (line: string) => void): void {
       write(`exited  ${event.state.name}`);
       break;
     case "StateFailed":
-      write(`failed  ${event.state.name}: ${event.Error}${event.Cause ? ` ${String(event.Cause)}` : ""}`);
+      write(
+        `failed  ${event.state.name}: ${event.Error}${event.Cause ? ` ${typeof event.Cause === "string" ? event.Cause : JSON.stringify(event.Cause)}` : ""}`,
+      );
       break;
     case "StateRetried":
       write(`retried ${event.state.name} (attempt ${event.retry.attempt})`);

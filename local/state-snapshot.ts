@@ -5,7 +5,7 @@
  */
 import { AVAILABLE } from "../functions/shared/catalogue";
 import { ledgerKey } from "../functions/shared/ledger";
-import { Item, TableName } from "../functions/shared/store";
+import { Item, storedText, TableName } from "../functions/shared/store";
 import { PAYMENT_LEDGER } from "../functions/payment-service";
 
 /** A store whose tables can be read whole (the in-process store; a Scan on DynamoDB). */
@@ -24,17 +24,17 @@ const PAYMENT_PREFIX = ledgerKey(PAYMENT_LEDGER, "");
 export async function stateSnapshot(store: ScannableStore): Promise<StateSnapshot> {
   const byKey = <T>(items: Item[], key: string, value: (item: Item) => T) =>
     Object.fromEntries(
-      items.map((item) => [String(item[key]), value(item)]).sort(([a], [b]) => String(a).localeCompare(String(b))),
+      items.map((item): [string, T] => [storedText(item[key]), value(item)]).sort(([a], [b]) => a.localeCompare(b)),
     );
   const payments = (await store.items("idempotency"))
-    .filter((item) => String(item.recordKey).startsWith(PAYMENT_PREFIX) && item.status !== "VOID")
+    .filter((item) => storedText(item.recordKey).startsWith(PAYMENT_PREFIX) && item.status !== "VOID")
     .map((item) => ({
       transactionId: (JSON.parse(item.result as string) as { transactionId: string }).transactionId,
       status: item.status === PAYMENT_LEDGER.undone ? "REFUNDED" : "AUTHORIZED",
     }));
   return {
     stock: byKey(await store.items("stock"), "productId", (item) => item[AVAILABLE] as number),
-    orders: byKey(await store.items("orders"), "orderId", (item) => String(item.status)),
+    orders: byKey(await store.items("orders"), "orderId", (item) => storedText(item.status)),
     payments: byKey(payments as unknown as Item[], "transactionId", (item) => item.status as "AUTHORIZED" | "REFUNDED"),
   };
 }

@@ -30,7 +30,7 @@ export function patternForLocalAccount(eventPattern: string, account = LOCAL_ACC
   const resolved = eventPattern.replaceAll("${local.deployment_account}", account);
   const unresolved = /\$\{[^}]*\}/.exec(resolved);
   if (unresolved) throw new Error(`the rule's pattern has ${unresolved[0]}, which the local runner cannot resolve`);
-  return JSON.parse(resolved);
+  return JSON.parse(resolved) as Record<string, unknown>;
 }
 
 export function triggerOf(synthesized: { resource: Resources }, account = LOCAL_ACCOUNT): SynthesizedTrigger {
@@ -52,7 +52,7 @@ export function synthesizeTrigger(account = LOCAL_ACCOUNT): SynthesizedTrigger {
   const outdir = mkdtempSync(path.join(tmpdir(), "order-workflow-trigger-"));
   try {
     const stack = new OrderWorkflowStack(Testing.app({ outdir }), STACK_NAME, { packaging: "synth" });
-    return triggerOf(JSON.parse(Testing.synth(stack)), account);
+    return triggerOf(JSON.parse(Testing.synth(stack)) as { resource: Resources }, account);
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }

@@ -14,7 +14,7 @@ import { SAMPLE_ORDER } from "../stacks/order-workflow-stack";
 import { SERVICES } from "../stacks/services";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
-const prices = JSON.parse(readFileSync(path.join(__dirname, "aws-prices.json"), "utf8"));
+const prices = JSON.parse(readFileSync(path.join(__dirname, "aws-prices.json"), "utf8")) as typeof import("./aws-prices.json");
 const env = { ...process.env, CHECKPOINT_DISABLE: "1", LOG_LEVEL: "SILENT" };
 
 const median = (values: number[]) => {
@@ -89,11 +89,12 @@ function benchFunctions() {
       cwd: PROJECT_ROOT,
       env: { ...env, LAMBDA_PACKAGING: "synth", CDKTF_OUTDIR: outdir },
     });
-    const stack = JSON.parse(readFileSync(path.join(outdir, "stacks", "dev", "cdk.tf.json"), "utf8"));
+    const stack = JSON.parse(readFileSync(path.join(outdir, "stacks", "dev", "cdk.tf.json"), "utf8")) as {
+      resource: { aws_lambda_function: Record<string, { function_name: string; filename: string }> };
+    };
     const zipOf = (service: string) => {
-      const fn = Object.values(stack.resource.aws_lambda_function as Record<string, any>).find((f) =>
-        f.function_name.endsWith(`-${service}`),
-      );
+      const fn = Object.values(stack.resource.aws_lambda_function).find((f) => f.function_name.endsWith(`-${service}`));
+      if (!fn) throw new Error(`no aws_lambda_function named *-${service} in the synthesized stack`);
       return statSync(path.join(outdir, "stacks", "dev", fn.filename)).size;
     };
     const loadMs = (file: string) => {
@@ -157,8 +158,8 @@ export function costPerMillion(result: Pick<WorkflowResult, "transitions" | "inv
 /** Every path the closing note and the README list, each run on a fresh store (the duplicate runs its event twice). */
 export async function workflowPaths(workflow = new LocalWorkflow()) {
   // The same orders `npm run workflow` users try: examples/failures/<kind>.json, examples/order-submitted-event.json.
-  const example = (file: string) => JSON.parse(readFileSync(path.join(PROJECT_ROOT, "examples", file), "utf8"));
-  const event = example("order-submitted-event.json");
+  const example = (file: string): unknown => JSON.parse(readFileSync(path.join(PROJECT_ROOT, "examples", file), "utf8"));
+  const event = example("order-submitted-event.json") as { id: string; detail: Record<string, unknown> };
   const eventInput = { ...event.detail, eventId: event.id };
   const inject = (...injections: Injection[]): RunOptions => ({ inject: injections });
   const paths: Record<string, [unknown, RunOptions?]> = {

@@ -119,7 +119,7 @@ function readSynthesis(outdir: string): Synthesis {
       }
     };
     walk("");
-    synthesis[stack] = { json: JSON.parse(readFileSync(path.join(dir, "cdk.tf.json"), "utf8")), files };
+    synthesis[stack] = { json: JSON.parse(readFileSync(path.join(dir, "cdk.tf.json"), "utf8")) as StackSynthesis["json"], files };
   }
   return synthesis;
 }
@@ -135,7 +135,11 @@ function synth(
   const result = readSynthesis(outdir);
   const resources = Object.values(result).reduce(
     (count, stack) =>
-      count + Object.values((stack.json.resource ?? {}) as object).reduce((n, byName) => n + Object.keys(byName).length, 0),
+      count +
+      Object.values((stack.json.resource ?? {}) as Record<string, object>).reduce(
+        (n, byName) => n + Object.keys(byName).length,
+        0,
+      ),
     0,
   );
   return { result, detail: `${Object.keys(result).join(", ")}: ${resources} resources` };
@@ -176,7 +180,8 @@ function main(): number {
         log,
       );
       symlinkSync(nodeModules, path.join(cdktnApp, "node_modules"), "dir");
-      const version = (name: string) => JSON.parse(readFileSync(path.join(nodeModules, name, "package.json"), "utf8")).version;
+      const version = (name: string) =>
+        (JSON.parse(readFileSync(path.join(nodeModules, name, "package.json"), "utf8")) as { version: string }).version;
       return {
         result: undefined,
         detail: `${cached ? "cached" : "installed"}: cdktn ${version("cdktn")}, cdktn-cli ${version("cdktn-cli")}, @cdktn/provider-aws ${version("@cdktn/provider-aws")}, constructs ${version("constructs")}`,

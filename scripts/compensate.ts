@@ -31,7 +31,7 @@ import { DescribeExecutionCommand, SFNClient } from "@aws-sdk/client-sfn";
 import { unmarshalItem } from "../functions/shared/dynamodb-store";
 import { COMPENSATION_FAILED, CONTRACT_ERROR_NAMES, ContractErrorName, SERVICE_UNAVAILABLE } from "../functions/shared/errors";
 import { CLOSERS } from "../functions/shared/order-record";
-import { Item } from "../functions/shared/store";
+import { Item, storedText } from "../functions/shared/store";
 import { functionOutput } from "../stacks/order-workflow-stack";
 import { ServiceName } from "../stacks/services";
 import { describeError, oneLine } from "./aws-errors";
@@ -229,14 +229,14 @@ export async function compensate(
   }
   if (record.status === "FAILED" && record.closedBy === CLOSERS.operator) {
     io.out(
-      `order ${orderId} was already finished by an operator (${String(record.updatedAt)}): FAILED, ${String(record.error)}; nothing to do`,
+      `order ${orderId} was already finished by an operator (${storedText(record.updatedAt)}): FAILED, ${storedText(record.error)}; nothing to do`,
     );
     return 0;
   }
   if (record.status === "PENDING") return finishPending(run, record);
   if (record.status !== "COMPENSATION_FAILED") {
     const closedBy = typeof record.closedBy === "string" ? ` (closed by ${record.closedBy})` : "";
-    io.err(`order ${orderId} is ${String(record.status)}${closedBy}, neither PENDING nor COMPENSATION_FAILED: nothing to do`);
+    io.err(`order ${orderId} is ${storedText(record.status)}${closedBy}, neither PENDING nor COMPENSATION_FAILED: nothing to do`);
     return 1;
   }
   return finishCompensationFailed(run, record);
@@ -442,7 +442,7 @@ async function finishPending(run: Run, record: Item): Promise<number> {
       const compensationFailed = await readRecord(run);
       if (typeof compensationFailed === "number") return compensationFailed;
       if (compensationFailed?.status !== "COMPENSATION_FAILED") {
-        io.out(`order ${orderId} is now ${String(compensationFailed?.status)}: run npm run compensate -- ${orderId} again`);
+        io.out(`order ${orderId} is now ${storedText(compensationFailed?.status)}: run npm run compensate -- ${orderId} again`);
         return 1;
       }
       return finishCompensationFailed(run, compensationFailed);

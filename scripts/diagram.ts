@@ -36,7 +36,9 @@ function errorsLabel(errors: string[]): string {
 function node(name: string, state: State): string {
   switch (state.Type) {
     case "Task": {
-      const service = String(state.Parameters.FunctionName).split(":function:microservices-stepfn-")[1];
+      const functionName = state.Parameters.FunctionName;
+      const arn = typeof functionName === "string" ? functionName : JSON.stringify(functionName);
+      const service = arn.split(":function:microservices-stepfn-")[1];
       return `${name}["${name}<br/><small>${service}</small>"]`;
     }
     case "Choice":

@@ -11,8 +11,8 @@
  *   as a comment above it.
  *
  * `npm test` fails when any of them differs from what this would write
- * (__tests__/docs-tables.test.ts), and plans the example offline against every validation
- * (__tests__/terraform-offline.test.ts).
+ * (__tests__/scripts/docs-tables.test.ts), and plans the example offline against every validation
+ * (__tests__/system/terraform-offline.integration.test.ts).
  */
 import { TerraformOutput, TerraformVariable } from "cdktf";
 import { IConstruct } from "constructs";
@@ -42,8 +42,8 @@ export interface StackDeclarations {
 }
 
 /** The variable and output blocks of `json`, in the order the stack (the construct tree) declares them. */
-export function declarationsOf(stack: IConstruct, json: { variable: Record<string, any>; output: Record<string, any> }) {
-  const idsOf = (kind: new (...args: any[]) => IConstruct) =>
+export function declarationsOf(stack: IConstruct, json: { variable: Record<string, unknown>; output: Record<string, unknown> }) {
+  const idsOf = (kind: new (...args: never[]) => IConstruct) =>
     stack.node.children.filter((child) => child instanceof kind).map((child) => child.node.id);
   const inOrder = <T>(blocks: Record<string, T>, ids: string[]): [string, T][] => {
     const missing = Object.keys(blocks).filter((name) => !ids.includes(name));
@@ -51,8 +51,8 @@ export function declarationsOf(stack: IConstruct, json: { variable: Record<strin
     return ids.filter((id) => id in blocks).map((id) => [id, blocks[id]]);
   };
   return {
-    variables: inOrder<VariableBlock>(json.variable, idsOf(TerraformVariable)),
-    outputs: inOrder<OutputBlock>(json.output, idsOf(TerraformOutput)),
+    variables: inOrder(json.variable as Record<string, VariableBlock>, idsOf(TerraformVariable)),
+    outputs: inOrder(json.output as Record<string, OutputBlock>, idsOf(TerraformOutput)),
   };
 }
 

@@ -28,16 +28,26 @@ export function withSection(text: string, name: string, content: string, file: s
   return `${text.slice(0, start + startMarker(name).length)}\n${content}\n${text.slice(end)}`;
 }
 
+/** Synthesized Terraform JSON: each kind's blocks by type and name; a reader asserts what it needs of a block. */
+export interface TerraformJson {
+  provider?: Record<string, unknown>;
+  resource: Record<string, Record<string, unknown>>;
+  data?: Record<string, Record<string, unknown>>;
+  variable: Record<string, unknown>;
+  output: Record<string, unknown>;
+  removed?: { from: string }[];
+}
+
 /**
  * The generic stack (no environment pinned, local state), synthesized as `cdktf synth`
  * writes it, with the stack object: the construct tree keeps the order in which the
  * variables and outputs are declared, which the JSON (sorted by name) does not.
  */
-export function synthesizeStack(packaging: PackagingMode = "synth"): { stack: OrderWorkflowStack; json: any } {
+export function synthesizeStack(packaging: PackagingMode = "synth"): { stack: OrderWorkflowStack; json: TerraformJson } {
   const outdir = mkdtempSync(path.join(tmpdir(), "order-workflow-docs-"));
   try {
     const stack = new OrderWorkflowStack(Testing.app({ outdir }), STACK_NAME, { packaging });
-    return { stack, json: JSON.parse(Testing.synth(stack)) };
+    return { stack, json: JSON.parse(Testing.synth(stack)) as TerraformJson };
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }

@@ -13,11 +13,29 @@ import { synthesizeStack, withSection } from "./generated-sections";
 
 export const SECURITY_PAGE = path.join(PROJECT_ROOT, "docs", "security.md");
 
-type Resources = Record<string, Record<string, any>>;
+type Resources = Record<string, Record<string, unknown>>;
+interface RoleBlock {
+  name: string;
+  assume_role_policy: string;
+}
+interface PolicyBlock {
+  role?: string;
+  policy: string;
+  count?: string;
+}
 interface Statement {
   Action: string[];
   Resource: string[];
   Condition?: Record<string, Record<string, unknown>>;
+}
+interface TrustStatement {
+  Principal: { Service: string };
+  Condition?: { ArnLike: Record<string, string | string[]>; StringEquals?: Record<string, string> };
+}
+interface QueueStatement {
+  Principal: { Service: string };
+  Action: string[];
+  Condition?: Statement["Condition"];
 }
 
 const code = (text: string) => `\`${text}\``;
@@ -70,7 +88,7 @@ function describeCount(count: string | undefined): string {
 
 /** Whom a role trusts, and for what. */
 function describeTrust(assumeRolePolicy: string): string {
-  const [statement] = JSON.parse(assumeRolePolicy).Statement;
+  const [statement] = (JSON.parse(assumeRolePolicy) as { Statement: TrustStatement[] }).Statement;
   const service = code(statement.Principal.Service);
   if (!statement.Condition) return service;
   const sources: string[] = [statement.Condition.ArnLike["aws:SourceArn"]].flat();
@@ -87,15 +105,15 @@ function describeTrust(assumeRolePolicy: string): string {
 
 /** The markdown table, one row per statement, grouped by role. */
 export function rolesTable(json: { resource: Resources }): string {
-  const roles = json.resource.aws_iam_role;
-  const policies = Object.values(json.resource.aws_iam_role_policy);
+  const roles = json.resource.aws_iam_role as Record<string, RoleBlock>;
+  const policies = Object.values(json.resource.aws_iam_role_policy as Record<string, PolicyBlock>);
   const roleIds = [...SERVICES.map((service) => `${service.replace(/-/g, "_")}_execution_role`), "workflow_role", "trigger_role"];
   const rows = ["| role | trusted | actions | on | when |", "| --- | --- | --- | --- | --- |"];
   for (const roleId of roleIds) {
     const role = roles[roleId];
     let first = true;
     for (const policy of policies.filter((candidate) => candidate.role === `\${aws_iam_role.${roleId}.id}`)) {
-      for (const statement of JSON.parse(policy.policy).Statement as Statement[]) {
+      for (const statement of (JSON.parse(policy.policy) as { Statement: Statement[] }).Statement) {
         const when = [describeCount(policy.count), describeCondition(statement.Condition)].filter(Boolean).join("; ");
         const name = first ? code(role.name.replace("${var.project_name}", "<project>")) : "";
         const trust = first ? describeTrust(role.assume_role_policy) : "";
@@ -106,8 +124,8 @@ export function rolesTable(json: { resource: Resources }): string {
       }
     }
   }
-  for (const queuePolicy of Object.values(json.resource.aws_sqs_queue_policy ?? {})) {
-    for (const statement of JSON.parse(queuePolicy.policy).Statement) {
+  for (const queuePolicy of Object.values((json.resource.aws_sqs_queue_policy ?? {}) as Record<string, PolicyBlock>)) {
+    for (const statement of (JSON.parse(queuePolicy.policy) as { Statement: QueueStatement[] }).Statement) {
       rows.push(
         `| dead-letter queue policy | ${code(statement.Principal.Service)} | ${statement.Action.map(code).join(", ")} | the queue | ${describeCondition(statement.Condition)} |`,
       );

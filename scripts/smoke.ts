@@ -59,7 +59,7 @@ export const EXPECTED_TOTALS = { direct: 118.77, event: 107.99 };
 
 export const USAGE = "npm run smoke [-- --outputs <file>] [--stack <name>] [--timeout <seconds>]";
 
-const example = (file: string) => JSON.parse(readFileSync(path.join(PROJECT_ROOT, "examples", file), "utf8"));
+const example = (file: string): unknown => JSON.parse(readFileSync(path.join(PROJECT_ROOT, "examples", file), "utf8"));
 
 const functionNameOutput = (service: ServiceName) => functionOutput(service, "name");
 
@@ -133,12 +133,12 @@ function executionResult(which: keyof typeof EXPECTED_TOTALS, execution: Executi
   if (execution.status === "SUCCEEDED") {
     let total: unknown;
     try {
-      total = JSON.parse(execution.output ?? "").total;
+      total = (JSON.parse(execution.output ?? "") as { total?: unknown }).total;
     } catch (error) {
       const { name, message } = error as Error;
       return { step, ok: false, detail: `SUCCEEDED, but the output is not JSON: ${name}: ${oneLine(message)}`, ...link };
     }
-    return { step, ok: total === expected, detail: `SUCCEEDED, total ${total} (expected ${expected})`, ...link };
+    return { step, ok: total === expected, detail: `SUCCEEDED, total ${String(total)} (expected ${expected})`, ...link };
   }
   if (execution.status === "WAITING") {
     return { step, ok: false, detail: `no execution started by the event within ${seconds} s` };
@@ -183,7 +183,7 @@ export async function runSmoke(options: SmokeOptions): Promise<StepResult[]> {
     detail: start.ok ? (directArn ?? "no execution ARN in the answer") : start.reason,
   });
 
-  const entries: PutEventsRequestEntry[] = example("put-events-entries.json");
+  const entries = example("put-events-entries.json") as PutEventsRequestEntry[];
   const put = await attempt(() => clients.events.send(new PutEventsCommand({ Entries: entries })));
   const putOk = put.ok && put.value.FailedEntryCount === 0;
   results.push({

@@ -136,9 +136,9 @@ export function findToolchain(
 
 /** The part of cdk.tf.json this module changes. */
 export interface SynthesizedStack {
-  terraform: { required_providers: Record<string, { version?: string }> } & Record<string, any>;
+  terraform: { required_providers: Record<string, { version?: string }> } & Record<string, unknown>;
   provider: Record<string, Record<string, unknown>[]>;
-  [key: string]: any;
+  [key: string]: unknown;
 }
 
 /** The CLI config file, next to the configuration: hashicorp/aws from the mirror, nothing from the network. */
@@ -156,7 +156,7 @@ export function writeCliConfig(stackDir: string, toolchain: Toolchain): string {
 /** Rewrites cdk.tf.json through `change`; returns the result. */
 export function editStack(stackDir: string, change: (json: SynthesizedStack) => void): SynthesizedStack {
   const file = path.join(stackDir, "cdk.tf.json");
-  const json: SynthesizedStack = JSON.parse(readFileSync(file, "utf8"));
+  const json = JSON.parse(readFileSync(file, "utf8")) as SynthesizedStack;
   change(json);
   writeFileSync(file, JSON.stringify(json, null, 2));
   return json;
@@ -267,7 +267,8 @@ export function terraform(stackDir: string, args: string[], options: RunOptions 
     killSignal: "SIGKILL",
     env: options.env ?? offlineEnvironment(stackDir),
   });
-  const timedOut = (result.error as NodeJS.ErrnoException | undefined)?.code === "ETIMEDOUT";
+  const error: NodeJS.ErrnoException | undefined = result.error;
+  const timedOut = error?.code === "ETIMEDOUT";
   return terraformRun(result.status, result.stdout ?? "", result.stderr ?? "", timedOut, started);
 }
 

@@ -5,7 +5,7 @@
  * is built, which tests check in-process.
  */
 import { App } from "cdktf";
-import { backendFromEnvironment } from "./backend";
+import { BackendContext, backendFromEnvironment } from "./backend";
 import { EnvironmentFile, environmentFiles } from "./environments";
 import { OrderWorkflowStack } from "./order-workflow-stack";
 import { packagingModeFromEnv } from "./packaging";
@@ -19,8 +19,9 @@ export function addEnvironmentStacks(app: App, env: NodeJS.ProcessEnv = process.
       packaging,
       environment,
       backend: backendFromEnvironment(env, {
-        terraformCloud: app.node.tryGetContext("terraformCloud"),
-        s3State: app.node.tryGetContext("s3State"),
+        // cdktf.json's values, unchecked until backendFromEnvironment checks them.
+        terraformCloud: app.node.tryGetContext("terraformCloud") as BackendContext["terraformCloud"],
+        s3State: app.node.tryGetContext("s3State") as BackendContext["s3State"],
         stack: environment.name,
         stacks: environments.map(({ name }) => name),
       }),

@@ -31,7 +31,7 @@ const HOSTNAME_RULE = /^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-
 
 /** An input's value and how the user wrote it (`TF_WORKSPACE` or `cdktf.json context "terraformCloud.workspace"`). */
 function cloudInput(env: NodeJS.ProcessEnv, variable: string, cloud: TerraformCloudContext, field: keyof TerraformCloudContext) {
-  if (env[variable]) return { value: env[variable]!, name: variable };
+  if (env[variable]) return { value: env[variable], name: variable };
   const value = cloud[field];
   return value === undefined ? undefined : { value, name: contextName(`terraformCloud.${field}`) };
 }

@@ -5,7 +5,7 @@
  * definition) and to apply (create, update, delete, tag, untag, and everything plan needs).
  *
  * Nothing here is applied by the stack: docs/deploying-identity.md is generated from it
- * (npm run docs:permissions), __tests__/deployer-permissions.test.ts checks that every type
+ * (npm run docs:permissions), __tests__/stacks/deployer-permissions.test.ts checks that every type
  * the synthesized stack uses has an entry and no entry is left over, and the end-to-end
  * lifecycle records every AWS API call the provider makes against the emulator and checks
  * each one against these policies (emulator/api-calls.ts).

@@ -10,11 +10,11 @@
  */
 const CDKTF_DEPRECATION = "DEP0044";
 
-const emitWarning = process.emitWarning;
+const emitWarning = process.emitWarning.bind(process);
 process.emitWarning = function (warning: string | Error, ...rest: unknown[]) {
   // Node passes the code third (emitWarning(message, type, code)) or in an options object.
   const [typeOrOptions, code] = rest;
   const given = typeof typeOrOptions === "object" && typeOrOptions !== null ? (typeOrOptions as { code?: string }).code : code;
   if (given === CDKTF_DEPRECATION) return;
-  return (emitWarning as (...args: unknown[]) => void).call(process, warning, ...rest);
-} as typeof process.emitWarning;
+  return (emitWarning as (...args: unknown[]) => void)(warning, ...rest);
+};

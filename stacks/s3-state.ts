@@ -68,6 +68,7 @@ export function stateKeyProblem(key: string): string | undefined {
   if (key.startsWith("/") || key.endsWith("/")) return 'must not start or end with "/"';
   if (key.includes("//")) return 'must not contain an empty path segment ("//")';
   if (key.split("/").some((segment) => segment === "." || segment === "..")) return 'must not contain "." or ".." path segments';
+  // eslint-disable-next-line no-control-regex -- finding control characters is the point
   if (/[\u0000-\u001f\u007f]/.test(key)) return "must not contain control characters";
   if (key.endsWith(LOCK_FILE_SUFFIX)) return `must not end with "${LOCK_FILE_SUFFIX}" (that is the name of a lock file)`;
   const bytes = Buffer.byteLength(key, "utf8");

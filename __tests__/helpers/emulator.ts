@@ -39,8 +39,8 @@ export function startE2e(args: string[], env: NodeJS.ProcessEnv = process.env): 
   });
   let stdout = "";
   let stderr = "";
-  child.stdout!.on("data", (chunk) => (stdout += chunk));
-  child.stderr!.on("data", (chunk) => (stderr += chunk));
+  child.stdout.on("data", (chunk) => (stdout += chunk));
+  child.stderr.on("data", (chunk) => (stderr += chunk));
   const run: E2eRun = {
     child,
     output: () => ({ stdout, stderr }),

@@ -1,4 +1,4 @@
-/** The committed rendering of the workflow definition (see workflow-definition-rendered.test.ts for why it exists). */
+/** The committed rendering of the workflow definition (see stacks/workflow-definition/index.test.ts for why it exists). */
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 

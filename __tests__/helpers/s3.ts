@@ -13,10 +13,12 @@ export async function createBucket(client: S3Client, bucket: string): Promise<vo
   await client.send(new CreateBucketCommand({ Bucket: bucket }));
 }
 
+/** The body of a `*.tflock` object, as Terraform writes it (or why it could not be read). */
+type LockInfo = { ID?: string; Operation?: string; Path?: string; Who?: string; Version?: string; unreadable?: string };
+
 export interface S3Listing {
   keys: string[];
-  /** The body of each `*.tflock` object, as Terraform wrote it. */
-  locks: Record<string, { ID?: string; Operation?: string; Path?: string; Who?: string; Version?: string; unreadable?: string }>;
+  locks: Record<string, LockInfo>;
 }
 
 export async function listing(client: S3Client, bucket: string): Promise<S3Listing> {
@@ -26,7 +28,7 @@ export async function listing(client: S3Client, bucket: string): Promise<S3Listi
   for (const key of keys.filter((key) => key.endsWith(".tflock"))) {
     try {
       const { Body } = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-      locks[key] = JSON.parse(await Body!.transformToString());
+      locks[key] = JSON.parse(await Body!.transformToString()) as LockInfo;
     } catch (error) {
       // Released between the listing and the read.
       locks[key] = { unreadable: (error as Error).message };

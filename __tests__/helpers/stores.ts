@@ -4,6 +4,7 @@
  * when moto is installed. `useStores()` starts the emulator once per test file and stops it
  * after; each call of a factory gives new, empty tables.
  */
+import { SKIPPED_PREFIX } from "./skip";
 import { CreateTableCommand, DeleteItemCommand, DynamoDBClient, ScanCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,7 +12,7 @@ import * as path from "node:path";
 import { catalogueStockItems } from "../../functions/shared/catalogue";
 import { DynamoStore, marshal, unmarshalItem } from "../../functions/shared/dynamodb-store";
 import { MemoryStore } from "../../functions/shared/memory-store";
-import { Item, StateStore, StoredValue, TABLE_KEYS, TableName, TABLES } from "../../functions/shared/store";
+import { Item, StateStore, TABLE_KEYS, TableName, TABLES } from "../../functions/shared/store";
 import { emulatorClientConfig } from "../../emulator/inventory";
 import { Emulator, findMoto, startEmulator } from "../../emulator/server";
 import { ScannableStore } from "../../local/state-snapshot";
@@ -63,9 +64,7 @@ class TestDynamoStore extends DynamoStore implements TestStore {
         Key: { [TABLE_KEYS[table]]: { S: key } },
         UpdateExpression: `SET ${entries.map((_, index) => `#a${index} = :a${index}`).join(", ")}`,
         ExpressionAttributeNames: Object.fromEntries(entries.map(([name], index) => [`#a${index}`, name])),
-        ExpressionAttributeValues: Object.fromEntries(
-          entries.map(([, value], index) => [`:a${index}`, marshal(value as StoredValue)]),
-        ),
+        ExpressionAttributeValues: Object.fromEntries(entries.map(([, value], index) => [`:a${index}`, marshal(value)])),
       }),
     );
   }
@@ -81,11 +80,10 @@ let emulator: Emulator | undefined;
 let workDir: string | undefined;
 let tableCounter = 0;
 
-async function dynamoStore(seed: { stock?: Item[] } = {}): Promise<TestStore> {
-  const config = emulatorClientConfig(emulator!.endpoint);
-  const client = new DynamoDBClient(config);
+/** Fresh, empty tables in the emulator, keyed as the stack keys them, named `<prefix>-<table>-<unique>`. */
+export async function createTables(client: DynamoDBClient, prefix: string): Promise<Record<TableName, string>> {
   const suffix = `${process.pid}-${++tableCounter}`;
-  const names = Object.fromEntries(TABLES.map((table) => [table, `test-${table}-${suffix}`])) as Record<TableName, string>;
+  const names = Object.fromEntries(TABLES.map((table) => [table, `${prefix}-${table}-${suffix}`])) as Record<TableName, string>;
   for (const table of TABLES) {
     await client.send(
       new CreateTableCommand({
@@ -96,6 +94,13 @@ async function dynamoStore(seed: { stock?: Item[] } = {}): Promise<TestStore> {
       }),
     );
   }
+  return names;
+}
+
+async function dynamoStore(seed: { stock?: Item[] } = {}): Promise<TestStore> {
+  const config = emulatorClientConfig(emulator!.endpoint);
+  const client = new DynamoDBClient(config);
+  const names = await createTables(client, "test");
   const store = new TestDynamoStore(names, client, config);
   for (const item of seed.stock ?? catalogueStockItems()) await store.transact([{ type: "put", table: "stock", item }]);
   return store;
@@ -113,7 +118,7 @@ async function memoryStore(seed: { stock?: Item[] } = {}): Promise<TestStore> {
 export function useStores(): [string, StoreFactory][] {
   if (!moto) {
     // A skipped test whose title says why: the run's summary counts it, and the reporter prints it.
-    test.skip(`on the DynamoDB store (SKIPPED: ${reason})`, () => undefined);
+    test.skip(`${SKIPPED_PREFIX}cases on the DynamoDB store: ${reason}`, () => undefined);
     return [["MemoryStore", memoryStore]];
   }
   beforeAll(async () => {

@@ -5,6 +5,7 @@
  * scripts/terraform-toolchain.ts, also used by `npm run e2e`. Nothing here reaches the network.
  */
 import { TerraformRun, terraformAsync } from "../../scripts/terraform-toolchain";
+import type { JsonObject } from "./synth";
 
 export {
   findToolchain,
@@ -19,7 +20,14 @@ export interface PlannedChange {
   type: string;
   address: string;
   actions: string[];
-  after: Record<string, any>;
+  after: JsonObject;
+}
+
+/** What the tests read of `terraform show -json`'s resource_changes. */
+interface ShownChange {
+  type: string;
+  address: string;
+  change: { actions: string[]; after: JsonObject };
 }
 
 /** `terraform plan -refresh=false` with extra arguments, then the planned changes from `terraform show -json`. */
@@ -39,7 +47,8 @@ export async function planOffline(
   ]);
   if (plan.status !== 0) return { plan, changes: [] };
   const show = await terraformAsync(stackDir, ["show", "-json", planFile]);
-  const changes = (JSON.parse(show.stdout).resource_changes as any[]).map((change) => ({
+  const { resource_changes } = JSON.parse(show.stdout) as { resource_changes: ShownChange[] };
+  const changes = resource_changes.map((change) => ({
     type: change.type,
     address: change.address,
     actions: change.change.actions,

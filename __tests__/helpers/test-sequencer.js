@@ -6,7 +6,7 @@
  */
 const Sequencer = require("@jest/test-sequencer").default;
 
-const FIRST = ["emulator-lifecycle.test.ts", "terraform-offline.test.ts"];
+const FIRST = ["system/lifecycle.integration.test.ts", "system/terraform-offline.integration.test.ts"];
 
 class LifecycleFirst extends Sequencer {
   sort(tests) {

@@ -13,7 +13,11 @@ const workflow = new LocalWorkflow();
 const run = (options: Parameters<LocalWorkflow["run"]>[1] = {}) =>
   workflow.run(SAMPLE_ORDER, { store: seededMemoryStore(), ...options });
 
-const types = (lines: string[]) => lines.map((line) => JSON.parse(line).type);
+/** The fields of an execution log event the tests read. */
+type LogEvent = { type: string; details: { input?: string; error?: string; cause?: string } } & Record<string, unknown>;
+const parseEvent = (line: string) => JSON.parse(line) as LogEvent;
+
+const types = (lines: string[]) => lines.map((line) => parseEvent(line).type);
 
 test("a completed order logs its start and end at ALL, nothing at ERROR, FATAL or OFF", async () => {
   const result = await run();
@@ -30,7 +34,7 @@ test("a failed call is a TaskFailed at ERROR, with its error and cause; the end 
   const lines = executionLogEvents(result, SAMPLE_ORDER, { level: "ERROR", includeExecutionData: false, executionArn });
   // 4 attempts (3 retries), then the Fail state and the execution's end.
   expect(types(lines)).toEqual(["TaskFailed", "TaskFailed", "TaskFailed", "TaskFailed", "FailStateEntered", "ExecutionFailed"]);
-  const [first] = lines.map((line) => JSON.parse(line));
+  const [first] = lines.map(parseEvent);
   expect(first).toMatchObject({
     id: "2",
     previous_event_id: "1",
@@ -38,8 +42,8 @@ test("a failed call is a TaskFailed at ERROR, with its error and cause; the end 
     redrive_count: "0",
     details: { resourceType: "lambda", resource: "invoke", error: "ServiceUnavailable" },
   });
-  expect(JSON.parse(first.details.cause)).toMatchObject({ errorType: "ServiceUnavailable" });
-  const end = JSON.parse(lines.at(-1)!);
+  expect(JSON.parse(first.details.cause!)).toMatchObject({ errorType: "ServiceUnavailable" });
+  const end = parseEvent(lines.at(-1)!);
   expect(end.details).toEqual({ error: "ServiceUnavailable", cause: result.cause });
   expect(types(executionLogEvents(result, SAMPLE_ORDER, { level: "FATAL", includeExecutionData: false, executionArn }))).toEqual([
     "ExecutionFailed",
@@ -51,10 +55,10 @@ test("execution data (inputs, outputs) is left out unless included; errors and c
   const without = executionLogEvents(result, SAMPLE_ORDER, { level: "ALL", includeExecutionData: false, executionArn });
   const withData = executionLogEvents(result, SAMPLE_ORDER, { level: "ALL", includeExecutionData: true, executionArn });
   expect(without.join("\n")).not.toContain("PROD001");
-  expect(JSON.parse(withData[0]).details.input).toBe(JSON.stringify(SAMPLE_ORDER));
+  expect(parseEvent(withData[0]).details.input).toBe(JSON.stringify(SAMPLE_ORDER));
   // A Task's own timeout is a TaskTimedOut event.
   expect(types(without)).toEqual(["ExecutionStarted", "TaskTimedOut", "ExecutionSucceeded"]);
-  expect(JSON.parse(without[1]).details.error).toBe("States.Timeout");
+  expect(parseEvent(without[1]).details.error).toBe("States.Timeout");
 });
 
 test.each([

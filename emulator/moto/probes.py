@@ -10,7 +10,7 @@ process never calls apply() then): "gap": false means moto no longer has the gap
 patch can be deleted; "present": false means moto fixed a known defect. With --patched the
 patches are applied first, and every patch's probe must then answer "gap": false (the patch
 covers its gap), and a patch's verify(), where it has one, checks the details it promises. null means the probe itself could not run; it is never read as "fixed".
-The project's test is __tests__/emulator-compat.test.ts.
+The project's test is __tests__/emulator/known-defects.integration.test.ts.
 """
 import argparse
 import json

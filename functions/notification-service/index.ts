@@ -20,7 +20,7 @@ import { Call, deriveId, once } from "../shared/idempotency";
 import { Logger } from "../shared/logger";
 import { orderCompleted } from "../shared/metrics";
 import { closingWrite, CLOSERS, ClosedStatus } from "../shared/order-record";
-import { ConditionFailed, Item, StateStore } from "../shared/store";
+import { ConditionFailed, Item, StateStore, storedText } from "../shared/store";
 import {
   allowOnlyKeys,
   JsonObject,
@@ -157,7 +157,7 @@ async function notifyAndClose(closing: Closing): Promise<{ orderStatus: ClosedSt
       return { orderStatus: outcome.result, replayed: outcome.replayed };
     }
     if (record.status !== "PENDING") {
-      throw new InvalidInput(`order ${orderId} is ${String(record.status)}: it cannot become ${status}`);
+      throw new InvalidInput(`order ${orderId} is ${storedText(record.status)}: it cannot become ${status}`);
     }
     deliver(log, sent, recipient, idempotencyKey);
     try {

@@ -40,7 +40,7 @@ import {
   outlivedItsRecords,
   recordedOutcome,
 } from "../shared/order-record";
-import { ConditionFailed, Item, StateStore } from "../shared/store";
+import { ConditionFailed, Item, StateStore, storedText } from "../shared/store";
 import {
   allowOnlyKeys,
   JsonObject,
@@ -359,10 +359,12 @@ export async function resolveOrder(request: JsonObject, { store }: ServiceContex
     return { result: { orderId, status: "FAILED" as ClosedStatus, resolvedNow: false }, action: "resolve", replayed: true };
   }
   if (record.status !== "COMPENSATION_FAILED") {
-    throw new InvalidInput(`order ${orderId} is ${record.status}, not COMPENSATION_FAILED: there is nothing to resolve`);
+    throw new InvalidInput(
+      `order ${orderId} is ${storedText(record.status)}, not COMPENSATION_FAILED: there is nothing to resolve`,
+    );
   }
   const now = new Date().toISOString();
-  const reason = `${String(record.reason)} Finished by an operator at ${now}: refund ${refund}, release ${release}.`;
+  const reason = `${storedText(record.reason)} Finished by an operator at ${now}: refund ${refund}, release ${release}.`;
   try {
     await store.transact([
       {
@@ -372,7 +374,7 @@ export async function resolveOrder(request: JsonObject, { store }: ServiceContex
         // The order failed for its root cause; CompensationFailed was only that it needed a hand.
         set: {
           status: "FAILED",
-          error: (record.rootError as string | undefined) ?? "ServiceUnavailable",
+          error: record.rootError ?? "ServiceUnavailable",
           reason,
           closedBy: CLOSERS.operator,
           updatedAt: now,

@@ -9,7 +9,17 @@
  */
 import type * as DynamoDB from "@aws-sdk/client-dynamodb";
 import { ServiceUnavailable } from "./errors";
-import { checkTransaction, ConditionFailed, Item, Operation, StateStore, StoredValue, TABLE_KEYS, TableName } from "./store";
+import {
+  checkTransaction,
+  ConditionFailed,
+  Item,
+  Operation,
+  StateStore,
+  storedText,
+  StoredValue,
+  TABLE_KEYS,
+  TableName,
+} from "./store";
 
 type AttributeValue = DynamoDB.AttributeValue;
 
@@ -53,7 +63,7 @@ export class DynamoStore implements StateStore {
     clientConfig: DynamoDB.DynamoDBClientConfig = {},
   ) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    this.sdk = require("@aws-sdk/client-dynamodb");
+    this.sdk = require("@aws-sdk/client-dynamodb") as typeof DynamoDB;
     this.client = new this.sdk.DynamoDBClient(clientConfig);
   }
 
@@ -89,7 +99,7 @@ export class DynamoStore implements StateStore {
       );
       for (const item of answer.Responses?.[name] ?? []) {
         const unmarshalled = unmarshalItem(item);
-        found.set(String(unmarshalled[TABLE_KEYS[table]]), unmarshalled);
+        found.set(storedText(unmarshalled[TABLE_KEYS[table]]), unmarshalled);
       }
       pending = (answer.UnprocessedKeys?.[name]?.Keys ?? []) as typeof pending;
     }

@@ -63,12 +63,6 @@ export function recordKey(call: Call): string {
   return `${call.service}:${call.action}:${call.idempotencyKey}`;
 }
 
-/** The stored result of an earlier call with this record key, if any. */
-export async function recordedResult<T>(store: StateStore, call: Call): Promise<T | undefined> {
-  const record = await store.get("idempotency", recordKey(call));
-  return record ? (JSON.parse(record.result as string) as T) : undefined;
-}
-
 /**
  * Runs `act` at most once per record key: a repeated call with the same request gets the
  * first result back (replayed), one with another request is refused. `act` computes the
@@ -82,7 +76,7 @@ export async function once<T>(
   request: unknown,
   act: () => Promise<Attempt<T>>,
   // Stryker disable next-line ArrowFunction,StringLiteral: equivalent, once() ignores what onConflict returns (it retries unless onConflict throws).
-  onConflict: (index: number) => Promise<"retry" | never> = async () => "retry",
+  onConflict: (index: number) => Promise<"retry"> = async () => "retry",
 ): Promise<Replayed<T>> {
   const key = recordKey(call);
   const fingerprint = fingerprintOf(request);

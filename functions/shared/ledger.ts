@@ -86,10 +86,12 @@ export async function readLedger<Done, Undone>(
     };
   }
   const state = item.status === spec.done ? "DONE" : item.status === spec.undone ? "UNDONE" : "VOID";
+  const done = parsed<Done>(item.result);
   return {
     state,
-    orderId: item.orderId as string,
-    done: parsed<Done>(item.result),
+    // An item of version 2 that this version undid has a status now, but its order only in its result.
+    orderId: (item.orderId as string | undefined) ?? (done as { orderId: string }).orderId,
+    done,
     undone: parsed<Undone>(item.undoResult),
     fingerprint: item.fingerprint as string | undefined,
   };

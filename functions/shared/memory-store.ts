@@ -5,7 +5,18 @@
  * writes anything, with no await in between, so concurrent calls in one process are
  * serialized as DynamoDB serializes them.
  */
-import { checkTransaction, ConditionFailed, Item, keyOf, Operation, StateStore, TABLE_KEYS, TableName, TABLES } from "./store";
+import {
+  checkTransaction,
+  ConditionFailed,
+  Item,
+  keyOf,
+  Operation,
+  StateStore,
+  storedText,
+  TABLE_KEYS,
+  TableName,
+  TABLES,
+} from "./store";
 
 export class MemoryStore implements StateStore {
   private readonly tables = new Map<TableName, Map<string, string>>(TABLES.map((table) => [table, new Map()]));
@@ -13,7 +24,7 @@ export class MemoryStore implements StateStore {
   /** `initial`: items the tables start with, as a stack's seed items would be. */
   constructor(initial: Partial<Record<TableName, Item[]>> = {}) {
     for (const [table, items] of Object.entries(initial) as [TableName, Item[]][]) {
-      for (const item of items) this.tables.get(table)!.set(String(item[TABLE_KEYS[table]]), JSON.stringify(item));
+      for (const item of items) this.tables.get(table)!.set(storedText(item[TABLE_KEYS[table]]), JSON.stringify(item));
     }
   }
 

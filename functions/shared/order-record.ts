@@ -10,7 +10,7 @@
  *   - an operator finishing a CompensationFailed order (`resolve`, npm run compensate).
  */
 import { COMPENSATION_FAILED, RecordedOutcome } from "./errors";
-import { Item, Operation } from "./store";
+import { Item, Operation, storedText } from "./store";
 
 export const ORDER_STATUSES = ["PENDING", "COMPLETED", "FAILED", "COMPENSATION_FAILED"] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
@@ -80,6 +80,6 @@ export function recordedOutcome(record: Item): RecordedOutcome {
 
 /** Whether the record is older than the replay window (see ORDER_REPLAY_WINDOW_DAYS). */
 export function outlivedItsRecords(record: Item, now = Date.now()): boolean {
-  const created = Date.parse(String(record.createdAt));
+  const created = Date.parse(storedText(record.createdAt));
   return Number.isFinite(created) && now - created > ORDER_REPLAY_WINDOW_DAYS * 86_400_000;
 }

@@ -4,7 +4,7 @@
  * Two implementations keep the same contract (docs/durable-state.md):
  * - DynamoStore (dynamodb-store.ts), in Lambda, on the tables the stack creates;
  * - MemoryStore (memory-store.ts), in one process: the local runner, `npm run invoke`, tests.
- * One contract test suite runs against both (__tests__/store-contract.test.ts).
+ * One contract test suite runs against both (__tests__/functions/shared/dynamodb-store.integration.test.ts).
  */
 export const TABLES = ["orders", "idempotency", "stock"] as const;
 export type TableName = (typeof TABLES)[number];
@@ -24,6 +24,15 @@ export const EXPIRES_AT = "expiresAt";
 
 export type StoredValue = string | number | boolean | null | StoredValue[] | { [key: string]: StoredValue };
 export type Item = { [attribute: string]: StoredValue };
+
+/**
+ * A stored value in a message or as a key: a string as it is, anything else as String()
+ * writes it, except that a list or map is written as JSON rather than "a,b" or "[object Object]".
+ */
+export function storedText(value: StoredValue | undefined): string {
+  // typeof null is "object" too, and JSON writes null as String() does: "null".
+  return typeof value === "object" ? JSON.stringify(value) : String(value);
+}
 
 /** One write of a transaction; each names its item by the table's key. */
 export type Operation =
@@ -57,7 +66,7 @@ export interface StateStore {
 
 /** The key of an operation's item. */
 export function keyOf(operation: Operation): string {
-  return operation.type === "put" ? String(operation.item[TABLE_KEYS[operation.table]]) : operation.key;
+  return operation.type === "put" ? storedText(operation.item[TABLE_KEYS[operation.table]]) : operation.key;
 }
 
 /** Refuses what DynamoDB refuses before it looks at any item, so both stores fail alike. */

@@ -20,7 +20,7 @@ export const LIMITS = {
 
 const USER_ID_PATTERN = /^[A-Za-z0-9_.@-]+$/;
 // Printable ASCII only: no spaces, quotes or control characters in a catalogue key.
-const PRODUCT_ID_PATTERN = /^[A-Za-z0-9_.:\/-]+$/;
+const PRODUCT_ID_PATTERN = /^[A-Za-z0-9_.:/-]+$/;
 // The ids services derive (orderId, transactionId, ...) and EventBridge event ids: letters, digits, '-', '_', ':' and '.'.
 const IDENTIFIER_PATTERN = /^[A-Za-z0-9_:.-]+$/;
 

@@ -50,9 +50,10 @@ export function embeddedMetrics(message: string): MetricDatapoint[] {
       if (!Array.isArray(set) || set.length > MAX_DIMENSIONS)
         fail(`${where}.Dimensions must hold lists of at most ${MAX_DIMENSIONS} names`);
       return Object.fromEntries(
-        set.map((name) => {
+        (set as unknown[]).map((name) => {
           const value = typeof name === "string" ? document[name] : undefined;
-          if (typeof value !== "string") fail(`dimension ${String(name)} must be a string member of the root`);
+          if (typeof name !== "string" || typeof value !== "string")
+            fail(`dimension ${String(name)} must be a string member of the root`);
           return [name, value];
         }),
       );

@@ -128,7 +128,7 @@ function refuseSpaceDelimited(pattern: string, position: number): never {
  * What it allows is a subset of JavaScript's syntax with the same meaning, except `{,n}`
  * ("Either m or n can be omitted"), which JavaScript needs written `{0,n}`.
  */
-const REGEX_ALLOWED = /[A-Za-z0-9:_#=@\/;,\-^$?[\]{}|\\*+. ]/;
+const REGEX_ALLOWED = /[A-Za-z0-9:_#=@/;,\-^$?[\]{}|\\*+. ]/;
 
 /** Patterns with more regexes are rejected: "a limit of 2 regex for each filter pattern" (JSON and delimited). */
 const MAX_REGEXES_PER_PATTERN = 2;

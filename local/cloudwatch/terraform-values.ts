@@ -69,7 +69,7 @@ export function resolveStringMap(value: unknown, resolve: TerraformResolver, att
  * JSON syntax also accepts a one-element array for it. Both are read as the object.
  */
 export function singleBlock(value: unknown, attribute: string): Record<string, unknown> {
-  const block = Array.isArray(value) && value.length === 1 ? value[0] : value;
+  const block: unknown = Array.isArray(value) && value.length === 1 ? value[0] : value;
   if (block === null || typeof block !== "object" || Array.isArray(block))
     throw new Error(`${attribute}: expected one block, got ${JSON.stringify(value)}`);
   return block as Record<string, unknown>;

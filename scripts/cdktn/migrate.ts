@@ -84,7 +84,7 @@ export interface PackageJson {
  * cdktf.out), and the Node.js engine raised. Returns what changed, one line each.
  */
 export function migratePackageJson(original: PackageJson): { pkg: PackageJson; changes: string[] } {
-  const pkg: PackageJson = JSON.parse(JSON.stringify(original));
+  const pkg = JSON.parse(JSON.stringify(original)) as PackageJson;
   const changes: string[] = [];
   for (const field of ["dependencies", "devDependencies"] as const) {
     const deps = pkg[field];

@@ -19,7 +19,7 @@ export class CommandFailed extends Error {}
 /** Runs a command; its output goes to logFile, and its tail into the error when it fails. */
 export function run(command: string, args: string[], logFile: string, options: SpawnSyncOptions = {}): string {
   const result = spawnSync(command, args, { encoding: "utf8", maxBuffer: 256 * 1024 * 1024, ...options });
-  const output = `$ ${command} ${args.join(" ")}\n${result.stdout ?? ""}${result.stderr ?? ""}`;
+  const output = `$ ${command} ${args.join(" ")}\n${String(result.stdout ?? "")}${String(result.stderr ?? "")}`;
   writeFileSync(logFile, output, { flag: "a" });
   if (result.error) throw new CommandFailed(`${command} could not run: ${result.error.message}`);
   if (result.status !== 0) {

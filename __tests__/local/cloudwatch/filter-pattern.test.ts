@@ -8,6 +8,7 @@
  *  - EARLIER: the earlier edition, "Filter and Pattern Syntax" (awsdocs GitHub archive).
  * Where a guide example names no event, the test writes events on both sides of it.
  */
+import { expect } from "@jest/globals";
 import {
   FilterPatternError,
   matchesFilterPattern,

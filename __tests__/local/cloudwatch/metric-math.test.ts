@@ -3,6 +3,7 @@
  * operator and IF tables are checked value for value; the rest with small series of our own.
  * A series is one value per period, `undefined` where it has no datapoint ("-" in the guide).
  */
+import { expect } from "@jest/globals";
 import {
   MathValue,
   MetricMathError,
