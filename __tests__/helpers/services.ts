@@ -1,6 +1,7 @@
 /** The five handlers on a fresh in-process store seeded from the catalogue, so that tests do not share stock or records. */
 import { seededMemoryStore } from "../../functions/shared/default-store";
 import { MemoryStore } from "../../functions/shared/memory-store";
+import { keyOf, Operation } from "../../functions/shared/store";
 import { handlersFor } from "../../local/handlers";
 
 export function freshServices(): ReturnType<typeof handlersFor> & { store: MemoryStore } {
@@ -28,4 +29,17 @@ export async function withMaxOrderTotal<T>(value: string, body: () => Promise<T>
     if (before === undefined) delete process.env.MAX_ORDER_TOTAL;
     else process.env.MAX_ORDER_TOTAL = before;
   }
+}
+
+/** Runs `before` once, just before the first transaction that writes the item at `key` (a concurrent call landing first). */
+export function beforeWriting(store: MemoryStore, key: string, before: () => Promise<unknown>): void {
+  const transact = store.transact.bind(store);
+  let done = false;
+  store.transact = async (operations: Operation[]) => {
+    if (!done && operations.some((operation) => keyOf(operation) === key)) {
+      done = true;
+      await before();
+    }
+    return transact(operations);
+  };
 }

@@ -6,29 +6,16 @@
 import { ServiceUnavailable } from "../../../functions/shared/errors";
 import { once } from "../../../functions/shared/idempotency";
 import { MemoryStore } from "../../../functions/shared/memory-store";
-import { keyOf, Operation } from "../../../functions/shared/store";
-import { refusal } from "../../helpers/services";
+import { Operation } from "../../../functions/shared/store";
+import { beforeWriting, refusal } from "../../helpers/services";
 
 const call = { service: "test-service", action: "act", idempotencyKey: "exec-1" };
 const RECORD_KEY = "test-service:act:exec-1";
 
-/** Runs `before` once, just before the first transaction that writes the record. */
-function beforeRecording(store: MemoryStore, before: () => Promise<unknown>) {
-  const transact = store.transact.bind(store);
-  let done = false;
-  store.transact = async (operations: Operation[]) => {
-    if (!done && operations.some((operation) => keyOf(operation) === RECORD_KEY)) {
-      done = true;
-      await before();
-    }
-    return transact(operations);
-  };
-}
-
 describe("a concurrent call with the same key", () => {
   test("GIVEN it records first WHEN this call commits THEN its record stands and this call replays its result", async () => {
     const store = new MemoryStore({ stock: [{ productId: "P1", available: 10 }] });
-    beforeRecording(store, () => once(store, call, { a: 1 }, async () => ({ result: "first" })));
+    beforeWriting(store, RECORD_KEY, () => once(store, call, { a: 1 }, async () => ({ result: "first" })));
     const writes: Operation[] = [{ type: "add", table: "stock", key: "P1", attribute: "available", amount: -1 }];
     // The record's own condition failing is no conflict of the writes: onConflict is not asked, the key is read again.
     const onConflict = jest.fn(async (): Promise<"retry"> => {

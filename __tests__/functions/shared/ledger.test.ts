@@ -10,8 +10,8 @@ import { ServiceUnavailable } from "../../../functions/shared/errors";
 import { fingerprintOf, RECORD_TTL_DAYS } from "../../../functions/shared/idempotency";
 import { doOnce, LedgerSpec, readLedger, undoOnce } from "../../../functions/shared/ledger";
 import { MemoryStore } from "../../../functions/shared/memory-store";
-import { ConditionFailed, Item, keyOf, Operation } from "../../../functions/shared/store";
-import { refusal } from "../../helpers/services";
+import { ConditionFailed, Item, Operation } from "../../../functions/shared/store";
+import { beforeWriting, refusal } from "../../helpers/services";
 
 const SPEC: LedgerSpec = {
   service: "test-service",
@@ -72,19 +72,6 @@ function conflictingForever(store: MemoryStore) {
     throw new ConditionFailed(0);
   };
   return attempts;
-}
-
-/** Runs `before` once, just before the first transaction that writes the item at `key`. */
-function beforeWriting(store: MemoryStore, key: string, before: () => Promise<unknown>) {
-  const transact = store.transact.bind(store);
-  let done = false;
-  store.transact = async (operations: Operation[]) => {
-    if (!done && operations.some((operation) => keyOf(operation) === key)) {
-      done = true;
-      await before();
-    }
-    return transact(operations);
-  };
 }
 
 describe("the item of each state", () => {
