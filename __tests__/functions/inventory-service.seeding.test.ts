@@ -6,8 +6,7 @@
 import { expect } from "@jest/globals";
 import { AVAILABLE } from "../../functions/shared/catalogue";
 import { ServiceUnavailable } from "../../functions/shared/errors";
-import { setLogSink } from "../../functions/shared/logger";
-import { freshServices, refusal } from "../helpers/services";
+import { freshServices, refusal, logLinesDuring } from "../helpers/services";
 
 const seed = (stock: unknown) => ({ action: "seed", stock });
 
@@ -83,16 +82,9 @@ describe("inventory-service seed", () => {
   });
 
   test("the call is logged as a seed that succeeded", async () => {
-    const lines: Record<string, unknown>[] = [];
-    const level = process.env.LOG_LEVEL;
-    process.env.LOG_LEVEL = "INFO";
-    setLogSink((line) => lines.push(JSON.parse(line) as Record<string, unknown>));
-    try {
-      await freshServices()["inventory-service"](seed([{ productId: "PROD006", available: 7 }]));
-    } finally {
-      setLogSink((line) => process.stdout.write(line));
-      process.env.LOG_LEVEL = level;
-    }
+    const lines = await logLinesDuring(() =>
+      freshServices()["inventory-service"](seed([{ productId: "PROD006", available: 7 }])),
+    );
     expect(lines).toEqual([expect.objectContaining({ message: "done", action: "seed", outcome: "succeeded" })]);
   });
 

@@ -7,8 +7,7 @@
 import { expect } from "@jest/globals";
 import { AVAILABLE } from "../../functions/shared/catalogue";
 import { deriveId, fingerprintOf } from "../../functions/shared/idempotency";
-import { setLogSink } from "../../functions/shared/logger";
-import { freshServices, refusal } from "../helpers/services";
+import { freshServices, refusal, logLinesDuring } from "../helpers/services";
 
 const items = [
   { productId: "PROD001", quantity: 2 },
@@ -73,16 +72,7 @@ describe("inventory-service status", () => {
   });
 
   test("the call is logged as a status that succeeded, under its key", async () => {
-    const lines: Record<string, unknown>[] = [];
-    const level = process.env.LOG_LEVEL;
-    process.env.LOG_LEVEL = "INFO";
-    setLogSink((line) => lines.push(JSON.parse(line) as Record<string, unknown>));
-    try {
-      await freshServices()["inventory-service"](status("exec-logged"));
-    } finally {
-      setLogSink((line) => process.stdout.write(line));
-      process.env.LOG_LEVEL = level;
-    }
+    const lines = await logLinesDuring(() => freshServices()["inventory-service"](status("exec-logged")));
     expect(lines).toEqual([
       expect.objectContaining({ message: "done", action: "status", idempotencyKey: "exec-logged", outcome: "succeeded" }),
     ]);

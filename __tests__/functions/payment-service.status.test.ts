@@ -6,8 +6,7 @@
  */
 import { expect } from "@jest/globals";
 import { deriveId, fingerprintOf } from "../../functions/shared/idempotency";
-import { setLogSink } from "../../functions/shared/logger";
-import { freshServices } from "../helpers/services";
+import { freshServices, logLinesDuring } from "../helpers/services";
 
 const authorize = (key: string, orderId = "ord-1") => ({
   action: "authorize",
@@ -79,16 +78,7 @@ describe("payment-service status", () => {
   });
 
   test("the call is logged as a status that succeeded, under its key", async () => {
-    const lines: Record<string, unknown>[] = [];
-    const level = process.env.LOG_LEVEL;
-    process.env.LOG_LEVEL = "INFO";
-    setLogSink((line) => lines.push(JSON.parse(line) as Record<string, unknown>));
-    try {
-      await freshServices()["payment-service"](status("exec-logged"));
-    } finally {
-      setLogSink((line) => process.stdout.write(line));
-      process.env.LOG_LEVEL = level;
-    }
+    const lines = await logLinesDuring(() => freshServices()["payment-service"](status("exec-logged")));
     expect(lines).toEqual([
       expect.objectContaining({ message: "done", action: "status", idempotencyKey: "exec-logged", outcome: "succeeded" }),
     ]);
