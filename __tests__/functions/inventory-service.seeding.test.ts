@@ -6,7 +6,8 @@
 import { expect } from "@jest/globals";
 import { AVAILABLE } from "../../functions/shared/catalogue";
 import { ServiceUnavailable } from "../../functions/shared/errors";
-import { freshServices, refusal, logLinesDuring } from "../helpers/services";
+import { logLinesDuring } from "../helpers/logs";
+import { freshServices, refusal } from "../helpers/services";
 
 const seed = (stock: unknown) => ({ action: "seed", stock });
 

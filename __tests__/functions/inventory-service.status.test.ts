@@ -7,7 +7,8 @@
 import { expect } from "@jest/globals";
 import { AVAILABLE } from "../../functions/shared/catalogue";
 import { deriveId, fingerprintOf } from "../../functions/shared/idempotency";
-import { freshServices, refusal, logLinesDuring } from "../helpers/services";
+import { logLinesDuring } from "../helpers/logs";
+import { freshServices, refusal } from "../helpers/services";
 
 const items = [
   { productId: "PROD001", quantity: 2 },

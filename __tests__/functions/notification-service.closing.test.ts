@@ -10,10 +10,10 @@ import { handlerFor } from "../../functions/notification-service";
 import { ServiceUnavailable } from "../../functions/shared/errors";
 import { seededMemoryStore } from "../../functions/shared/default-store";
 import { deriveId } from "../../functions/shared/idempotency";
-import { setLogSink } from "../../functions/shared/logger";
 import { MemoryStore } from "../../functions/shared/memory-store";
 import { closingWrite } from "../../functions/shared/order-record";
 import { ConditionFailed } from "../../functions/shared/store";
+import { captureLogLines } from "../helpers/logs";
 import { refusal } from "../helpers/services";
 
 const recipient = { userId: "test123", email: "test123@example.com" };
@@ -33,21 +33,14 @@ async function storeWithPendingOrder(): Promise<MemoryStore> {
 }
 
 /** The log and metric lines of the calls, parsed (LOG_LEVEL=INFO for this file; setup.ts silences the others). */
-let lines: Record<string, unknown>[] = [];
-let level: string | undefined;
-beforeEach(() => {
-  lines = [];
-  level = process.env.LOG_LEVEL;
-  process.env.LOG_LEVEL = "INFO";
-  setLogSink((line) => lines.push(JSON.parse(line) as Record<string, unknown>));
-});
-afterEach(() => {
-  setLogSink((line) => process.stdout.write(line));
-  process.env.LOG_LEVEL = level;
-});
-const sentLines = () => lines.filter((line) => line.message === "notification sent");
-const outcomes = () => lines.filter((line) => line.outcome !== undefined).map((line) => line.outcome);
-const completedMetrics = () => lines.filter((line) => line.OrdersCompleted === 1);
+const lines = captureLogLines();
+const logged = () => lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+const sentLines = () => logged().filter((line) => line.message === "notification sent");
+const outcomes = () =>
+  logged()
+    .filter((line) => line.outcome !== undefined)
+    .map((line) => line.outcome);
+const completedMetrics = () => logged().filter((line) => line.OrdersCompleted === 1);
 
 describe("notification-service closing the order's record", () => {
   test("the first confirmation sends once, closes the record, counts the order COMPLETED once and logs done", async () => {
@@ -64,7 +57,7 @@ describe("notification-service closing the order's record", () => {
     const store = await storeWithPendingOrder();
     const notify = handlerFor(store);
     const first = await notify(confirmation("exec-1"));
-    lines = [];
+    lines.splice(0);
     expect(await notify(confirmation("exec-1"))).toEqual(first);
     expect(first).toMatchObject({ orderStatus: "COMPLETED" });
     expect(sentLines()).toEqual([]);
@@ -84,7 +77,7 @@ describe("notification-service closing the order's record", () => {
     const store = await storeWithPendingOrder();
     const notify = handlerFor(store);
     await notify(confirmation("exec-1"));
-    lines = [];
+    lines.splice(0);
     // A redriven execution under a new name: its customer notice is a new one (another id), not a replay.
     await expect(notify(confirmation("exec-1-redriven"))).resolves.toMatchObject({ orderStatus: "COMPLETED" });
     expect(sentLines()).toEqual([
@@ -125,12 +118,12 @@ describe("notification-service closing the order's record", () => {
     });
     const operatorLine = (line: Record<string, unknown>) =>
       line.level === "ERROR" && /operator must finish/.test(String(line.message));
-    expect(lines.filter(operatorLine)).toEqual([
+    expect(logged().filter(operatorLine)).toEqual([
       expect.objectContaining({ orderId: "ord-1", orderStatus: "COMPENSATION_FAILED" }),
     ]);
     // Its retry is a replay: the operator is not told twice.
     await notify(event);
-    expect(lines.filter(operatorLine)).toHaveLength(1);
+    expect(logged().filter(operatorLine)).toHaveLength(1);
   });
 
   test("a failure notice without rootError leaves none on the record", async () => {

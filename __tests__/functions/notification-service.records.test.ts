@@ -7,9 +7,9 @@
 import { expect } from "@jest/globals";
 import { handlerFor } from "../../functions/notification-service";
 import { seededMemoryStore } from "../../functions/shared/default-store";
-import { setLogSink } from "../../functions/shared/logger";
 import { MemoryStore } from "../../functions/shared/memory-store";
 import { TableName } from "../../functions/shared/store";
+import { logLinesDuring } from "../helpers/logs";
 
 const recipient = { userId: "test123", email: "test123@example.com" };
 const summary = { orderId: "ord-1", userId: "test123", total: 118.77, transactionId: "txn-1" };
@@ -65,17 +65,8 @@ describe("notification-service and the order's record", () => {
   });
 
   test("the 'notification sent' line names the customer by userId and the channel, not the address", async () => {
-    const lines: string[] = [];
-    const level = process.env.LOG_LEVEL;
-    process.env.LOG_LEVEL = "INFO";
-    setLogSink((line) => lines.push(line));
-    try {
-      await handlerFor(seededMemoryStore())(confirmation("exec-log"));
-    } finally {
-      setLogSink((line) => process.stdout.write(line));
-      process.env.LOG_LEVEL = level;
-    }
-    expect(lines.map((line) => JSON.parse(line) as unknown)).toContainEqual({
+    const lines = await logLinesDuring(() => handlerFor(seededMemoryStore())(confirmation("exec-log")));
+    expect(lines).toContainEqual({
       timestamp: expect.any(String),
       level: "INFO",
       service: "notification-service",
@@ -86,6 +77,6 @@ describe("notification-service and the order's record", () => {
       channel: "email",
       to: "test123",
     });
-    expect(lines.join("")).not.toContain("test123@example.com");
+    expect(JSON.stringify(lines)).not.toContain("test123@example.com");
   });
 });

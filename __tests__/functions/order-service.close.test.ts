@@ -7,10 +7,11 @@
 import { expect } from "@jest/globals";
 import { handlerFor, Order, processOrder } from "../../functions/order-service";
 import { deriveId } from "../../functions/shared/idempotency";
-import { createLogger, setLogSink } from "../../functions/shared/logger";
+import { createLogger } from "../../functions/shared/logger";
 import { MemoryStore } from "../../functions/shared/memory-store";
 import { CLOSERS } from "../../functions/shared/order-record";
 import { ConditionFailed, Operation } from "../../functions/shared/store";
+import { captureLogLines } from "../helpers/logs";
 import { freshServices, refusal } from "../helpers/services";
 
 /** `$$.Execution.Id` of an execution of that name. */
@@ -122,17 +123,7 @@ describe("order-service close: no order was made yet", () => {
 
 describe("order-service close: this execution's PENDING order", () => {
   // The tests run SILENT (helpers/setup.ts); the metric line is what is checked here, so it is caught, not printed.
-  const level = process.env.LOG_LEVEL;
-  let lines: string[];
-  beforeEach(() => {
-    lines = [];
-    process.env.LOG_LEVEL = "ERROR";
-    setLogSink((line) => lines.push(line));
-  });
-  afterEach(() => {
-    process.env.LOG_LEVEL = level;
-    setLogSink((line) => process.stdout.write(line));
-  });
+  const lines = captureLogLines({ LOG_LEVEL: "ERROR" });
   const metricLines = () =>
     lines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line._aws !== undefined);
 

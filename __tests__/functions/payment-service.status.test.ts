@@ -6,7 +6,8 @@
  */
 import { expect } from "@jest/globals";
 import { deriveId, fingerprintOf } from "../../functions/shared/idempotency";
-import { freshServices, logLinesDuring } from "../helpers/services";
+import { logLinesDuring } from "../helpers/logs";
+import { freshServices } from "../helpers/services";
 
 const authorize = (key: string, orderId = "ord-1") => ({
   action: "authorize",

@@ -1,6 +1,5 @@
 /** The five handlers on a fresh in-process store seeded from the catalogue, so that tests do not share stock or records. */
 import { seededMemoryStore } from "../../functions/shared/default-store";
-import { setLogSink } from "../../functions/shared/logger";
 import { MemoryStore } from "../../functions/shared/memory-store";
 import { keyOf, Operation } from "../../functions/shared/store";
 import { handlersFor } from "../../local/handlers";
@@ -43,20 +42,4 @@ export function beforeWriting(store: MemoryStore, key: string, before: () => Pro
     }
     return transact(operations);
   };
-}
-
-/** The log lines written at LOG_LEVEL INFO while `body` runs, parsed; the sink and the level are restored after. */
-export async function logLinesDuring(body: () => Promise<unknown>): Promise<Record<string, unknown>[]> {
-  const lines: Record<string, unknown>[] = [];
-  const level = process.env.LOG_LEVEL;
-  process.env.LOG_LEVEL = "INFO";
-  setLogSink((line) => lines.push(JSON.parse(line) as Record<string, unknown>));
-  try {
-    await body();
-  } finally {
-    setLogSink((line) => process.stdout.write(line));
-    if (level === undefined) delete process.env.LOG_LEVEL;
-    else process.env.LOG_LEVEL = level;
-  }
-  return lines;
 }

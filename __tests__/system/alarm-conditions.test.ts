@@ -17,7 +17,6 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { seededMemoryStore } from "../../functions/shared/default-store";
-import { setLogSink } from "../../functions/shared/logger";
 import { MemoryStore } from "../../functions/shared/memory-store";
 import { evaluateAlarmForPeriod } from "../../local/cloudwatch/alarm";
 import { embeddedMetrics } from "../../local/cloudwatch/embedded-metric-format";
@@ -29,6 +28,7 @@ import { PROJECT_ROOT } from "../../stacks/bundle";
 import { METRIC, REASON_DIMENSION } from "../../stacks/monitoring-signals";
 import { SAMPLE_ORDER } from "../../stacks/order-workflow-stack";
 import { SERVICES, ServiceName } from "../../stacks/services";
+import { logLinesDuring } from "../helpers/logs";
 import { JsonObject, resources, synthStack } from "../helpers/synth";
 
 const { json } = synthStack("archive");
@@ -102,31 +102,26 @@ async function signalsOf(
   logs: Omit<ExecutionLogSettings, "executionArn">,
 ): Promise<Signals & { results: WorkflowResult[] }> {
   const workflow = new LocalWorkflow({ store: seededMemoryStore() });
-  const lines: string[] = [];
-  const level = { log: process.env.LOG_LEVEL, data: process.env.LOG_CUSTOMER_DATA };
-  process.env.LOG_LEVEL = "WARN";
-  process.env.LOG_CUSTOMER_DATA = "omit";
-  setLogSink((line) => lines.push(line.trimEnd()));
   const results: WorkflowResult[] = [];
   const logEvents: LogEvent[] = [];
-  try {
-    for (const run of runs) {
-      const result = await workflow.run(run.input, run.options);
-      results.push(result);
-      const executionArn = `arn:aws:states:us-east-1:123456789012:execution:${PROJECT}-workflow:${result.executionName}`;
-      for (const message of executionLogEvents(result, run.input, { ...logs, executionArn }))
-        logEvents.push({ logGroupName: workflowLogGroup, message });
-      logEvents.push(...platformLines(result));
-    }
-  } finally {
-    setLogSink((line) => process.stdout.write(line));
-    process.env.LOG_LEVEL = level.log;
-    process.env.LOG_CUSTOMER_DATA = level.data;
-  }
+  const lines = await logLinesDuring(
+    async () => {
+      for (const run of runs) {
+        const result = await workflow.run(run.input, run.options);
+        results.push(result);
+        const executionArn = `arn:aws:states:us-east-1:123456789012:execution:${PROJECT}-workflow:${result.executionName}`;
+        for (const message of executionLogEvents(result, run.input, { ...logs, executionArn }))
+          logEvents.push({ logGroupName: workflowLogGroup, message });
+        logEvents.push(...platformLines(result));
+      }
+    },
+    { LOG_LEVEL: "WARN", LOG_CUSTOMER_DATA: "omit" },
+  );
   for (const line of lines) {
-    const { service } = JSON.parse(line) as { service: ServiceName };
+    const service = line.service as ServiceName;
     expect(SERVICES).toContain(service);
-    logEvents.push({ logGroupName: functionLogGroup(service), message: line });
+    // Each line as the function wrote it (the logger writes JSON.stringify's text).
+    logEvents.push({ logGroupName: functionLogGroup(service), message: JSON.stringify(line) });
   }
   return { results, logEvents, awsDatapoints: results.flatMap(throttles) };
 }

@@ -7,11 +7,11 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { seededMemoryStore } from "../../functions/shared/default-store";
-import { setLogSink } from "../../functions/shared/logger";
 import { handlersFor } from "../../local/handlers";
 import { PROJECT_ROOT } from "../../stacks/bundle";
 import { SERVICES } from "../../stacks/services";
 import { workflowPaths } from "../../scripts/bench";
+import { captureLogLines } from "../helpers/logs";
 import type { JsonObject } from "../helpers/synth";
 
 /** What production logs must never show: the sample customers' addresses and scores, any product of an order. */
@@ -20,20 +20,7 @@ type LogLine = { level?: string; orderStatus?: string; [field: string]: unknown 
 
 const PERSONAL = [/@example\.com/, /test123@|user-1@/, /score/i, /\b(830|638|716)\b/, /PROD\d{3}/, /"items"/, /29\.99|49\.99/];
 
-const lines: string[] = [];
-const saved = { level: process.env.LOG_LEVEL, data: process.env.LOG_CUSTOMER_DATA };
-
-beforeAll(() => {
-  process.env.LOG_LEVEL = "WARN";
-  process.env.LOG_CUSTOMER_DATA = "omit";
-  setLogSink((line) => lines.push(line));
-});
-afterAll(() => {
-  process.env.LOG_LEVEL = saved.level;
-  process.env.LOG_CUSTOMER_DATA = saved.data;
-  setLogSink((line) => process.stdout.write(line));
-});
-beforeEach(() => lines.splice(0));
+const lines = captureLogLines({ LOG_LEVEL: "WARN", LOG_CUSTOMER_DATA: "omit" });
 
 function partition<T>(items: T[], test: (item: T) => boolean): [T[], T[]] {
   return [items.filter(test), items.filter((item) => !test(item))];

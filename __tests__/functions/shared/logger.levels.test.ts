@@ -9,29 +9,12 @@ import { handlerFor as orderService } from "../../../functions/order-service";
 import { seededMemoryStore } from "../../../functions/shared/default-store";
 import { ServiceUnavailable } from "../../../functions/shared/errors";
 import { defineHandler } from "../../../functions/shared/handler";
-import { createLogger, setLogSink } from "../../../functions/shared/logger";
+import { createLogger } from "../../../functions/shared/logger";
 import { handlerFor as paymentService } from "../../../functions/payment-service";
+import { captureLogLines } from "../../helpers/logs";
 
-const lines: string[] = [];
+const lines = captureLogLines({ LOG_LEVEL: "DEBUG", LOG_CUSTOMER_DATA: undefined });
 const logged = () => lines.map((line) => JSON.parse(line) as Record<string, unknown>);
-const saved = { level: process.env.LOG_LEVEL, customerData: process.env.LOG_CUSTOMER_DATA };
-
-beforeAll(() => setLogSink((line) => lines.push(line)));
-afterAll(() => setLogSink((line) => process.stdout.write(line)));
-beforeEach(() => {
-  lines.splice(0);
-  process.env.LOG_LEVEL = "DEBUG";
-  delete process.env.LOG_CUSTOMER_DATA;
-});
-afterEach(() => {
-  for (const [name, value] of [
-    ["LOG_LEVEL", saved.level],
-    ["LOG_CUSTOMER_DATA", saved.customerData],
-  ] as const) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
-});
 
 const authorize = { action: "authorize", orderId: "ord-1", userId: "u", creditScore: 700, amountCents: 100 };
 

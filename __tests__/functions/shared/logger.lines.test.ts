@@ -14,9 +14,9 @@ import {
   SERVICE_ERROR_NAMES,
   ServiceUnavailable,
 } from "../../../functions/shared/errors";
-import { setLogSink } from "../../../functions/shared/logger";
 import { handlersFor } from "../../../local/handlers";
 import { ServiceName } from "../../../stacks/services";
+import { captureLogLines } from "../../helpers/logs";
 
 const recipient = { userId: "test123", email: "test123@example.com" };
 const CALLS: [ServiceName, string, Record<string, unknown>][] = [
@@ -56,17 +56,7 @@ const CALLS: [ServiceName, string, Record<string, unknown>][] = [
   ],
 ];
 
-const lines: string[] = [];
-const level = process.env.LOG_LEVEL;
-beforeAll(() => {
-  process.env.LOG_LEVEL = "INFO";
-  setLogSink((line) => lines.push(line));
-});
-afterAll(() => {
-  process.env.LOG_LEVEL = level;
-  setLogSink((line) => process.stdout.write(line));
-});
-beforeEach(() => lines.splice(0));
+const lines = captureLogLines();
 
 describe("log lines per service and action", () => {
   test.each(CALLS)(

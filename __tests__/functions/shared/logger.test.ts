@@ -1,7 +1,8 @@
 import { expect } from "@jest/globals";
 import { seededMemoryStore } from "../../../functions/shared/default-store";
 import { handlerFor } from "../../../functions/payment-service";
-import { createLogger, setLogSink } from "../../../functions/shared/logger";
+import { createLogger } from "../../../functions/shared/logger";
+import { captureLogLines } from "../../helpers/logs";
 
 /** A log line's fields the tests read. */
 type LogLine = { message: string; outcome?: string } & Record<string, unknown>;
@@ -9,16 +10,7 @@ type LogLine = { message: string; outcome?: string } & Record<string, unknown>;
 const paymentService = handlerFor(seededMemoryStore());
 
 describe("structured logs", () => {
-  const lines: string[] = [];
-  beforeAll(() => {
-    process.env.LOG_LEVEL = "INFO";
-    setLogSink((line) => lines.push(line));
-  });
-  afterAll(() => {
-    process.env.LOG_LEVEL = "SILENT";
-    setLogSink((line) => process.stdout.write(line));
-  });
-  beforeEach(() => lines.splice(0));
+  const lines = captureLogLines();
 
   test("GIVEN a call WHEN it succeeds THEN one JSON line with service, action, idempotency key and outcome", async () => {
     await paymentService({

@@ -4,23 +4,11 @@
  * environment variable the stack sets the namespace in. Both are read outside this code
  * (CloudWatch, an operator's query, Lambda's configuration), so they are checked as written.
  */
-import { setLogSink } from "../../../functions/shared/logger";
 import { orderCompleted } from "../../../functions/shared/metrics";
 import { embeddedMetrics } from "../../../local/cloudwatch/embedded-metric-format";
+import { captureLogLines } from "../../helpers/logs";
 
-const saved = { level: process.env.LOG_LEVEL, namespace: process.env.METRICS_NAMESPACE };
-const lines: string[] = [];
-beforeEach(() => {
-  lines.splice(0);
-  setLogSink((line) => lines.push(line));
-  process.env.LOG_LEVEL = "INFO";
-});
-afterEach(() => {
-  setLogSink((line) => process.stdout.write(line));
-  process.env.LOG_LEVEL = saved.level;
-  if (saved.namespace === undefined) delete process.env.METRICS_NAMESPACE;
-  else process.env.METRICS_NAMESPACE = saved.namespace;
-});
+const lines = captureLogLines({ METRICS_NAMESPACE: undefined });
 
 test("a completed order counts 1 OrdersCompleted, in the namespace METRICS_NAMESPACE names, with its service and order", () => {
   process.env.METRICS_NAMESPACE = "orders-prod";

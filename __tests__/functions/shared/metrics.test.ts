@@ -2,22 +2,12 @@
  * The business metric lines (functions/shared/metrics.ts): embedded metric format that
  * CloudWatch publishes from, written at every log level but SILENT, once per completed order.
  */
-import { setLogSink } from "../../../functions/shared/logger";
 import { countMetric, DEFAULT_METRICS_NAMESPACE, METRICS_NAMESPACE_ENV } from "../../../functions/shared/metrics";
 import { embeddedMetrics } from "../../../local/cloudwatch/embedded-metric-format";
+import { captureLogLines } from "../../helpers/logs";
 
-const saved = { level: process.env.LOG_LEVEL, namespace: process.env[METRICS_NAMESPACE_ENV] };
-const lines: string[] = [];
-beforeEach(() => {
-  lines.splice(0);
-  setLogSink((line) => lines.push(line));
-});
-afterEach(() => {
-  setLogSink((line) => process.stdout.write(line));
-  process.env.LOG_LEVEL = saved.level;
-  if (saved.namespace === undefined) delete process.env[METRICS_NAMESPACE_ENV];
-  else process.env[METRICS_NAMESPACE_ENV] = saved.namespace;
-});
+// Each test sets LOG_LEVEL and the namespace it is about; the namespace is unset otherwise.
+const lines = captureLogLines({ [METRICS_NAMESPACE_ENV]: undefined });
 
 test.each(["DEBUG", "INFO", "WARN", "ERROR"])("at LOG_LEVEL=%s a count is one line CloudWatch publishes 1 from", (level) => {
   process.env.LOG_LEVEL = level;
