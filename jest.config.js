@@ -37,7 +37,7 @@ module.exports = {
   // Finds the Terraform provider mirror once for every worker.
   globalSetup: "<rootDir>/__tests__/helpers/global-setup.ts",
   // A suite that cannot run here prints SKIPPED <suite>: <reason> at the end (helpers/skip.ts).
-  reporters: ["default", "<rootDir>/__tests__/helpers/skip-reporter.js"],
+  reporters: ["default", "<rootDir>/__tests__/helpers/skip-reporter.js", "<rootDir>/__tests__/helpers/title-length-reporter.js"],
   testTimeout: 60000,
   // Two workers even on a 2-core machine (Jest's default there is one): the emulator
   // lifecycle spends most of its three minutes waiting on Terraform's provider, so the

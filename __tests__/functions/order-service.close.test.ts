@@ -13,6 +13,7 @@ import { CLOSERS } from "../../functions/shared/order-record";
 import { ConditionFailed, Operation } from "../../functions/shared/store";
 import { captureLogLines } from "../helpers/logs";
 import { freshServices, refusal } from "../helpers/services";
+import { inTitle } from "../helpers/titles";
 
 /** `$$.Execution.Id` of an execution of that name. */
 const arn = (name: string) => `arn:aws:states:us-east-1:123456789012:execution:wf:${name}`;
@@ -297,7 +298,7 @@ describe("order-service close: the request", () => {
     expect(outcome).toMatchObject({ action: "close", idempotencyKey: "exec-q", result: { closedNow: true } });
   });
 
-  test.each([
+  const refusals: [Record<string, unknown>, string][] = [
     [{ failure: "oops" }, "failure must be a JSON object, got a string"],
     [
       { failure: { ...failure("InvalidInput"), extra: 1 } },
@@ -326,12 +327,17 @@ describe("order-service close: the request", () => {
       { colour: "red" },
       "colour is not an accepted field (accepted: action, request, idempotencyKey, executionId, failure, order)",
     ],
-  ])("GIVEN %j THEN refused: %s", async (change, message) => {
-    expect(await refusal(freshServices()["order-service"](close("exec-r", { order: fulfilment, ...change })))).toEqual({
-      name: "InvalidInput",
-      message,
-    });
-  });
+  ];
+  // The change in the title as inTitle() shows it: one holds a 32769-character reason.
+  test.each(refusals.map(([change, message]) => [inTitle(change), message, change] as const))(
+    "GIVEN %s THEN refused: %s",
+    async (_shown, message, change) => {
+      expect(await refusal(freshServices()["order-service"](close("exec-r", { order: fulfilment, ...change })))).toEqual({
+        name: "InvalidInput",
+        message,
+      });
+    },
+  );
 
   test("a failure may carry the failed order's id and the runtime's errorType and trace", async () => {
     const answer = await freshServices()["order-service"](
@@ -358,6 +364,18 @@ describe("order-service close: the request", () => {
     expect(await refusal(freshServices()["order-service"]({ action: "cancel", orderId: "ord-1" }))).toEqual({
       name: "InvalidInput",
       message: "action must be one of: close, resolve",
+    });
+  });
+
+  test.each([
+    [null, "null"],
+    [["close"], "an array"],
+    ["close", "a string"],
+    [7, "a number"],
+  ])("an event that is not a JSON object (%j) is no action: create refuses it as %s", async (event, got) => {
+    expect(await refusal(freshServices()["order-service"](event))).toEqual({
+      name: "InvalidInput",
+      message: `input must be a JSON object, got ${got}`,
     });
   });
 });

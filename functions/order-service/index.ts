@@ -116,11 +116,9 @@ interface RequestKey {
 }
 
 /** The key an event or an execution gives the request; undefined for a hand-made call with neither. */
-function givenKey(request: JsonObject): RequestKey | undefined {
-  if (request.eventId !== undefined) return { key: `event:${requireIdentifier(request.eventId, "eventId")}`, source: "eventId" };
-  if (request.idempotencyKey !== undefined) {
-    return { key: `execution:${requireExecutionName(request.idempotencyKey, "idempotencyKey")}`, source: "idempotencyKey" };
-  }
+function givenKey(eventId: unknown, idempotencyKey: string | null): RequestKey | undefined {
+  if (eventId !== undefined) return { key: `event:${requireIdentifier(eventId, "eventId")}`, source: "eventId" };
+  if (idempotencyKey !== null) return { key: `execution:${idempotencyKey}`, source: "idempotencyKey" };
   return undefined;
 }
 
@@ -161,7 +159,7 @@ export async function createOrder(event: unknown, { store }: ServiceContext) {
   const executionId = request.executionId === undefined ? null : requireExecutionArn(request.executionId, "executionId");
   const idempotencyKey =
     request.idempotencyKey === undefined ? null : requireExecutionName(request.idempotencyKey, "idempotencyKey");
-  const given = givenKey(request);
+  const given = givenKey(request.eventId, idempotencyKey);
   let priced: ReturnType<typeof priceOrder>;
   try {
     priced = priceOrder(request);
@@ -308,14 +306,14 @@ export async function closeOrder(request: JsonObject, { store }: ServiceContext)
     ...fulfilment,
     closedBy: CLOSERS.fallback,
   };
-  const answer = (record: Item | undefined, closedNow: boolean) => ({
+  const answer = (record: Item, closedNow: boolean) => ({
     // null: the record under this key is another execution's, which this one must not touch.
-    orderId: record && record.executionId !== executionId ? null : orderId,
-    status: (record?.status as OrderStatus | undefined) ?? status,
+    orderId: record.executionId !== executionId ? null : orderId,
+    status: record.status as OrderStatus,
     closedNow,
     // The notice closes the record in the same write that records it: a record it closed had its notice sent.
-    noticeDelivered: record?.closedBy === CLOSERS.notice,
-    notificationId: (record?.notificationId as string | undefined) ?? null,
+    noticeDelivered: record.closedBy === CLOSERS.notice,
+    notificationId: (record.notificationId as string | undefined) ?? null,
     error: failure?.error ?? null,
     reason: failure?.reason ?? null,
   });
@@ -355,7 +353,8 @@ export async function resolveOrder(request: JsonObject, { store }: ServiceContex
   const release = requireOneOf(request.release, "release", RELEASE_DONE);
   const record = await store.get("orders", orderId);
   if (!record) throw new InvalidInput(`order ${orderId} does not exist`);
-  if (record.status === "FAILED" && record.closedBy === CLOSERS.operator) {
+  // Only resolve closes a record by the operator, and it closes it FAILED.
+  if (record.closedBy === CLOSERS.operator) {
     return { result: { orderId, status: "FAILED" as ClosedStatus, resolvedNow: false }, action: "resolve", replayed: true };
   }
   if (record.status !== "COMPENSATION_FAILED") {
@@ -391,11 +390,10 @@ export async function resolveOrder(request: JsonObject, { store }: ServiceContex
 
 export async function processOrder(event: unknown, context: ServiceContext) {
   // The workflow's create call carries no action (it is the order request itself).
+  // Only a JSON object has an action (an array, a string, null never do): create refuses the others.
   const action = (event as { action?: unknown } | null)?.action;
-  if (action === undefined || typeof event !== "object" || event === null || Array.isArray(event)) {
-    return createOrder(event, context);
-  }
-  const request = requireObject(event, "input");
+  if (action === undefined) return createOrder(event, context);
+  const request = event as JsonObject;
   const chosen = requireOneOf(action, "action", ["close", "resolve"] as const);
   if (chosen === "resolve") return resolveOrder(request, context);
   return { result: await closeOrder(request, context), action: "close", idempotencyKey: String(request.idempotencyKey) };

@@ -5,6 +5,7 @@
  */
 import { describe as describeValue, EXECUTION_NAME_RULE } from "../../../functions/shared/validation";
 import { freshServices, refusal } from "../../helpers/services";
+import { inTitle } from "../../helpers/titles";
 
 const ARN_RULE = "executionId may contain only an execution ARN (arn:...) without whitespace or control characters";
 
@@ -29,7 +30,7 @@ type Service = keyof ReturnType<typeof freshServices>;
 const call = (service: Exclude<Service, "store">, event: unknown) => freshServices()[service](event);
 
 describe("each rule's refusal is one exact sentence", () => {
-  test.each([
+  const refusals = [
     // the event itself, and the types of what was sent, as described in the sentence
     ["user-service", null, "input must be a JSON object, got null"],
     ["user-service", [], "input must be a JSON object, got an array"],
@@ -203,9 +204,14 @@ describe("each rule's refusal is one exact sentence", () => {
       },
       "order.reservations[0] must be a JSON object, got a number",
     ],
-  ] as const)("%s %j: %s", async (service, event, message) => {
-    expect(await refusal(call(service, event))).toEqual({ name: "InvalidInput", message });
-  });
+  ] as const;
+  // The event in the title as inTitle() shows it: one holds 101 items, another a 2049-character ARN.
+  test.each(refusals.map(([service, event, message]) => [service, inTitle(event), message, event] as const))(
+    "%s %s: %s",
+    async (service, _shown, message, event) => {
+      expect(await refusal(call(service, event))).toEqual({ name: "InvalidInput", message });
+    },
+  );
 });
 
 describe("each limit's last accepted value is accepted", () => {
