@@ -2,11 +2,12 @@
  * npm run mutation [-- [--full] <scope> ...]
  *
  * Mutation testing with StrykerJS (stryker.config.cjs): runs each scope (or the scopes
- * named) one after another, then prints one line per scope, `mutation score <scope>: NN.N%`.
+ * named) one after another, then prints one line per scope, `mutation score <scope>: NN.N%`
+ * with the counts behind it, and the runtime errors left outside it, with their causes.
  * A scope's later runs are incremental (only mutants whose code or tests changed run
  * again); --full runs every mutant.
- * Exit status 0 when every scope reached the threshold, 1 when one did not or Stryker
- * failed, 2 for an unknown scope. Reports: reports/mutation/<scope>.html and .json.
+ * Exit status 0 when every scope reached the threshold, 1 when one did not, when some of its
+ * mutants could not be run, or when Stryker failed, 2 for an unknown scope. Reports: reports/mutation/<scope>.html and .json.
  * Not part of `npm test` (minutes per scope); CONTRIBUTING.md, "Mutation testing", says when to run it.
  */
 import { spawnSync } from "node:child_process";
@@ -33,6 +34,44 @@ export function mutationScore(statuses: string[]): number | undefined {
   return valid === 0 ? undefined : (100 * detected) / valid;
 }
 
+/** A mutant as Stryker's JSON report gives it: its status and, for a runtime error, what went wrong. */
+export interface MutantResult {
+  status: string;
+  statusReason?: string;
+}
+
+/** The counts behind a score: detected (killed or timed out), survived, without coverage. */
+export function scoreCounts(statuses: string[]): string {
+  const count = (...names: string[]) => statuses.filter((each) => names.includes(each)).length;
+  return `${count("Killed", "Timeout")} detected, ${count("Survived")} survived, ${count("NoCoverage")} without coverage`;
+}
+
+/** Why a mutant whose covering tests Stryker could not select by name has no result. */
+const UNMEASURED =
+  "not measured: Stryker's filter of the covering tests' names is too large for V8 to compile " +
+  "(a test name holds a long value: show it with inTitle(), __tests__/helpers/titles.ts)";
+
+/**
+ * The runtime errors, which Stryker leaves outside the score, and why they happened: a mutant that
+ * breaks a module as it loads is one (detected, but not counted); a test filter V8 cannot compile
+ * is another, and then the mutant was not measured at all.
+ */
+export function runtimeErrors(mutants: MutantResult[]): { lines: string[]; unmeasured: number } {
+  const errors = mutants.filter((mutant) => mutant.status === "RuntimeError");
+  if (errors.length === 0) return { lines: [], unmeasured: 0 };
+  const reasons = new Map<string, number>();
+  let unmeasured = 0;
+  for (const { statusReason = "" } of errors) {
+    const filterTooLarge = statusReason.includes("Regular expression too large");
+    if (filterTooLarge) unmeasured++;
+    const reason = filterTooLarge ? UNMEASURED : statusReason.split("\n")[0].slice(0, 200);
+    reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+  }
+  const lines = [`${errors.length} runtime error(s), outside the score:`];
+  for (const [reason, count] of reasons) lines.push(`  ${count} x ${reason}`);
+  return { lines, unmeasured };
+}
+
 /** PATH without the directories that hold a moto_server, so that tests run their in-process cases only. */
 export function pathWithoutMoto(pathVariable: string): string {
   return pathVariable
@@ -51,6 +90,8 @@ export function pathWithoutMoto(pathVariable: string): string {
 interface ScopeRun {
   scope: string;
   score?: number;
+  counts?: string;
+  runtimeErrors?: ReturnType<typeof runtimeErrors>;
   seconds: number;
   error?: string;
 }
@@ -64,10 +105,11 @@ function runScope(scope: string, full: boolean): ScopeRun {
   const seconds = (Date.now() - started) / 1000;
   if (result.status !== 0) return { scope, seconds, error: `stryker exited with status ${result.status ?? result.signal}` };
   const report = JSON.parse(readFileSync(path.join(ROOT, "reports", "mutation", `${scope}.json`), "utf8")) as {
-    files: Record<string, { mutants: { status: string }[] }>;
+    files: Record<string, { mutants: MutantResult[] }>;
   };
-  const statuses = Object.values(report.files).flatMap((file) => file.mutants.map((mutant) => mutant.status));
-  return { scope, seconds, score: mutationScore(statuses) };
+  const mutants = Object.values(report.files).flatMap((file) => file.mutants);
+  const statuses = mutants.map((mutant) => mutant.status);
+  return { scope, seconds, score: mutationScore(statuses), counts: scoreCounts(statuses), runtimeErrors: runtimeErrors(mutants) };
 }
 
 function main(): number {
@@ -90,7 +132,10 @@ function main(): number {
     }
     if (run.score < THRESHOLD) failed = true;
     // Rounded down, so that a printed 95.0% always passes.
-    console.log(`mutation score ${run.scope}: ${(Math.floor(run.score * 10) / 10).toFixed(1)}%`);
+    console.log(`mutation score ${run.scope}: ${(Math.floor(run.score * 10) / 10).toFixed(1)}% (${run.counts})`);
+    for (const line of run.runtimeErrors?.lines ?? []) console.log(`  ${line}`);
+    // A mutant that was not run cannot count as measured: the scope fails until its tests can be selected.
+    if ((run.runtimeErrors?.unmeasured ?? 0) > 0) failed = true;
   }
   for (const run of runs) console.error(`  ${run.scope}: ${Math.round(run.seconds)} s; threshold ${THRESHOLD}%`);
   return failed ? 1 : 0;

@@ -60,7 +60,6 @@ const NOTHING_TO_TEST: Record<string, string> = {
   "local/promise-with-resolvers.ts": "a polyfill for Node.js 20, which lacks Promise.withResolvers",
   "scripts/cdktn/toolchain.ts":
     "finds CDK Terrain's tools for npm run check:cdktn, which npm test does not run (docs/cdk-terrain.md)",
-  "scripts/mutation.ts": "runs Stryker (npm run mutation), minutes per scope, outside npm test",
   "stacks/quiet-cdktf-deprecation.ts": "silences one deprecation warning of cdktf",
 };
 
