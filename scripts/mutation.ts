@@ -7,7 +7,8 @@
  * A scope's later runs are incremental (only mutants whose code or tests changed run
  * again); --full runs every mutant.
  * Exit status 0 when every scope reached the threshold, 1 when one did not, when some of its
- * mutants could not be run, or when Stryker failed, 2 for an unknown scope. Reports: reports/mutation/<scope>.html and .json.
+ * mutants could not be run, or when Stryker failed, 2 for an unknown scope.
+ * Reports: reports/mutation/<scope>.html and .json.
  * Not part of `npm test` (minutes per scope); CONTRIBUTING.md, "Mutation testing", says when to run it.
  */
 import { spawnSync } from "node:child_process";

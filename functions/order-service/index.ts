@@ -389,8 +389,8 @@ export async function resolveOrder(request: JsonObject, { store }: ServiceContex
 }
 
 export async function processOrder(event: unknown, context: ServiceContext) {
-  // The workflow's create call carries no action (it is the order request itself).
-  // Only a JSON object has an action (an array, a string, null never do): create refuses the others.
+  // The workflow's create call carries no action (it is the order request itself). Only a JSON
+  // object can have one (an array, a string or null never do), and create refuses the others.
   const action = (event as { action?: unknown } | null)?.action;
   if (action === undefined) return createOrder(event, context);
   const request = event as JsonObject;
