@@ -4,23 +4,7 @@
  * changed is put back after it, so that no other test sees its level or its sink.
  */
 import { setLogSink } from "../../functions/shared/logger";
-
-/** Environment variables to set; `undefined` unsets one. */
-export type Env = Record<string, string | undefined>;
-
-function assign(values: Env): void {
-  for (const [name, value] of Object.entries(values)) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
-}
-
-/** Sets the variables and returns what puts each back as it was (one that was unset is unset again). */
-export function setEnv(values: Env): () => void {
-  const before: Env = Object.fromEntries(Object.keys(values).map((name) => [name, process.env[name]]));
-  assign(values);
-  return () => assign(before);
-}
+import { Env, setEnv, withEnv } from "./env";
 
 /** The logger's own sink: Lambda's stdout. */
 function toStdout(line: string): void {
@@ -50,13 +34,11 @@ export function captureLogLines(env: Env = {}): string[] {
 /** The log lines written while `body` runs, parsed, with `env` set (LOG_LEVEL=INFO unless it says); all restored after. */
 export async function logLinesDuring(body: () => Promise<unknown>, env: Env = {}): Promise<Record<string, unknown>[]> {
   const lines: Record<string, unknown>[] = [];
-  const restore = setEnv({ LOG_LEVEL: "INFO", ...env });
   setLogSink((line) => lines.push(JSON.parse(line) as Record<string, unknown>));
   try {
-    await body();
+    await withEnv({ LOG_LEVEL: "INFO", ...env }, body);
   } finally {
     setLogSink(toStdout);
-    restore();
   }
   return lines;
 }

@@ -3,6 +3,7 @@ import { seededMemoryStore } from "../../functions/shared/default-store";
 import { MemoryStore } from "../../functions/shared/memory-store";
 import { keyOf, Operation } from "../../functions/shared/store";
 import { handlersFor } from "../../local/handlers";
+import { withEnv } from "./env";
 
 export function freshServices(): ReturnType<typeof handlersFor> & { store: MemoryStore } {
   const store = seededMemoryStore();
@@ -20,15 +21,8 @@ export async function refusal(call: Promise<unknown>): Promise<{ name: string; m
 }
 
 /** Runs `body` with order-service's MAX_ORDER_TOTAL set to `value` (as the stack sets it), then puts it back. */
-export async function withMaxOrderTotal<T>(value: string, body: () => Promise<T>): Promise<T> {
-  const before = process.env.MAX_ORDER_TOTAL;
-  process.env.MAX_ORDER_TOTAL = value;
-  try {
-    return await body();
-  } finally {
-    if (before === undefined) delete process.env.MAX_ORDER_TOTAL;
-    else process.env.MAX_ORDER_TOTAL = before;
-  }
+export function withMaxOrderTotal<T>(value: string, body: () => Promise<T>): Promise<T> {
+  return withEnv({ MAX_ORDER_TOTAL: value }, body);
 }
 
 /** Runs `before` once, just before the first transaction that writes the item at `key` (a concurrent call landing first). */

@@ -16,6 +16,7 @@ import { main as compensateMain, USAGE as COMPENSATE_USAGE } from "../../scripts
 import { main as dlqMain, USAGE as DLQ_USAGE } from "../../scripts/dlq";
 import { main as versionsMain, USAGE as VERSIONS_USAGE } from "../../scripts/versions";
 import { spawnCollected } from "../helpers/cli";
+import { withEnv, withoutOwnAwsSettings } from "../helpers/env";
 
 const MACHINE = "arn:aws:states:eu-west-1:123456789012:stateMachine:orders-prod-workflow";
 const OUTPUTS = {
@@ -65,9 +66,6 @@ function npmRun(script: string, args: string[]) {
  * client made by mistake would be refused too, never reach AWS.
  */
 async function runMain(main: (args: string[], io: CommandIO) => Promise<number>, args: string[]) {
-  const own = Object.entries(process.env).filter(([name]) => name.startsWith("AWS_"));
-  for (const [name] of own) delete process.env[name];
-  Object.assign(process.env, awsSettings());
   let stdout = "";
   let stderr = "";
   const io: CommandIO = {
@@ -75,12 +73,8 @@ async function runMain(main: (args: string[], io: CommandIO) => Promise<number>,
     err: (line) => void (stderr += `${line}\n`),
     env: process.env,
   };
-  try {
-    return { status: await main(args, io), stdout, stderr };
-  } finally {
-    for (const name of Object.keys(awsSettings())) delete process.env[name];
-    Object.assign(process.env, Object.fromEntries(own));
-  }
+  const status = await withEnv({ ...withoutOwnAwsSettings(), ...awsSettings() }, () => main(args, io));
+  return { status, stdout, stderr };
 }
 
 const lines = (text: string) => text.trim().split("\n");

@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { isUpToDate, markBuilt } from "../../scripts/freshness.cjs";
+import { setEnv } from "../helpers/env";
 
 describe("build freshness", () => {
   const dir = mkdtempSync(path.join(tmpdir(), "order-workflow-freshness-"));
@@ -34,11 +35,11 @@ describe("build freshness", () => {
   test("CDKTF_APP_REBUILD=1 always builds", () => {
     markBuilt(stamp, new Date(Date.now() + 60000));
     expect(isUpToDate(stamp, [source])).toBe(true);
-    process.env.CDKTF_APP_REBUILD = "1";
+    const restore = setEnv({ CDKTF_APP_REBUILD: "1" });
     try {
       expect(isUpToDate(stamp, [source])).toBe(false);
     } finally {
-      delete process.env.CDKTF_APP_REBUILD;
+      restore();
     }
   });
 });

@@ -17,6 +17,7 @@ import { SFNClient } from "@aws-sdk/client-sfn";
 import { SERVICES } from "../../stacks/services";
 import { main, parseSmokeArguments, runSmoke, USAGE } from "../../scripts/smoke";
 import { spawnCollected } from "../helpers/cli";
+import { withEnv, withoutOwnAwsSettings } from "../helpers/env";
 
 const ARN = "arn:aws:states:eu-west-1:123456789012:stateMachine:microservices-stepfn-workflow";
 const outputs = {
@@ -93,19 +94,13 @@ function spawnSmoke(command: string, args: string[], env: NodeJS.ProcessEnv) {
  * HTML server), so that any client it made would call the server, where `requests` sees it.
  */
 async function smokeMain(args: string[]) {
-  const own = Object.entries(process.env).filter(([name]) => name.startsWith("AWS_"));
   const aws = Object.entries(awsEnvironment({ AWS_ENDPOINT_URL: endpoint })).filter(([name]) => name.startsWith("AWS_"));
-  for (const [name] of own) delete process.env[name];
-  Object.assign(process.env, Object.fromEntries(aws));
   let stdout = "";
   let stderr = "";
-  try {
-    const status = await main(args, { stdout: (text) => void (stdout += text), stderr: (text) => void (stderr += text) });
-    return { status, stdout, stderr };
-  } finally {
-    for (const [name] of aws) delete process.env[name];
-    Object.assign(process.env, Object.fromEntries(own));
-  }
+  const status = await withEnv({ ...withoutOwnAwsSettings(), ...Object.fromEntries(aws) }, () =>
+    main(args, { stdout: (text) => void (stdout += text), stderr: (text) => void (stderr += text) }),
+  );
+  return { status, stdout, stderr };
 }
 
 describe("npm run smoke against an endpoint that answers an HTML 502 page", () => {
