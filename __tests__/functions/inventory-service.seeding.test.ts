@@ -7,7 +7,7 @@ import { expect } from "@jest/globals";
 import { AVAILABLE } from "../../functions/shared/catalogue";
 import { ServiceUnavailable } from "../../functions/shared/errors";
 import { logLinesDuring } from "../helpers/logs";
-import { freshServices, refusal } from "../helpers/services";
+import { failingWrites, freshServices, refusal } from "../helpers/services";
 
 const seed = (stock: unknown) => ({ action: "seed", stock });
 
@@ -64,9 +64,7 @@ describe("inventory-service seed", () => {
   test("a fault of the table is not taken for a product already there: the seed call fails with it", async () => {
     const { store, "inventory-service": inventory } = freshServices();
     // Terraform's invocation must fail (and be applied again), not report a product kept that was never written.
-    store.transact = async () => {
-      throw new ServiceUnavailable("the stock table is throttled");
-    };
+    failingWrites(store, new ServiceUnavailable("the stock table is throttled"));
     expect(await refusal(inventory(seed([{ productId: "PROD006", available: 7 }])))).toEqual({
       name: "ServiceUnavailable",
       message: "the stock table is throttled",

@@ -14,7 +14,7 @@ import { MemoryStore } from "../../functions/shared/memory-store";
 import { closingWrite } from "../../functions/shared/order-record";
 import { ConditionFailed } from "../../functions/shared/store";
 import { captureLogLines } from "../helpers/logs";
-import { refusal } from "../helpers/services";
+import { failingWrites, refusal } from "../helpers/services";
 
 const recipient = { userId: "test123", email: "test123@example.com" };
 const summary = { orderId: "ord-1", userId: "test123", total: 118.77, transactionId: "txn-1" };
@@ -154,16 +154,12 @@ describe("notification-service when the record changes under it", () => {
 
   test("a fault of the table while closing is the call's error, not a reason to read again", async () => {
     const store = await storeWithPendingOrder();
-    let writes = 0;
-    store.transact = async () => {
-      writes++;
-      throw new ServiceUnavailable("the orders table is throttled");
-    };
+    const writes = failingWrites(store, new ServiceUnavailable("the orders table is throttled"));
     expect(await refusal(handlerFor(store)(confirmation("exec-1")))).toEqual({
       name: "ServiceUnavailable",
       message: "the orders table is throttled",
     });
-    expect(writes).toBe(1);
+    expect(writes.count).toBe(1);
   });
 
   test("a record that keeps changing: three rounds, then ServiceUnavailable (the workflow retries)", async () => {
@@ -175,9 +171,7 @@ describe("notification-service when the record changes under it", () => {
       return get(table, key);
     };
     // Each closing write loses to a change the next read no longer sees as closed.
-    store.transact = async () => {
-      throw new ConditionFailed(0);
-    };
+    failingWrites(store, new ConditionFailed(0));
     expect(await refusal(handlerFor(store)(confirmation("exec-1")))).toEqual({
       name: "ServiceUnavailable",
       message: "order ord-1 kept changing while it was being closed; try again",

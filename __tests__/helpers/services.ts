@@ -25,6 +25,16 @@ export function withMaxOrderTotal<T>(value: string, body: () => Promise<T>): Pro
   return withEnv({ MAX_ORDER_TOTAL: value }, body);
 }
 
+/** Makes every transaction of the store fail with `error`, counting the attempts. */
+export function failingWrites(store: MemoryStore, error: Error): { count: number } {
+  const attempts = { count: 0 };
+  store.transact = async () => {
+    attempts.count++;
+    throw error;
+  };
+  return attempts;
+}
+
 /** Runs `before` once, just before the first transaction that writes the item at `key` (a concurrent call landing first). */
 export function beforeWriting(store: MemoryStore, key: string, before: () => Promise<unknown>): void {
   const transact = store.transact.bind(store);

@@ -13,7 +13,7 @@ import { ServiceUnavailable } from "../../../functions/shared/errors";
 import { once } from "../../../functions/shared/idempotency";
 import { MemoryStore } from "../../../functions/shared/memory-store";
 import { keyOf, Operation } from "../../../functions/shared/store";
-import { refusal } from "../../helpers/services";
+import { failingWrites, refusal } from "../../helpers/services";
 
 const reserve = { action: "reserve", orderId: "ord-1", items: [{ productId: "PROD004", quantity: 3 }], idempotencyKey: "exec-1" };
 const authorize = {
@@ -127,9 +127,7 @@ describe("a store that fails", () => {
     ["order-service", orderService, { orderData: { items: [{ productId: "PROD001", quantity: 1, price: 1 }] }, userId: "u1" }],
   ] as const)("%s: a store error other than a failed condition is passed on as it is", async (_service, handlerFor, event) => {
     const store = seededMemoryStore();
-    store.transact = async () => {
-      throw new ServiceUnavailable("DynamoDB TransactWriteItems failed: ThrottlingException: slow down");
-    };
+    failingWrites(store, new ServiceUnavailable("DynamoDB TransactWriteItems failed: ThrottlingException: slow down"));
     expect(await refusal(handlerFor(store)(event))).toEqual({
       name: "ServiceUnavailable",
       message: "DynamoDB TransactWriteItems failed: ThrottlingException: slow down",

@@ -7,7 +7,7 @@ import { ServiceUnavailable } from "../../../functions/shared/errors";
 import { once } from "../../../functions/shared/idempotency";
 import { MemoryStore } from "../../../functions/shared/memory-store";
 import { Operation } from "../../../functions/shared/store";
-import { beforeWriting, refusal } from "../../helpers/services";
+import { beforeWriting, failingWrites, refusal } from "../../helpers/services";
 
 const call = { service: "test-service", action: "act", idempotencyKey: "exec-1" };
 const RECORD_KEY = "test-service:act:exec-1";
@@ -34,14 +34,13 @@ describe("a concurrent call with the same key", () => {
 
 test("a store error other than a failed condition is passed on as it is, after one attempt", async () => {
   const store = new MemoryStore();
-  let attempts = 0;
-  store.transact = async () => {
-    attempts++;
-    throw new ServiceUnavailable("DynamoDB TransactWriteItems failed: ThrottlingException: slow down");
-  };
+  const attempts = failingWrites(
+    store,
+    new ServiceUnavailable("DynamoDB TransactWriteItems failed: ThrottlingException: slow down"),
+  );
   await expect(refusal(once(store, call, {}, async () => ({ result: 1 })))).resolves.toEqual({
     name: "ServiceUnavailable",
     message: "DynamoDB TransactWriteItems failed: ThrottlingException: slow down",
   });
-  expect(attempts).toBe(1);
+  expect(attempts.count).toBe(1);
 });

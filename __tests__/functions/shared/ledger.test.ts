@@ -11,7 +11,7 @@ import { fingerprintOf, RECORD_TTL_DAYS } from "../../../functions/shared/idempo
 import { doOnce, LedgerSpec, readLedger, undoOnce } from "../../../functions/shared/ledger";
 import { MemoryStore } from "../../../functions/shared/memory-store";
 import { ConditionFailed, Item, Operation } from "../../../functions/shared/store";
-import { beforeWriting, refusal } from "../../helpers/services";
+import { beforeWriting, failingWrites, refusal } from "../../helpers/services";
 
 const SPEC: LedgerSpec = {
   service: "test-service",
@@ -65,14 +65,7 @@ const legacyUndo = (units: number): Item => ({
 });
 
 /** Makes every transaction fail its first condition, counting the attempts. */
-function conflictingForever(store: MemoryStore) {
-  const attempts = { count: 0 };
-  store.transact = async () => {
-    attempts.count++;
-    throw new ConditionFailed(0);
-  };
-  return attempts;
-}
+const conflictingForever = (store: MemoryStore) => failingWrites(store, new ConditionFailed(0));
 
 describe("the item of each state", () => {
   test("a do-call writes DONE with the order, the request's fingerprint, its result and an expiry 90 days out", async () => {
@@ -193,16 +186,15 @@ describe("an undo-call whose transaction fails", () => {
 
   test("a store error other than a failed condition is passed on as it is, after one attempt", async () => {
     const store = new MemoryStore();
-    let attempts = 0;
-    store.transact = async () => {
-      attempts++;
-      throw new ServiceUnavailable("DynamoDB TransactWriteItems failed: ThrottlingException: slow down");
-    };
+    const attempts = failingWrites(
+      store,
+      new ServiceUnavailable("DynamoDB TransactWriteItems failed: ThrottlingException: slow down"),
+    );
     await expect(refusal(undoOnce(store, SPEC, call, nothing, giveBack))).resolves.toEqual({
       name: "ServiceUnavailable",
       message: "DynamoDB TransactWriteItems failed: ThrottlingException: slow down",
     });
-    expect(attempts).toBe(1);
+    expect(attempts.count).toBe(1);
   });
 });
 
