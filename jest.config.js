@@ -36,7 +36,8 @@ module.exports = {
   ],
   // Finds the Terraform provider mirror once for every worker.
   globalSetup: "<rootDir>/__tests__/helpers/global-setup.ts",
-  // A suite that cannot run here prints SKIPPED <suite>: <reason> at the end (helpers/skip.ts).
+  // A suite that cannot run here prints SKIPPED <suite>: <reason> at the end (helpers/skip.ts);
+  // a test name over 1000 characters fails the run (helpers/titles.ts says why).
   reporters: ["default", "<rootDir>/__tests__/helpers/skip-reporter.js", "<rootDir>/__tests__/helpers/title-length-reporter.js"],
   testTimeout: 60000,
   // Two workers even on a 2-core machine (Jest's default there is one): the emulator

@@ -27,24 +27,29 @@ const CONFIG = path.join(ROOT, "stryker.config.cjs");
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS config file named at run time, loaded synchronously
 const { SCOPES, THRESHOLD } = (require(CONFIG) as { scopes: { SCOPES: Record<string, Scope>; THRESHOLD: number } }).scopes;
 
+/** The mutants a test could have detected, by outcome: detected (killed or timed out), survived, without coverage. */
+function tally(statuses: string[]) {
+  const count = (...names: string[]) => statuses.filter((each) => names.includes(each)).length;
+  return { detected: count("Killed", "Timeout"), survived: count("Survived"), noCoverage: count("NoCoverage") };
+}
+
 /** Killed and timed-out mutants over every mutant a test could have detected (Stryker's mutation score). */
 export function mutationScore(statuses: string[]): number | undefined {
-  const count = (status: string) => statuses.filter((each) => each === status).length;
-  const detected = count("Killed") + count("Timeout");
-  const valid = detected + count("Survived") + count("NoCoverage");
+  const { detected, survived, noCoverage } = tally(statuses);
+  const valid = detected + survived + noCoverage;
   return valid === 0 ? undefined : (100 * detected) / valid;
+}
+
+/** The counts behind a score. */
+export function scoreCounts(statuses: string[]): string {
+  const { detected, survived, noCoverage } = tally(statuses);
+  return `${detected} detected, ${survived} survived, ${noCoverage} without coverage`;
 }
 
 /** A mutant as Stryker's JSON report gives it: its status and, for a runtime error, what went wrong. */
 export interface MutantResult {
   status: string;
   statusReason?: string;
-}
-
-/** The counts behind a score: detected (killed or timed out), survived, without coverage. */
-export function scoreCounts(statuses: string[]): string {
-  const count = (...names: string[]) => statuses.filter((each) => names.includes(each)).length;
-  return `${count("Killed", "Timeout")} detected, ${count("Survived")} survived, ${count("NoCoverage")} without coverage`;
 }
 
 /** Why a mutant whose covering tests Stryker could not select by name has no result. */
