@@ -12,11 +12,9 @@ import { MemoryStore } from "../../functions/shared/memory-store";
 import { CLOSERS } from "../../functions/shared/order-record";
 import { ConditionFailed, Operation } from "../../functions/shared/store";
 import { captureLogLines } from "../helpers/logs";
-import { freshServices, refusal } from "../helpers/services";
+import { executionArn as arn, freshServices, refusal } from "../helpers/services";
 import { inTitle } from "../helpers/titles";
 
-/** `$$.Execution.Id` of an execution of that name. */
-const arn = (name: string) => `arn:aws:states:us-east-1:123456789012:execution:wf:${name}`;
 const orderRequest = (extra: object = {}) => ({
   orderData: { items: [{ productId: "PROD001", quantity: 1, price: 1 }] },
   userId: "test123",

@@ -9,11 +9,9 @@ import { handlerFor, Order } from "../../functions/order-service";
 import { deriveId } from "../../functions/shared/idempotency";
 import { MemoryStore } from "../../functions/shared/memory-store";
 import { CLOSERS } from "../../functions/shared/order-record";
-import { freshServices, refusal } from "../helpers/services";
+import { executionArn as arn, freshServices, refusal } from "../helpers/services";
 
 const DAY = 86_400_000;
-/** `$$.Execution.Id` of an execution of that name. */
-const arn = (name: string) => `arn:aws:states:us-east-1:123456789012:execution:wf:${name}`;
 const valid = { orderData: { items: [{ productId: "PROD001", quantity: 1, price: 1 }] }, userId: "test123" };
 const other = { orderData: { items: [{ productId: "PROD001", quantity: 2, price: 1 }] }, userId: "test123" };
 /** Refused by create: a quantity above 10000. */

@@ -1,11 +1,9 @@
 import { expect } from "@jest/globals";
 import { Order } from "../../functions/order-service";
 import { deriveId } from "../../functions/shared/idempotency";
-import { freshServices, refusal, withMaxOrderTotal } from "../helpers/services";
+import { executionArn as arn, freshServices, refusal, withMaxOrderTotal } from "../helpers/services";
 
 const userData = { userId: "test123" };
-/** `$$.Execution.Id` of an execution of that name. */
-const arn = (name: string) => `arn:aws:states:us-east-1:123456789012:execution:wf:${name}`;
 const item = (overrides: object = {}) => ({ productId: "PROD001", quantity: 1, price: 1, ...overrides });
 const order = (items: unknown, extra: object = {}) => ({
   orderData: { items },

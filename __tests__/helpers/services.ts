@@ -10,6 +10,9 @@ export function freshServices(): ReturnType<typeof handlersFor> & { store: Memor
   return { store, ...handlersFor(store) };
 }
 
+/** `$$.Execution.Id` of an execution of that name. */
+export const executionArn = (name: string) => `arn:aws:states:us-east-1:123456789012:execution:wf:${name}`;
+
 /** The error a call was refused with, as `{ name, message }`; fails when the call answered. */
 export async function refusal(call: Promise<unknown>): Promise<{ name: string; message: string }> {
   return call.then(

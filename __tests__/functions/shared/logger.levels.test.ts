@@ -12,6 +12,7 @@ import { defineHandler } from "../../../functions/shared/handler";
 import { createLogger } from "../../../functions/shared/logger";
 import { handlerFor as paymentService } from "../../../functions/payment-service";
 import { captureLogLines } from "../../helpers/logs";
+import { executionArn as arn } from "../../helpers/services";
 
 const lines = captureLogLines({ LOG_LEVEL: "DEBUG", LOG_CUSTOMER_DATA: undefined });
 const logged = () => lines.map((line) => JSON.parse(line) as Record<string, unknown>);
@@ -155,7 +156,6 @@ describe("LOG_CUSTOMER_DATA=omit", () => {
     await expect(handlerFor(seededMemoryStore())({})).rejects.toThrow();
     const store = seededMemoryStore();
     const order = { orderData: { items: [{ productId: "PROD001", quantity: 1, price: 1 }] }, userId: "u", eventId: "evt-1" };
-    const arn = (name: string) => `arn:aws:states:us-east-1:123456789012:execution:wf:${name}`;
     const first = (await orderService(store)({ ...order, executionId: arn("exec-1") })) as { orderId: string };
     await expect(orderService(store)({ ...order, executionId: arn("exec-2") })).rejects.toMatchObject({ name: "DuplicateOrder" });
     expect(logged().filter((line) => line.level === "WARN")).toMatchObject([
